@@ -1,0 +1,93 @@
+//! Command-line interface (DESIGN §4): a thin layer over the engine.
+
+mod progress;
+mod run;
+mod summary;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit status for bad input: an invalid profile, a missing file, a bad argument.
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit status when a run failed.
+pub const EXIT_RUN_FAILED: u8 = 1;
+/// Exit status when the user stopped the run (128 + SIGINT, as shells report it).
+pub const EXIT_STOPPED: u8 = 130;
+
+#[derive(Parser)]
+#[command(
+    name = "parlab",
+    version,
+    about = "Profile parallel workloads: threads or processes, pool or spawn-per-task, and what each costs on this machine.",
+    after_help = "Exit status of `run`: 0 every run completed, 1 a run failed, 2 bad input, 130 stopped with Ctrl-C."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every run of a profile and report what was measured.
+    Run(run::RunArgs),
+    /// Check a profile without running it; errors name file, line and field.
+    Validate {
+        /// The profile (TOML).
+        profile: PathBuf,
+    },
+    /// Serve as a worker process for the process models (stdin/stdout protocol).
+    #[command(hide = true)]
+    Worker,
+}
+
+/// Parses the command line and runs the chosen command.
+pub fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = Cli::parse();
+    match cli.command {
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            println!(
+                "\nThe desktop window is not built yet: use `parlab run PROFILE` to measure from the command line."
+            );
+            ExitCode::SUCCESS
+        }
+        Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Validate { profile }) => validate(&profile),
+        Some(Command::Worker) => ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8),
+    }
+}
+
+fn validate(path: &std::path::Path) -> ExitCode {
+    match parlab::profile::load_file(path) {
+        Ok(profile) => {
+            let plan = profile.plan();
+            let labels: Vec<&str> = plan.iter().map(|r| r.label.as_str()).collect();
+            println!(
+                "{}: valid, {} run{}: {}",
+                path.display(),
+                plan.len(),
+                if plan.len() == 1 { "" } else { "s" },
+                labels.join(", ")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+/// A task that panics fails its run with the panic message; printing it a second time as a
+/// Rust backtrace note would only alarm. Other panics are bugs and print as usual.
+fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !parlab::exec::task::in_task() {
+            default(info);
+        }
+    }));
+}

@@ -1,0 +1,163 @@
+//! Execution: runs a profile's runs one after another on a background thread, in the
+//! execution model each asks for, and reports progress while it goes (DESIGN §2).
+//!
+//! The CLI, the app and the tests all drive it the same way: [`Session::start`], read
+//! [`Session::progress`], maybe [`Session::cancel`], then [`Session::wait`] for the results.
+
+pub mod cancel;
+pub mod child;
+pub mod children;
+mod pool;
+mod process_per_task;
+mod processes;
+pub mod protocol;
+mod run;
+mod source;
+pub mod task;
+mod thread_per_task;
+mod threads;
+pub mod worker;
+
+pub use cancel::CancelToken;
+pub use child::WorkerCommand;
+pub use run::LiveRun;
+
+use crate::profile::{Profile, Stop};
+use crate::results::{Results, RunResult, RunStatus};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Where a session stands, for progress bars and the app's status line.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    /// Index of the run in progress (0-based); equals `run_count` when all are done.
+    pub run_index: usize,
+    /// Runs in the session.
+    pub run_count: usize,
+    /// Label of the run in progress.
+    pub label: String,
+    /// When the run in progress ends.
+    pub stop: Option<Stop>,
+    /// Tasks done and time elapsed in the run in progress.
+    pub live: LiveRun,
+    /// Runs finished so far.
+    pub finished: Vec<RunResult>,
+}
+
+/// A profile being executed on a background thread.
+pub struct Session {
+    cancel: CancelToken,
+    progress: Arc<Mutex<Progress>>,
+    profile: Profile,
+    handle: Option<JoinHandle<Results>>,
+}
+
+impl Session {
+    /// Starts executing a validated `profile`, starting worker processes with `worker_command`.
+    pub fn start(profile: Profile, worker_command: WorkerCommand) -> std::io::Result<Session> {
+        let cancel = CancelToken::new();
+        let plan = profile.plan();
+        let progress = Arc::new(Mutex::new(Progress {
+            run_count: plan.len(),
+            ..Progress::default()
+        }));
+        let handle = {
+            let cancel = cancel.clone();
+            let progress = Arc::clone(&progress);
+            let profile = profile.clone();
+            std::thread::Builder::new()
+                .name("parlab-session".into())
+                .spawn(move || {
+                    let mut runs = Vec::new();
+                    for (i, planned) in plan.iter().enumerate() {
+                        if cancel.is_cancelled() {
+                            break;
+                        }
+                        {
+                            let mut p = progress.lock().unwrap_or_else(PoisonError::into_inner);
+                            p.run_index = i;
+                            p.label = planned.label.clone();
+                            p.stop = Some(planned.stop);
+                            p.live = LiveRun::default();
+                        }
+                        let live = |l: LiveRun| {
+                            progress.lock().unwrap_or_else(PoisonError::into_inner).live = l
+                        };
+                        let result = run::execute(planned, &worker_command, &cancel, &live);
+                        let stopped = result.status == RunStatus::Stopped;
+                        progress
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .finished
+                            .push(result.clone());
+                        runs.push(result);
+                        if stopped {
+                            break;
+                        }
+                    }
+                    progress
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .run_index = plan.len();
+                    Results::new(profile, runs)
+                })?
+        };
+        Ok(Session {
+            cancel,
+            progress,
+            profile,
+            handle: Some(handle),
+        })
+    }
+
+    /// A copy of the current progress.
+    pub fn progress(&self) -> Progress {
+        self.progress
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Asks the session to stop: the run in progress ends within a fraction of a second
+    /// (its children killed) and keeps what it measured; later runs do not start.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+
+    /// The token behind [`cancel`](Self::cancel), for signal handlers.
+    pub fn cancel_token(&self) -> CancelToken {
+        self.cancel.clone()
+    }
+
+    /// True once every run has ended.
+    pub fn is_finished(&self) -> bool {
+        self.handle.as_ref().is_none_or(|h| h.is_finished())
+    }
+
+    /// Waits up to `timeout` for the session to end; true when it has.
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        while !self.is_finished() {
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+
+    /// Waits for the session to end and returns its results.
+    pub fn wait(mut self) -> Results {
+        match self.handle.take().map(JoinHandle::join) {
+            Some(Ok(results)) => results,
+            // The session thread panicked: keep every run that finished.
+            _ => Results::new(self.profile.clone(), self.progress().finished),
+        }
+    }
+}
+
+/// Executes `profile` to the end on the calling thread's behalf and returns the results.
+pub fn run_profile(profile: Profile, worker_command: WorkerCommand) -> std::io::Result<Results> {
+    Ok(Session::start(profile, worker_command)?.wait())
+}

@@ -1,0 +1,94 @@
+//! `pool`: a rayon work-stealing pool of N threads. Each pool thread records into its own
+//! thread-local recorder, so the hot path takes no lock.
+
+use super::run::RunCtx;
+use super::task::{WARMUP_BASE, run_guarded};
+use crate::metrics::Recorder;
+use crate::profile::Stop;
+use crate::workload::TaskError;
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::time::Instant;
+
+thread_local! {
+    static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };
+}
+
+/// Why the parallel iteration stopped early.
+struct Halt;
+
+/// Runs the run's tasks on a new rayon pool of `workers` threads.
+pub fn execute(ctx: &RunCtx) {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(ctx.plan.workers)
+        .thread_name(|i| format!("parlab-pool-{i}"))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            return ctx.fail(format!(
+                "cannot start a pool of {} threads: {e}",
+                ctx.plan.workers
+            ));
+        }
+    };
+    pool.broadcast(|b| RECORDER.set(Some(ctx.recorder(b.index()))));
+    let workload = ctx.workload;
+    let task_ctx = ctx.task_ctx();
+    let report = |index: u64, message: String| {
+        ctx.count_failed_task();
+        let w = rayon::current_thread_index().map_or(0, |i| i + 1);
+        ctx.fail(format!("worker {w}, task {index}: {message}"));
+        Halt
+    };
+    if ctx.plan.warmup_tasks > 0 {
+        let warm = pool.install(|| {
+            (0..ctx.plan.warmup_tasks)
+                .into_par_iter()
+                .try_for_each(
+                    |k| match run_guarded(workload, WARMUP_BASE + k, &task_ctx) {
+                        Err(TaskError::Failed(m)) => Err(report(k, format!("warm-up: {m}"))),
+                        _ => Ok(()),
+                    },
+                )
+        });
+        let start = ctx.begin_measuring();
+        pool.broadcast(|_| {
+            RECORDER.with_borrow_mut(|r| r.as_mut().map(|r| r.restart_clock(start)))
+        });
+        if warm.is_err() {
+            pool.broadcast(|_| RECORDER.take());
+            return;
+        }
+    }
+    let deadline = ctx.source.deadline();
+    let body = |index: u64| -> Result<(), Halt> {
+        if ctx.stopping() {
+            return Err(Halt);
+        }
+        let start = Instant::now();
+        let outcome = run_guarded(workload, index, &task_ctx);
+        let end = Instant::now();
+        match outcome {
+            Ok(()) => {
+                RECORDER.with_borrow_mut(|r| {
+                    if let Some(r) = r.as_mut() {
+                        r.record(end, (end - start).as_nanos() as u64);
+                    }
+                });
+                match deadline {
+                    Some(d) if end >= d => Err(Halt),
+                    _ => Ok(()),
+                }
+            }
+            Err(TaskError::Cancelled) => Err(Halt),
+            Err(TaskError::Failed(m)) => Err(report(index, m)),
+        }
+    };
+    let _ = pool.install(|| match ctx.plan.stop {
+        Stop::Tasks(n) => (0..n).into_par_iter().try_for_each(body),
+        Stop::Duration(_) => (0..u64::MAX).into_par_iter().try_for_each(body),
+    });
+    // Dropping each thread's recorder sends its last bucket.
+    pool.broadcast(|_| RECORDER.take());
+}

@@ -1,0 +1,316 @@
+//! One run: start the workers of its model, aggregate what they record, watch for a stop
+//! or a failure, and assemble the [`RunResult`].
+
+use super::cancel::CancelToken;
+use super::child::WorkerCommand;
+use super::children::{self, RunId};
+use super::source::TaskSource;
+use super::{pool, process_per_task, processes, thread_per_task, threads};
+use crate::metrics::histogram::LatencySummary;
+use crate::metrics::{Aggregator, BUCKET, Flush, Recorder, Sampler, WorkerCounter};
+use crate::profile::{Model, PlannedRun, Stop};
+use crate::results::{ProcessFigures, RunResult, RunStatus};
+use crate::workload::{TaskContext, Workload};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Live figures of the run in progress, for progress bars and live charts.
+#[derive(Debug, Clone, Default)]
+pub struct LiveRun {
+    /// Tasks completed so far.
+    pub tasks_done: u64,
+    /// Time since the run clock started.
+    pub elapsed: Duration,
+}
+
+/// Everything the workers of one run share.
+pub struct RunCtx<'a> {
+    /// Identifies the run's child processes.
+    pub run_id: RunId,
+    /// What to run.
+    pub plan: &'a PlannedRun,
+    /// The workload (for in-process models).
+    pub workload: &'a dyn Workload,
+    /// Hands out task indices.
+    pub source: TaskSource,
+    /// Set when the run must end early (stop or failure).
+    pub stop: CancelToken,
+    /// How to start worker processes.
+    pub worker_command: &'a WorkerCommand,
+    counters: Vec<Arc<WorkerCounter>>,
+    tx: Mutex<Sender<Flush>>,
+    start: Mutex<Instant>,
+    failure: OnceLock<String>,
+    tasks_failed: AtomicU64,
+    start_line: StartLine,
+}
+
+impl RunCtx<'_> {
+    /// The task context for in-process task bodies.
+    pub fn task_ctx(&self) -> TaskContext<'_> {
+        TaskContext {
+            cancel: &self.stop,
+            run: self.run_id,
+        }
+    }
+
+    /// A recorder for worker `w` (counter slots beyond the worker count are not used).
+    pub fn recorder(&self, w: usize) -> Recorder {
+        let counter = self.counters.get(w).cloned().unwrap_or_default();
+        let tx = self
+            .tx
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        Recorder::new(w, self.start(), BUCKET, counter, tx)
+    }
+
+    /// When the measured part of the run began.
+    pub fn start(&self) -> Instant {
+        *self.start.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Warm-up tasks worker `w` runs before measuring starts.
+    pub fn warmup_share(&self, w: usize) -> u64 {
+        let n = self.plan.workers as u64;
+        let total = self.plan.warmup_tasks;
+        total / n + u64::from((w as u64) < total % n)
+    }
+
+    /// With warm-up: waits until every worker has warmed up, then starts the clock
+    /// (the last worker to arrive starts it) and moves `recorder` to it. Without: nothing.
+    pub fn sync_start(&self, recorder: &mut Recorder) {
+        if self.plan.warmup_tasks == 0 {
+            return;
+        }
+        if self.start_line.arrive(self.plan.workers, &self.stop) {
+            self.begin_measuring();
+            self.start_line.release();
+        }
+        recorder.restart_clock(self.start());
+    }
+
+    /// Starts the run clock now (the end of warm-up) and returns it.
+    pub fn begin_measuring(&self) -> Instant {
+        let now = Instant::now();
+        *self.start.lock().unwrap_or_else(PoisonError::into_inner) = now;
+        self.source.start_clock(now);
+        now
+    }
+
+    /// Ends the run as failed with `message` (the first failure wins) and kills its children.
+    pub fn fail(&self, message: String) {
+        if self.failure.set(message).is_ok() {
+            self.stop.cancel();
+            children::kill_run(self.run_id);
+        }
+    }
+
+    /// Counts a task that failed.
+    pub fn count_failed_task(&self) {
+        self.tasks_failed.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// True once the run is being stopped or has failed: errors seen now are consequences.
+    pub fn stopping(&self) -> bool {
+        self.stop.is_cancelled()
+    }
+}
+
+/// A barrier that a stop releases, so a worker that never arrives cannot hang the others.
+#[derive(Default)]
+struct StartLine {
+    state: Mutex<(usize, bool)>,
+    wake: Condvar,
+}
+
+impl StartLine {
+    /// Arrives; returns true for the last of `n` arrivals (which must call `release`).
+    fn arrive(&self, n: usize, stop: &CancelToken) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.0 += 1;
+        if state.0 == n {
+            return true;
+        }
+        while !state.1 && !stop.is_cancelled() {
+            state = self
+                .wake
+                .wait_timeout(state, Duration::from_millis(50))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        false
+    }
+
+    fn release(&self) {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
+        self.wake.notify_all();
+    }
+}
+
+/// Runs worker `w` for each of `workers` scoped threads; a worker's error fails the run.
+pub fn run_workers<F>(ctx: &RunCtx, name: &str, worker: F)
+where
+    F: Fn(&RunCtx, usize, &mut Recorder) -> Result<(), String> + Sync,
+{
+    std::thread::scope(|scope| {
+        for w in 0..ctx.plan.workers {
+            let worker = &worker;
+            let spawned = std::thread::Builder::new()
+                .name(format!("parlab-{name}-{w}"))
+                .spawn_scoped(scope, move || {
+                    let mut recorder = ctx.recorder(w);
+                    if let Err(message) = worker(ctx, w, &mut recorder) {
+                        ctx.fail(message);
+                    }
+                });
+            if let Err(e) = spawned {
+                ctx.fail(format!(
+                    "cannot start worker thread {} of {}: {e}",
+                    w + 1,
+                    ctx.plan.workers
+                ));
+                break;
+            }
+        }
+    });
+}
+
+static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Executes one planned run to its end; `cancel` is the user's stop for the whole session,
+/// `live` receives progress a few times a second.
+pub fn execute(
+    plan: &PlannedRun,
+    worker_command: &WorkerCommand,
+    cancel: &CancelToken,
+    live: &dyn Fn(LiveRun),
+) -> RunResult {
+    let run_id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
+    let (tx, rx) = mpsc::channel();
+    let stop = CancelToken::new();
+    let (limit, duration) = match plan.stop {
+        Stop::Tasks(n) => (Some(n), None),
+        Stop::Duration(s) => (None, Some(Duration::from_secs_f64(s))),
+    };
+    // The pool model records per pool thread; there are as many as workers.
+    let counters: Vec<Arc<WorkerCounter>> = (0..plan.workers).map(|_| Arc::default()).collect();
+    crate::sys::reset_peak_rss();
+    let self_before = crate::sys::self_usage();
+    let children_before = crate::sys::children_usage();
+    let sampler = Sampler::start(run_id, BUCKET);
+    let start = Instant::now();
+    let ctx = RunCtx {
+        run_id,
+        plan,
+        workload: plan.workload.workload(),
+        source: TaskSource::new(limit, duration, plan.workers, stop.clone()),
+        stop: stop.clone(),
+        worker_command,
+        counters,
+        tx: Mutex::new(tx),
+        start: Mutex::new(start),
+        failure: OnceLock::new(),
+        tasks_failed: AtomicU64::new(0),
+        start_line: StartLine::default(),
+    };
+    if plan.warmup_tasks == 0 {
+        ctx.source.start_clock(start);
+    }
+    let mut aggregator = Aggregator::new(plan.workers, BUCKET);
+    let end = std::thread::scope(|scope| {
+        let driver = scope.spawn(|| {
+            match plan.model {
+                Model::Threads => threads::execute(&ctx),
+                Model::Pool => pool::execute(&ctx),
+                Model::Processes => processes::execute(&ctx),
+                Model::ThreadPerTask => thread_per_task::execute(&ctx),
+                Model::ProcessPerTask => process_per_task::execute(&ctx),
+            }
+            Instant::now()
+        });
+        loop {
+            match rx.recv_timeout(Duration::from_millis(50)) {
+                Ok(flush) => aggregator.apply(flush),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {}
+            }
+            if cancel.is_cancelled() && !stop.is_cancelled() {
+                stop.cancel();
+                children::kill_run(run_id);
+            }
+            if driver.is_finished() {
+                while let Ok(flush) = rx.try_recv() {
+                    aggregator.apply(flush);
+                }
+                break;
+            }
+            live(LiveRun {
+                tasks_done: ctx.counters.iter().map(|c| c.get()).sum(),
+                elapsed: ctx.start().elapsed(),
+            });
+        }
+        driver.join().unwrap_or_else(|_| {
+            ctx.fail("the run's driver thread panicked".into());
+            Instant::now()
+        })
+    });
+    // Whatever is still running now is stray: nothing of this run may outlive it.
+    children::kill_run(run_id);
+    let sampled = sampler.stop();
+    let usage = crate::sys::self_usage()
+        .since(&self_before)
+        .plus(&crate::sys::children_usage().since(&children_before));
+    let wall = end.saturating_duration_since(ctx.start());
+    let totals = aggregator.finish(wall);
+    let status = if cancel.is_cancelled() {
+        RunStatus::Stopped
+    } else if ctx.failure.get().is_some() {
+        RunStatus::Failed
+    } else {
+        RunStatus::Completed
+    };
+    let wall_s = wall.as_secs_f64();
+    let tasks = totals.tasks;
+    let overhead = (tasks > 0).then(|| {
+        let busy_us = totals.sum_ns as f64 / 1000.0;
+        ((wall_s * 1e6 * plan.workers as f64 - busy_us) / tasks as f64).max(0.0)
+    });
+    let peak_rss = sampled
+        .peak_rss_bytes
+        .max(crate::sys::self_peak_rss().unwrap_or(0));
+    RunResult {
+        label: plan.label.clone(),
+        model: plan.model,
+        workers: plan.workers,
+        workload: plan.workload.clone(),
+        status,
+        error: if status == RunStatus::Failed {
+            ctx.failure.get().cloned()
+        } else {
+            None
+        },
+        tasks_completed: tasks,
+        tasks_failed: ctx.tasks_failed.load(Ordering::Relaxed),
+        warmup_tasks: plan.warmup_tasks,
+        wall_seconds: wall_s,
+        throughput_per_sec: if wall_s > 0.0 {
+            tasks as f64 / wall_s
+        } else {
+            0.0
+        },
+        latency_us: LatencySummary::from_histogram(&totals.latencies),
+        overhead_per_task_us: overhead,
+        process: ProcessFigures {
+            user_s: usage.user_s,
+            sys_s: usage.sys_s,
+            voluntary_ctx: usage.voluntary_ctx,
+            involuntary_ctx: usage.involuntary_ctx,
+            peak_rss_bytes: peak_rss,
+        },
+        timeline: totals.timeline,
+        cpu: sampled.cpu,
+    }
+}

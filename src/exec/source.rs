@@ -1,0 +1,101 @@
+//! Hands out task indices to workers in chunks, and says when the run is over.
+
+use super::cancel::CancelToken;
+use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+/// The shared queue of a run: task indices `0..limit` (or unbounded until a deadline).
+pub struct TaskSource {
+    next: AtomicU64,
+    limit: u64,
+    workers: u64,
+    deadline: Mutex<Option<Instant>>,
+    duration: Option<std::time::Duration>,
+    stop: CancelToken,
+}
+
+impl TaskSource {
+    /// A source of `limit` tasks, or of tasks until `duration` has passed since
+    /// [`start_clock`](Self::start_clock); `stop` ends it early.
+    pub fn new(
+        limit: Option<u64>,
+        duration: Option<std::time::Duration>,
+        workers: usize,
+        stop: CancelToken,
+    ) -> Self {
+        Self {
+            next: AtomicU64::new(0),
+            limit: limit.unwrap_or(u64::MAX),
+            workers: workers.max(1) as u64,
+            deadline: Mutex::new(None),
+            duration,
+            stop,
+        }
+    }
+
+    /// Starts the duration clock (at the end of warm-up).
+    pub fn start_clock(&self, start: Instant) {
+        if let Some(d) = self.duration
+            && let Ok(mut deadline) = self.deadline.lock()
+        {
+            *deadline = Some(start + d);
+        }
+    }
+
+    /// The instant a duration-bound run ends, once the clock started.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline.lock().ok().and_then(|d| *d)
+    }
+
+    /// True when no more tasks should start.
+    pub fn exhausted(&self, now: Instant) -> bool {
+        self.stop.is_cancelled()
+            || self.next.load(Ordering::Relaxed) >= self.limit
+            || self.deadline().is_some_and(|d| now >= d)
+    }
+
+    /// Claims up to `want` task indices; fewer near the end so that workers finish together.
+    /// `None` when the run is over.
+    pub fn claim(&self, want: u64) -> Option<Range<u64>> {
+        if self.exhausted(Instant::now()) {
+            return None;
+        }
+        let want = if self.limit == u64::MAX {
+            want.max(1)
+        } else {
+            let remaining = self.limit.saturating_sub(self.next.load(Ordering::Relaxed));
+            want.min(remaining / (2 * self.workers)).max(1)
+        };
+        let first = self.next.fetch_add(want, Ordering::Relaxed);
+        if first >= self.limit {
+            return None;
+        }
+        Some(first..first.saturating_add(want).min(self.limit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hands_out_every_index_exactly_once() {
+        let source = TaskSource::new(Some(1000), None, 2, CancelToken::new());
+        let mut seen = Vec::new();
+        while let Some(r) = source.claim(64) {
+            seen.extend(r);
+        }
+        assert_eq!(seen, (0..1000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn stops_when_cancelled() {
+        let stop = CancelToken::new();
+        let source = TaskSource::new(None, None, 1, stop.clone());
+        assert!(source.claim(4).is_some());
+        stop.cancel();
+        assert!(source.claim(4).is_none());
+    }
+}

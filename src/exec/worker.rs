@@ -1,0 +1,83 @@
+//! The child side of the process protocol: `parlab worker`, started by the process models.
+//! It reads frames from stdin, runs tasks, and answers on stdout (see [`super::protocol`]).
+
+use super::cancel::CancelToken;
+use super::protocol::{FromWorker, ProtocolError, ToWorker, recv_to_worker, send_from_worker};
+use super::task::run_guarded;
+use crate::workload::{TaskContext, TaskError};
+use std::io::{self, BufReader, Write};
+use std::time::Instant;
+
+/// Runs the worker loop until the parent closes stdin; returns the process exit status.
+pub fn main() -> i32 {
+    crate::sys::die_with_parent();
+    // Task panics are reported to the parent in a FAILED frame; anything else goes to
+    // stderr, which the parent quotes when the worker dies.
+    std::panic::set_hook(Box::new(|info| {
+        if !super::task::in_task() {
+            eprintln!("parlab worker: {info}");
+        }
+    }));
+    let mut input = BufReader::new(io::stdin().lock());
+    let mut output = io::stdout();
+    match serve(&mut input, &mut output) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("parlab worker: {e}");
+            2
+        }
+    }
+}
+
+fn send(out: &mut impl Write, msg: &FromWorker) -> io::Result<()> {
+    send_from_worker(out, msg)?;
+    out.flush()
+}
+
+/// Serves one parent over `input` / `output`.
+pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), ProtocolError> {
+    let spec = match recv_to_worker(input)? {
+        ToWorker::Init(spec) => spec,
+        ToWorker::Run { .. } => return Err(ProtocolError::Garbage("RUN before INIT".into())),
+    };
+    let workload = spec.workload();
+    let cancel = CancelToken::new();
+    let ctx = TaskContext {
+        cancel: &cancel,
+        run: 0,
+    };
+    send(
+        output,
+        &FromWorker::Ready {
+            pid: std::process::id(),
+        },
+    )?;
+    let mut latencies = Vec::new();
+    loop {
+        let (first, count) = match recv_to_worker(input) {
+            Ok(ToWorker::Run { first, count }) => (first, count),
+            Ok(ToWorker::Init(_)) => return Err(ProtocolError::Garbage("a second INIT".into())),
+            Err(ProtocolError::Closed) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        latencies.clear();
+        let mut failed = None;
+        for index in first..first.saturating_add(count as u64) {
+            let start = Instant::now();
+            let outcome = run_guarded(workload, index, &ctx);
+            let ns = start.elapsed().as_nanos() as u64;
+            match outcome {
+                Ok(()) => latencies.push(ns),
+                Err(TaskError::Failed(message)) => {
+                    failed = Some(FromWorker::Failed { index, message });
+                    break;
+                }
+                Err(TaskError::Cancelled) => break,
+            }
+        }
+        match failed {
+            Some(msg) => send(output, &msg)?,
+            None => send(output, &FromWorker::Done(std::mem::take(&mut latencies)))?,
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! parlab's engine: profiles, workloads, execution models, metrics and results.
+//!
+//! It knows nothing of any user interface. The command line (`src/main.rs`) and the
+//! desktop app drive it through [`exec::Session`].
+
+pub mod exec;
+pub mod fsutil;
+pub mod metrics;
+pub mod profile;
+pub mod results;
+pub mod sys;
+pub mod workload;

@@ -1,0 +1,14 @@
+//! The `parlab` executable: the command line, and (later) the desktop app.
+
+mod cli;
+
+use std::ffi::OsStr;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // Worker processes start on every task of the per-task models: skip argument parsing.
+    if std::env::args_os().nth(1).as_deref() == Some(OsStr::new("worker")) {
+        return ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8);
+    }
+    cli::main()
+}

@@ -1,0 +1,183 @@
+//! Workload profiles (DESIGN §5): the model, TOML loading with error locations,
+//! validation, and expansion into the list of runs to execute.
+
+mod load;
+mod validate;
+mod workers;
+
+pub use load::{ProfileError, load_file, parse_str};
+pub use validate::{FieldPath, Segment, ValidationError};
+pub use workers::Workers;
+
+use crate::workload::WorkloadSpec;
+use serde::{Deserialize, Serialize};
+
+/// The profile format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A saved setup: what to run and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Format version; absent means 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    /// A short title shown in the app and in reports.
+    #[serde(default = "default_name")]
+    pub name: String,
+    /// Free text: what the profile shows and what to look for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The runs, in order.
+    #[serde(rename = "run", default)]
+    pub runs: Vec<RunSpec>,
+}
+
+fn default_name() -> String {
+    "Untitled profile".to_string()
+}
+
+/// One `[[run]]` table: an execution model, a worker count or sweep, a stop condition and a workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSpec {
+    /// Label in charts and tables; default `"<model> ×<workers>"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// How tasks are executed.
+    pub model: Model,
+    /// A worker count, or a list of counts (a sweep: one run per value).
+    pub workers: Workers,
+    /// Stop after this many tasks (exactly one of `tasks` and `duration_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<u64>,
+    /// Stop after this many seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
+    /// Tasks run before measuring starts (spread over the workers), not counted.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub warmup_tasks: u64,
+    /// What each task does.
+    pub workload: WorkloadSpec,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
+
+/// An execution model (DESIGN §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Model {
+    /// N long-lived OS threads pulling from a shared queue.
+    Threads,
+    /// A rayon work-stealing pool of N threads.
+    Pool,
+    /// N long-lived child processes fed over pipes.
+    Processes,
+    /// A new thread per task, at most N alive.
+    ThreadPerTask,
+    /// A new child process per task, at most N alive.
+    ProcessPerTask,
+}
+
+impl Model {
+    /// Every model, in the order menus show them.
+    pub const ALL: [Model; 5] = [
+        Model::Threads,
+        Model::Pool,
+        Model::Processes,
+        Model::ThreadPerTask,
+        Model::ProcessPerTask,
+    ];
+
+    /// The name used in profiles and results.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Threads => "threads",
+            Model::Pool => "pool",
+            Model::Processes => "processes",
+            Model::ThreadPerTask => "thread-per-task",
+            Model::ProcessPerTask => "process-per-task",
+        }
+    }
+
+    /// True for the models that run tasks in child processes.
+    pub fn uses_processes(self) -> bool {
+        matches!(self, Model::Processes | Model::ProcessPerTask)
+    }
+
+    /// The largest worker count this model accepts.
+    pub fn max_workers(self) -> u64 {
+        if self.uses_processes() { 256 } else { 1024 }
+    }
+}
+
+impl std::fmt::Display for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// When a run ends.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stop {
+    /// After this many tasks.
+    Tasks(u64),
+    /// After this many seconds.
+    Duration(f64),
+}
+
+/// One concrete run of a profile: a [`RunSpec`] with a single worker count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRun {
+    /// Label for charts and tables.
+    pub label: String,
+    /// Execution model.
+    pub model: Model,
+    /// Worker count.
+    pub workers: usize,
+    /// Stop condition.
+    pub stop: Stop,
+    /// Unmeasured warm-up tasks.
+    pub warmup_tasks: u64,
+    /// The workload.
+    pub workload: WorkloadSpec,
+}
+
+impl Profile {
+    /// Expands every sweep into one run per worker count. Call on a validated profile.
+    pub fn plan(&self) -> Vec<PlannedRun> {
+        let mut plan = Vec::new();
+        for run in &self.runs {
+            let sweep = run.workers.counts().len() > 1;
+            for &workers in run.workers.counts() {
+                let label = match &run.label {
+                    Some(label) if sweep => format!("{label} ×{workers}"),
+                    Some(label) => label.clone(),
+                    None => format!("{} ×{workers}", run.model),
+                };
+                let stop = match (run.tasks, run.duration_s) {
+                    (Some(tasks), _) => Stop::Tasks(tasks),
+                    (None, Some(secs)) => Stop::Duration(secs),
+                    (None, None) => Stop::Tasks(1),
+                };
+                plan.push(PlannedRun {
+                    label,
+                    model: run.model,
+                    workers: workers as usize,
+                    stop,
+                    warmup_tasks: run.warmup_tasks,
+                    workload: run.workload.clone(),
+                });
+            }
+        }
+        plan
+    }
+
+    /// Serialises the profile as TOML.
+    pub fn to_toml(&self) -> String {
+        // A profile is plain data (strings, numbers, lists, tables): serialisation cannot fail.
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+}

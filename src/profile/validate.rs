@@ -1,0 +1,176 @@
+//! Checks a parsed profile against the documented limits. Every error carries the path of
+//! the field it is about, so the CLI can point at a line and the app at a widget.
+
+use super::{FORMAT_VERSION, Model, Profile, RunSpec};
+
+/// One step of a path into the profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// A table key.
+    Key(String),
+    /// An index into an array (`[[run]]` tables, list elements).
+    Index(usize),
+}
+
+/// Where a value sits in the profile, e.g. `run[0].workload.iterations`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldPath(pub Vec<Segment>);
+
+impl FieldPath {
+    /// The document root.
+    pub fn root() -> Self {
+        Self::default()
+    }
+
+    /// This path extended by a key.
+    pub fn key(&self, key: &str) -> Self {
+        let mut p = self.clone();
+        p.0.push(Segment::Key(key.to_string()));
+        p
+    }
+
+    /// This path extended by an index.
+    pub fn index(&self, index: usize) -> Self {
+        let mut p = self.clone();
+        p.0.push(Segment::Index(index));
+        p
+    }
+
+    /// The last key of the path (the field name), if any.
+    pub fn leaf(&self) -> Option<&str> {
+        self.0.iter().rev().find_map(|s| match s {
+            Segment::Key(k) => Some(k.as_str()),
+            Segment::Index(_) => None,
+        })
+    }
+}
+
+impl std::fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A value outside its allowed range, or a missing or contradictory setting.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ValidationError {
+    /// The field concerned.
+    pub path: FieldPath,
+    /// A sentence naming the field, what is allowed and what was found.
+    pub message: String,
+}
+
+impl ValidationError {
+    /// An error about `path`.
+    pub fn new(path: FieldPath, message: impl Into<String>) -> Self {
+        Self {
+            path,
+            message: message.into(),
+        }
+    }
+}
+
+impl Profile {
+    /// Every problem in the profile; empty when it can run.
+    pub fn validate(&self) -> Vec<ValidationError> {
+        let root = FieldPath::root();
+        let mut errors = Vec::new();
+        if let Some(v) = self.version
+            && v != FORMAT_VERSION
+        {
+            errors.push(ValidationError::new(
+                root.key("version"),
+                format!(
+                    "version must be {FORMAT_VERSION}, got {v}: this parlab reads profile format {FORMAT_VERSION}"
+                ),
+            ));
+        }
+        if self.name.trim().is_empty() {
+            errors.push(ValidationError::new(
+                root.key("name"),
+                "name must not be empty",
+            ));
+        }
+        if self.runs.is_empty() {
+            errors.push(ValidationError::new(
+                root,
+                "the profile has no [[run]] table: add at least one run",
+            ));
+        }
+        for (i, run) in self.runs.iter().enumerate() {
+            validate_run(run, &FieldPath::root().key("run").index(i), &mut errors);
+        }
+        errors
+    }
+}
+
+fn validate_run(run: &RunSpec, at: &FieldPath, errors: &mut Vec<ValidationError>) {
+    if run.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+        errors.push(ValidationError::new(
+            at.key("label"),
+            "label must not be empty",
+        ));
+    }
+    validate_workers(run.model, run.workers.counts(), &at.key("workers"), errors);
+    match (run.tasks, run.duration_s) {
+        (Some(_), Some(_)) => errors.push(ValidationError::new(
+            at.key("duration_s"),
+            "set either tasks or duration_s, not both",
+        )),
+        (None, None) => errors.push(ValidationError::new(
+            at.clone(),
+            "set tasks (a count) or duration_s (seconds) to say when the run ends",
+        )),
+        (Some(0), None) => errors.push(ValidationError::new(
+            at.key("tasks"),
+            "tasks must be at least 1, got 0",
+        )),
+        (None, Some(d)) if !(0.1..=86_400.0).contains(&d) => errors.push(ValidationError::new(
+            at.key("duration_s"),
+            format!("duration_s must be between 0.1 and 86400 (24 h), got {d}"),
+        )),
+        _ => {}
+    }
+    errors.extend(run.workload.validate(run.model, &at.key("workload")));
+}
+
+fn validate_workers(
+    model: Model,
+    counts: &[u64],
+    at: &FieldPath,
+    errors: &mut Vec<ValidationError>,
+) {
+    if counts.is_empty() {
+        errors.push(ValidationError::new(
+            at.clone(),
+            "workers must list at least one count, like [1, 2, 4]",
+        ));
+    }
+    let max = model.max_workers();
+    let why = if model.uses_processes() {
+        " (process models start one child process per worker)"
+    } else {
+        ""
+    };
+    for (j, &n) in counts.iter().enumerate() {
+        if !(1..=max).contains(&n) {
+            let path = if counts.len() > 1 {
+                at.index(j)
+            } else {
+                at.clone()
+            };
+            errors.push(ValidationError::new(
+                path,
+                format!("workers must be between 1 and {max}, got {n}{why}"),
+            ));
+        }
+    }
+}

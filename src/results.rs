@@ -1,0 +1,234 @@
+//! The results model (DESIGN §6) and its JSON file format, `parlab-results/1`.
+
+use crate::metrics::CpuSeries;
+use crate::metrics::aggregate::TimelinePoint;
+use crate::metrics::histogram::LatencySummary;
+use crate::profile::{Model, Profile};
+use crate::workload::WorkloadSpec;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The schema tag written into every results file.
+pub const SCHEMA: &str = "parlab-results/1";
+
+/// Everything one execution of a profile measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// The parlab that measured.
+    pub parlab_version: String,
+    /// The machine it ran on.
+    pub host: Host,
+    /// The profile exactly as run.
+    pub profile: Profile,
+    /// One entry per run that started, in order.
+    pub runs: Vec<RunResult>,
+}
+
+/// Facts about the measuring machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Host {
+    /// Logical CPUs (hardware threads) the OS reports.
+    pub logical_cpus: usize,
+    /// Operating system name and version.
+    pub os: String,
+    /// CPU model.
+    pub cpu_brand: String,
+}
+
+impl Host {
+    /// Describes this machine.
+    pub fn detect() -> Self {
+        use sysinfo::{CpuRefreshKind, RefreshKind, System};
+        let system =
+            System::new_with_specifics(RefreshKind::nothing().with_cpu(CpuRefreshKind::nothing()))
+                .ok();
+        let logical_cpus = system
+            .as_ref()
+            .map(|s| s.cpus().len())
+            .filter(|n| *n > 0)
+            .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+            .unwrap_or(1);
+        let cpu_brand = system
+            .as_ref()
+            .and_then(|s| s.cpus().first().map(|c| c.brand().trim().to_string()))
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| "unknown CPU".to_string());
+        let os = System::long_os_version().unwrap_or_else(|_| std::env::consts::OS.to_string());
+        Self {
+            logical_cpus,
+            os,
+            cpu_brand,
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunStatus {
+    /// It reached its task count or duration.
+    Completed,
+    /// The user stopped it; the figures cover what ran.
+    Stopped,
+    /// A task or a worker failed; `error` says which and why.
+    Failed,
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            RunStatus::Completed => "completed",
+            RunStatus::Stopped => "stopped",
+            RunStatus::Failed => "failed",
+        })
+    }
+}
+
+/// CPU time, context switches and memory of parlab and its children during a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProcessFigures {
+    /// User-mode CPU seconds.
+    pub user_s: f64,
+    /// Kernel CPU seconds.
+    pub sys_s: f64,
+    /// Voluntary context switches (blocking).
+    pub voluntary_ctx: u64,
+    /// Involuntary context switches (preemption).
+    pub involuntary_ctx: u64,
+    /// Peak resident memory of parlab plus the run's live children.
+    pub peak_rss_bytes: u64,
+}
+
+/// What one run measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResult {
+    /// Label for charts and tables.
+    pub label: String,
+    /// Execution model.
+    pub model: Model,
+    /// Worker count.
+    pub workers: usize,
+    /// The workload as run.
+    pub workload: WorkloadSpec,
+    /// How it ended.
+    pub status: RunStatus,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
+    /// Tasks that completed within the measured part.
+    pub tasks_completed: u64,
+    /// Tasks that failed.
+    pub tasks_failed: u64,
+    /// Unmeasured warm-up tasks run first.
+    #[serde(default)]
+    pub warmup_tasks: u64,
+    /// Seconds from the start of measuring to the last worker's end.
+    pub wall_seconds: f64,
+    /// Completed tasks per second of wall time.
+    pub throughput_per_sec: f64,
+    /// Task latency percentiles.
+    pub latency_us: LatencySummary,
+    /// `(wall × workers − Σ latency) / tasks`: what the model itself costs per task (µs).
+    pub overhead_per_task_us: Option<f64>,
+    /// CPU, context switches and memory.
+    pub process: ProcessFigures,
+    /// Throughput and latency over time.
+    pub timeline: Vec<TimelinePoint>,
+    /// Per-core CPU utilisation over time.
+    pub cpu: CpuSeries,
+}
+
+/// Why a results file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    /// Reading the file failed.
+    #[error("cannot read results {file}: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The file is not parlab results JSON.
+    #[error("{file}:{line}:{column}: not a parlab results file: {message}")]
+    Malformed {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The parser's complaint.
+        message: String,
+    },
+    /// The file has a schema this parlab does not know.
+    #[error(
+        "{file}: results schema {found:?} is not supported; this parlab {version} reads {SCHEMA}"
+    )]
+    Schema {
+        /// The file.
+        file: String,
+        /// The schema it declares.
+        found: String,
+        /// This parlab's version.
+        version: &'static str,
+    },
+}
+
+impl Results {
+    /// Results for `profile` on this host, with no runs yet.
+    pub fn new(profile: Profile, runs: Vec<RunResult>) -> Self {
+        Self {
+            schema: SCHEMA.to_string(),
+            parlab_version: env!("CARGO_PKG_VERSION").to_string(),
+            host: Host::detect(),
+            profile,
+            runs,
+        }
+    }
+
+    /// The results as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        // Plain data with string keys: serialisation cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Writes the results as JSON to `path` atomically.
+    pub fn save_json(&self, path: &Path) -> std::io::Result<()> {
+        crate::fsutil::write_atomic(path, self.to_json().as_bytes())
+    }
+
+    /// Parses results JSON; `file` names the source in errors.
+    pub fn from_json(text: &str, file: &str) -> Result<Self, ResultsError> {
+        #[derive(Deserialize)]
+        struct Tag {
+            schema: Option<String>,
+        }
+        let malformed = |e: serde_json::Error| ResultsError::Malformed {
+            file: file.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        let tag: Tag = serde_json::from_str(text).map_err(malformed)?;
+        match tag.schema.as_deref() {
+            Some(SCHEMA) => serde_json::from_str(text).map_err(malformed),
+            other => Err(ResultsError::Schema {
+                file: file.to_string(),
+                found: other.unwrap_or("(none)").to_string(),
+                version: env!("CARGO_PKG_VERSION"),
+            }),
+        }
+    }
+
+    /// Reads a results file.
+    pub fn load_json(path: &Path) -> Result<Self, ResultsError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ResultsError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        Self::from_json(&text, &file)
+    }
+}

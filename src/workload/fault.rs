@@ -1,0 +1,81 @@
+//! `fault { action, at_task }`: misbehaves on purpose at one task, so a user (and the test
+//! suite) can see how each execution model copes with a panicking, crashing or garbled worker.
+
+use super::{TaskContext, TaskError, Workload};
+use crate::profile::{FieldPath, Model, ValidationError};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::time::Duration;
+
+/// What the faulty task does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FaultAction {
+    /// The task panics.
+    Panic,
+    /// The task returns an error.
+    Error,
+    /// The worker process exits with status 3 (process models only).
+    Exit,
+    /// The worker process kills itself with SIGKILL (process models only).
+    Signal,
+    /// The worker process writes bytes that are not a protocol frame (process models only).
+    Garbage,
+    /// The task blocks until the run is stopped.
+    Hang,
+}
+
+/// Every task but one does nothing; task `at_task` performs `action`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// The misbehaviour.
+    pub action: FaultAction,
+    /// Index of the task that misbehaves (0 is the first).
+    #[serde(default)]
+    pub at_task: u64,
+}
+
+impl Workload for Fault {
+    fn validate(&self, model: Model, at: &FieldPath) -> Vec<ValidationError> {
+        let process_only = matches!(
+            self.action,
+            FaultAction::Exit | FaultAction::Signal | FaultAction::Garbage
+        );
+        if process_only && !model.uses_processes() {
+            let name = serde_json::to_string(&self.action).unwrap_or_default();
+            return vec![ValidationError::new(
+                at.key("action"),
+                format!(
+                    "action {name} would end parlab itself under the {model} model; use it with processes or process-per-task"
+                ),
+            )];
+        }
+        Vec::new()
+    }
+
+    fn run_task(&self, index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
+        if index != self.at_task {
+            return Ok(());
+        }
+        match self.action {
+            FaultAction::Panic => panic!("fault injected at task {index}"),
+            FaultAction::Error => Err(TaskError::Failed(format!("fault injected at task {index}"))),
+            FaultAction::Exit => std::process::exit(3),
+            FaultAction::Signal => {
+                crate::sys::kill_process(std::process::id());
+                Ok(())
+            }
+            FaultAction::Garbage => {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(b"\xffthis is not a parlab frame\n");
+                let _ = out.flush();
+                Ok(())
+            }
+            FaultAction::Hang => {
+                while ctx.cancel.sleep(Duration::from_secs(3600)) {}
+                Err(TaskError::Cancelled)
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! `sleep { ms }`: a blocking wait that stands in for I/O.
+
+use super::{TaskContext, TaskError, Workload};
+use crate::profile::{FieldPath, Model, ValidationError};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Blocks the worker for `ms` milliseconds without using the CPU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sleep {
+    /// Milliseconds per task; fractions allowed.
+    pub ms: f64,
+}
+
+const MAX_MS: f64 = 3_600_000.0;
+
+impl Workload for Sleep {
+    fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
+        if (0.0..=MAX_MS).contains(&self.ms) {
+            return Vec::new();
+        }
+        vec![ValidationError::new(
+            at.key("ms"),
+            format!("ms must be between 0 and {MAX_MS} (1 h), got {}", self.ms),
+        )]
+    }
+
+    fn run_task(&self, _index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
+        if ctx.cancel.sleep(Duration::from_secs_f64(self.ms / 1000.0)) {
+            Ok(())
+        } else {
+            Err(TaskError::Cancelled)
+        }
+    }
+}
