@@ -115,6 +115,6 @@ mod tests {
         assert_eq!(si(2_345_678.0), "2.35M");
         assert_eq!(si(12_345.0), "12.3k");
         assert_eq!(si(512.4), "512");
-        assert_eq!(si(3.14159), "3.14");
+        assert_eq!(si(2.71), "2.71");
     }
 }

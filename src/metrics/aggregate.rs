@@ -144,13 +144,23 @@ impl Aggregator {
     /// Closes every bucket up to `wall` (the last one may be partial) and returns the totals.
     pub fn finish(mut self, wall: Duration) -> RunTotals {
         let wall_s = wall.as_secs_f64();
-        let last = ((wall_s / self.bucket_s).ceil() as u64).max(1);
-        let last = last.max(self.open.keys().next_back().map_or(0, |k| k + 1));
+        let last = ((wall_s / self.bucket_s).ceil() as u64)
+            .max(self.open.keys().next_back().map_or(0, |k| k + 1))
+            .max(self.finalized.len() as u64)
+            .max(1);
         self.close_until(last - 1);
         let start = (last - 1) as f64 * self.bucket_s;
-        let width = (wall_s - start).max(self.bucket_s * 0.01);
-        let point = self.point(last - 1, wall_s.max(start + width), width);
-        self.finalized.push(point);
+        let width = (wall_s - start).clamp(self.bucket_s * 0.01, self.bucket_s);
+        if self.finalized.len() as u64 == last {
+            // Closed already at full width: rescale to the part of it the run lasted.
+            if let Some(p) = self.finalized.last_mut() {
+                p.tasks_per_sec *= self.bucket_s / width;
+                p.t = start + width;
+            }
+        } else {
+            let point = self.point(last - 1, start + width, width);
+            self.finalized.push(point);
+        }
         RunTotals {
             latencies: self.total,
             tasks: self.tasks,
