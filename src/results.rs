@@ -137,6 +137,9 @@ pub struct RunResult {
     pub timeline: Vec<TimelinePoint>,
     /// Per-core CPU utilisation over time.
     pub cpu: CpuSeries,
+    /// CPU seconds parlab's own sampler thread used during the run (the cost of measuring).
+    #[serde(default)]
+    pub sampler_cpu_seconds: f64,
 }
 
 /// Why a results file could not be read.

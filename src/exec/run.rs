@@ -312,5 +312,6 @@ pub fn execute(
         },
         timeline: totals.timeline,
         cpu: sampled.cpu,
+        sampler_cpu_seconds: sampled.own_cpu_s,
     }
 }

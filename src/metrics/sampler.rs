@@ -25,6 +25,8 @@ pub struct SamplerOutput {
     pub cpu: CpuSeries,
     /// Highest sampled resident memory of parlab plus the run's live children, in bytes.
     pub peak_rss_bytes: u64,
+    /// CPU seconds the sampler thread itself used: what measuring cost.
+    pub own_cpu_s: f64,
 }
 
 /// A running sampler; [`Sampler::stop`] ends it and returns what it measured.
@@ -44,6 +46,7 @@ impl Sampler {
                 per_core: Vec::new(),
             },
             peak_rss_bytes: 0,
+            own_cpu_s: 0.0,
         }));
         let out = Arc::clone(&shared);
         let handle = std::thread::Builder::new()
@@ -91,7 +94,10 @@ fn sample_loop(
         let next = started + interval * tick;
         match stop.recv_timeout(next.saturating_duration_since(Instant::now())) {
             Err(RecvTimeoutError::Timeout) => {}
-            _ => return,
+            _ => {
+                lock(out).own_cpu_s = crate::sys::thread_cpu_seconds();
+                return;
+            }
         }
         let rss = memory_now(run);
         let usage: Vec<f32> = match system.as_mut() {

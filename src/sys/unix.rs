@@ -171,3 +171,16 @@ pub fn set_nonblocking(fd: &impl std::os::fd::AsRawFd) {
         }
     }
 }
+
+/// CPU seconds (user + system) the calling thread has used so far.
+pub fn thread_cpu_seconds() -> f64 {
+    #[cfg(target_os = "linux")]
+    {
+        let usage = getrusage(libc::RUSAGE_THREAD);
+        usage.user_s + usage.sys_s
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        0.0
+    }
+}

@@ -1,0 +1,90 @@
+//! The engine API as the app uses it: a session on a background thread, progress while it
+//! runs, cancellation, and what the measurements say about the machine.
+
+mod common;
+
+use parlab::exec::{Session, WorkerCommand};
+use parlab::profile::parse_str;
+use parlab::results::RunStatus;
+use std::time::{Duration, Instant};
+
+/// Tests that measure the CPU must not share it with each other.
+static CPU_HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn worker() -> WorkerCommand {
+    WorkerCommand::new(common::parlab_bin())
+}
+
+fn session(text: &str) -> Session {
+    let profile = parse_str(text, "test.toml").expect("valid profile");
+    Session::start(profile, worker()).expect("session starts")
+}
+
+#[test]
+fn progress_is_visible_while_running_and_cancel_keeps_what_was_measured() {
+    let _serial = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    let text = common::profile(&[
+        common::run_table("threads", "2", "duration_s = 30", "kind = \"sleep\"\nms = 1"),
+        common::run_table("threads", "1", "tasks = 5", "kind = \"sleep\"\nms = 1"),
+    ]);
+    let session = session(&text);
+    assert!(common::wait_until(Duration::from_secs(10), || session.progress().live.tasks_done > 50));
+    let progress = session.progress();
+    assert_eq!(progress.run_count, 2);
+    assert_eq!(progress.run_index, 0);
+    assert_eq!(progress.label, "threads ×2");
+    assert!(progress.live.elapsed > Duration::ZERO);
+    let asked = Instant::now();
+    session.cancel();
+    assert!(session.wait_timeout(Duration::from_secs(3)), "stops promptly");
+    assert!(asked.elapsed() < Duration::from_secs(1), "stopped in {:?}", asked.elapsed());
+    let results = session.wait();
+    assert_eq!(results.runs.len(), 1);
+    assert_eq!(results.runs[0].status, RunStatus::Stopped);
+    assert!(results.runs[0].tasks_completed > 50);
+}
+
+#[test]
+fn one_busy_worker_shows_as_one_busy_core_and_the_sampler_is_cheap() {
+    let _serial = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    let text = common::profile(&[common::run_table(
+        "threads",
+        "1",
+        "duration_s = 2.0",
+        "kind = \"cpu\"\niterations = 50_000",
+    )]);
+    let results = session(&text).wait();
+    let run = &results.runs[0];
+    let cores = &run.cpu.per_core;
+    assert_eq!(cores.len(), results.host.logical_cpus);
+    let samples = cores[0].len();
+    assert!(samples >= 7, "at least 4 samples a second over 2 s, got {samples}");
+    // Skip the first and last sample, which straddle the run's start and end.
+    let inner = 1..samples - 1;
+    let busiest: f32 =
+        inner.clone().map(|k| cores.iter().map(|c| c[k]).fold(0.0, f32::max)).sum::<f32>() / inner.len() as f32;
+    let total: f32 = inner.clone().map(|k| cores.iter().map(|c| c[k]).sum::<f32>()).sum::<f32>() / inner.len() as f32;
+    assert!(busiest > 70.0, "the busy core averages {busiest}% ({cores:?})");
+    assert!((70.0..=140.0).contains(&total), "one core's worth in total, got {total}%");
+    let share = run.sampler_cpu_seconds / run.wall_seconds;
+    assert!(share < 0.01, "sampler used {:.3}% of a core", share * 100.0);
+}
+
+#[test]
+fn cpu_bound_work_scales_with_workers_in_every_long_lived_model() {
+    let _serial = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    // Not a timing assertion about parlab's speed: a sanity check that two workers really
+    // run in parallel on a machine with two or more cores.
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        panic!("this test needs at least 2 logical CPUs to check parallel execution");
+    }
+    let mut runs = Vec::new();
+    for model in ["threads", "pool", "processes"] {
+        runs.push(common::run_table(model, "[1, 2]", "tasks = 1200", "kind = \"cpu\"\niterations = 50_000"));
+    }
+    let results = session(&common::profile(&runs)).wait();
+    for pair in results.runs.chunks(2) {
+        let speedup = pair[1].throughput_per_sec / pair[0].throughput_per_sec;
+        assert!(speedup > 1.3, "{}: speedup {speedup:.2}", pair[1].label);
+    }
+}
