@@ -13,7 +13,13 @@ use std::time::Instant;
 
 fn record(c: &mut Criterion) {
     let (tx, rx) = mpsc::channel();
-    let mut recorder = Recorder::new(0, Instant::now(), BUCKET, Arc::new(WorkerCounter::default()), tx);
+    let mut recorder = Recorder::new(
+        0,
+        Instant::now(),
+        BUCKET,
+        Arc::new(WorkerCounter::default()),
+        tx,
+    );
     let mut n = 0u64;
     c.bench_function("recorder: record one task (incl. clock read)", |b| {
         b.iter(|| {

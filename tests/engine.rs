@@ -24,11 +24,20 @@ fn session(text: &str) -> Session {
 fn progress_is_visible_while_running_and_cancel_keeps_what_was_measured() {
     let _serial = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
     let text = common::profile(&[
-        common::run_table("threads", "2", "duration_s = 30", "kind = \"sleep\"\nms = 1"),
+        common::run_table(
+            "threads",
+            "2",
+            "duration_s = 30",
+            "kind = \"sleep\"\nms = 1",
+        ),
         common::run_table("threads", "1", "tasks = 5", "kind = \"sleep\"\nms = 1"),
     ]);
     let session = session(&text);
-    assert!(common::wait_until(Duration::from_secs(10), || session.progress().live.tasks_done > 50));
+    assert!(common::wait_until(Duration::from_secs(10), || session
+        .progress()
+        .live
+        .tasks_done
+        > 50));
     let progress = session.progress();
     assert_eq!(progress.run_count, 2);
     assert_eq!(progress.run_index, 0);
@@ -36,8 +45,15 @@ fn progress_is_visible_while_running_and_cancel_keeps_what_was_measured() {
     assert!(progress.live.elapsed > Duration::ZERO);
     let asked = Instant::now();
     session.cancel();
-    assert!(session.wait_timeout(Duration::from_secs(3)), "stops promptly");
-    assert!(asked.elapsed() < Duration::from_secs(1), "stopped in {:?}", asked.elapsed());
+    assert!(
+        session.wait_timeout(Duration::from_secs(3)),
+        "stops promptly"
+    );
+    assert!(
+        asked.elapsed() < Duration::from_secs(1),
+        "stopped in {:?}",
+        asked.elapsed()
+    );
     let results = session.wait();
     assert_eq!(results.runs.len(), 1);
     assert_eq!(results.runs[0].status, RunStatus::Stopped);
@@ -58,14 +74,30 @@ fn one_busy_worker_shows_as_one_busy_core_and_the_sampler_is_cheap() {
     let cores = &run.cpu.per_core;
     assert_eq!(cores.len(), results.host.logical_cpus);
     let samples = cores[0].len();
-    assert!(samples >= 7, "at least 4 samples a second over 2 s, got {samples}");
+    assert!(
+        samples >= 7,
+        "at least 4 samples a second over 2 s, got {samples}"
+    );
     // Skip the first and last sample, which straddle the run's start and end.
     let inner = 1..samples - 1;
-    let busiest: f32 =
-        inner.clone().map(|k| cores.iter().map(|c| c[k]).fold(0.0, f32::max)).sum::<f32>() / inner.len() as f32;
-    let total: f32 = inner.clone().map(|k| cores.iter().map(|c| c[k]).sum::<f32>()).sum::<f32>() / inner.len() as f32;
-    assert!(busiest > 70.0, "the busy core averages {busiest}% ({cores:?})");
-    assert!((70.0..=140.0).contains(&total), "one core's worth in total, got {total}%");
+    let busiest: f32 = inner
+        .clone()
+        .map(|k| cores.iter().map(|c| c[k]).fold(0.0, f32::max))
+        .sum::<f32>()
+        / inner.len() as f32;
+    let total: f32 = inner
+        .clone()
+        .map(|k| cores.iter().map(|c| c[k]).sum::<f32>())
+        .sum::<f32>()
+        / inner.len() as f32;
+    assert!(
+        busiest > 70.0,
+        "the busy core averages {busiest}% ({cores:?})"
+    );
+    assert!(
+        (70.0..=140.0).contains(&total),
+        "one core's worth in total, got {total}%"
+    );
     let share = run.sampler_cpu_seconds / run.wall_seconds;
     assert!(share < 0.01, "sampler used {:.3}% of a core", share * 100.0);
 }
@@ -80,7 +112,12 @@ fn cpu_bound_work_scales_with_workers_in_every_long_lived_model() {
     }
     let mut runs = Vec::new();
     for model in ["threads", "pool", "processes"] {
-        runs.push(common::run_table(model, "[1, 2]", "tasks = 1200", "kind = \"cpu\"\niterations = 50_000"));
+        runs.push(common::run_table(
+            model,
+            "[1, 2]",
+            "tasks = 1200",
+            "kind = \"cpu\"\niterations = 50_000",
+        ));
     }
     let results = session(&common::profile(&runs)).wait();
     for pair in results.runs.chunks(2) {

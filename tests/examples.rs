@@ -12,9 +12,17 @@ fn every_example_profile_validates_and_has_a_description() {
             continue;
         }
         let profile = parlab::profile::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert!(profile.description.len() > 40, "{} explains what to look for", path.display());
+        assert!(
+            profile.description.len() > 40,
+            "{} explains what to look for",
+            path.display()
+        );
         assert!(!profile.plan().is_empty());
-        common::parlab().arg("validate").arg(&path).assert().success();
+        common::parlab()
+            .arg("validate")
+            .arg(&path)
+            .assert()
+            .success();
         count += 1;
     }
     assert!(count >= 5, "found {count} example profiles");
