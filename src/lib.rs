@@ -3,8 +3,11 @@
 //! It knows nothing of any user interface. The command line (`src/main.rs`) and the
 //! desktop app drive it through [`exec::Session`].
 
+pub mod analysis;
 pub mod exec;
+pub mod format;
 pub mod fsutil;
+pub mod gui;
 pub mod metrics;
 pub mod profile;
 pub mod results;

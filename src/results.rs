@@ -74,6 +74,8 @@ pub enum RunStatus {
     Stopped,
     /// A task or a worker failed; `error` says which and why.
     Failed,
+    /// Still running: only in live snapshots, never in a results file.
+    Running,
 }
 
 impl std::fmt::Display for RunStatus {
@@ -82,6 +84,7 @@ impl std::fmt::Display for RunStatus {
             RunStatus::Completed => "completed",
             RunStatus::Stopped => "stopped",
             RunStatus::Failed => "failed",
+            RunStatus::Running => "running",
         })
     }
 }
@@ -129,6 +132,9 @@ pub struct RunResult {
     pub throughput_per_sec: f64,
     /// Task latency percentiles.
     pub latency_us: LatencySummary,
+    /// The latency distribution: `[percentile, µs]` pairs from 0 to 100.
+    #[serde(default)]
+    pub latency_cdf: Vec<[f64; 2]>,
     /// `(wall × workers − Σ latency) / tasks`: what the model itself costs per task (µs).
     pub overhead_per_task_us: Option<f64>,
     /// CPU, context switches and memory.

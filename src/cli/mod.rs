@@ -29,6 +29,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open the desktop app, optionally with a profile loaded (the default with no subcommand).
+    Gui {
+        /// A profile (TOML) to open.
+        profile: Option<PathBuf>,
+    },
     /// Run every run of a profile and report what was measured.
     Run(run::RunArgs),
     /// Check a profile without running it; errors name file, line and field.
@@ -46,17 +51,28 @@ pub fn main() -> ExitCode {
     install_panic_hook();
     let cli = Cli::parse();
     match cli.command {
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            println!(
-                "\nThe desktop window is not built yet: use `parlab run PROFILE` to measure from the command line."
-            );
-            ExitCode::SUCCESS
-        }
+        None => gui(None),
+        Some(Command::Gui { profile }) => gui(profile.as_deref()),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Validate { profile }) => validate(&profile),
         Some(Command::Worker) => ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8),
+    }
+}
+
+fn gui(profile: Option<&std::path::Path>) -> ExitCode {
+    let profile = match profile.map(parlab::profile::load_file).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    match parlab::gui::run(profile) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_RUN_FAILED)
+        }
     }
 }
 

@@ -42,7 +42,7 @@ pub struct Progress {
     /// Tasks done and time elapsed in the run in progress.
     pub live: LiveRun,
     /// Runs finished so far.
-    pub finished: Vec<RunResult>,
+    pub finished: Vec<Arc<RunResult>>,
 }
 
 /// A profile being executed on a background thread.
@@ -90,7 +90,7 @@ impl Session {
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner)
                             .finished
-                            .push(result.clone());
+                            .push(Arc::new(result.clone()));
                         runs.push(result);
                         if stopped {
                             break;
@@ -152,7 +152,14 @@ impl Session {
         match self.handle.take().map(JoinHandle::join) {
             Some(Ok(results)) => results,
             // The session thread panicked: keep every run that finished.
-            _ => Results::new(self.profile.clone(), self.progress().finished),
+            _ => Results::new(
+                self.profile.clone(),
+                self.progress()
+                    .finished
+                    .iter()
+                    .map(|r| (**r).clone())
+                    .collect(),
+            ),
         }
     }
 }

@@ -6,13 +6,15 @@ use super::child::WorkerCommand;
 use super::children::{self, RunId};
 use super::source::TaskSource;
 use super::{pool, process_per_task, processes, thread_per_task, threads};
-use crate::metrics::histogram::LatencySummary;
+use crate::metrics::CpuSeries;
+use crate::metrics::aggregate::TimelinePoint;
+use crate::metrics::histogram::{LatencyHistogram, LatencySummary, latency_cdf};
 use crate::metrics::{Aggregator, BUCKET, Flush, Recorder, Sampler, WorkerCounter};
 use crate::profile::{Model, PlannedRun, Stop};
 use crate::results::{ProcessFigures, RunResult, RunStatus};
 use crate::workload::{TaskContext, Workload};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -23,6 +25,9 @@ pub struct LiveRun {
     pub tasks_done: u64,
     /// Time since the run clock started.
     pub elapsed: Duration,
+    /// Everything measured so far, as a result with status `running`; refreshed once per
+    /// timeline bucket (`None` in the updates between two refreshes).
+    pub snapshot: Option<Arc<RunResult>>,
 }
 
 /// Everything the workers of one run share.
@@ -220,6 +225,7 @@ pub fn execute(
         ctx.source.start_clock(start);
     }
     let mut aggregator = Aggregator::new(plan.workers, BUCKET);
+    let mut last_snapshot = Instant::now();
     let end = std::thread::scope(|scope| {
         let driver = scope.spawn(|| {
             match plan.model {
@@ -232,10 +238,8 @@ pub fn execute(
             Instant::now()
         });
         loop {
-            match rx.recv_timeout(Duration::from_millis(50)) {
-                Ok(flush) => aggregator.apply(flush),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => {}
+            if let Ok(flush) = rx.recv_timeout(Duration::from_millis(50)) {
+                aggregator.apply(flush);
             }
             if cancel.is_cancelled() && !stop.is_cancelled() {
                 stop.cancel();
@@ -247,9 +251,26 @@ pub fn execute(
                 }
                 break;
             }
+            // A full snapshot for live charts once per bucket; counts every iteration.
+            let snapshot = (last_snapshot.elapsed() >= BUCKET).then(|| {
+                last_snapshot = Instant::now();
+                let measured = Measured {
+                    wall: ctx.start().elapsed(),
+                    latencies: aggregator.latencies(),
+                    tasks: aggregator.tasks(),
+                    sum_ns: aggregator.sum_ns(),
+                    timeline: aggregator.timeline().to_vec(),
+                    cpu: sampler.cpu_so_far(),
+                    usage: usage_since(&self_before, &children_before),
+                    peak_rss: 0,
+                    sampler_cpu_s: 0.0,
+                };
+                Arc::new(assemble(plan, &ctx, RunStatus::Running, measured))
+            });
             live(LiveRun {
                 tasks_done: ctx.counters.iter().map(|c| c.get()).sum(),
                 elapsed: ctx.start().elapsed(),
+                snapshot,
             });
         }
         driver.join().unwrap_or_else(|_| {
@@ -260,9 +281,7 @@ pub fn execute(
     // Whatever is still running now is stray: nothing of this run may outlive it.
     children::kill_run(run_id);
     let sampled = sampler.stop();
-    let usage = crate::sys::self_usage()
-        .since(&self_before)
-        .plus(&crate::sys::children_usage().since(&children_before));
+    let usage = usage_since(&self_before, &children_before);
     let wall = end.saturating_duration_since(ctx.start());
     let totals = aggregator.finish(wall);
     let status = if cancel.is_cancelled() {
@@ -272,15 +291,51 @@ pub fn execute(
     } else {
         RunStatus::Completed
     };
-    let wall_s = wall.as_secs_f64();
-    let tasks = totals.tasks;
-    let overhead = (tasks > 0).then(|| {
-        let busy_us = totals.sum_ns as f64 / 1000.0;
-        ((wall_s * 1e6 * plan.workers as f64 - busy_us) / tasks as f64).max(0.0)
+    let measured = Measured {
+        wall,
+        latencies: totals.latencies,
+        tasks: totals.tasks,
+        sum_ns: totals.sum_ns,
+        timeline: totals.timeline,
+        cpu: sampled.cpu,
+        usage,
+        peak_rss: sampled
+            .peak_rss_bytes
+            .max(crate::sys::self_peak_rss().unwrap_or(0)),
+        sampler_cpu_s: sampled.own_cpu_s,
+    };
+    assemble(plan, &ctx, status, measured)
+}
+
+/// CPU time and context switches of parlab and its reaped children since the marks.
+fn usage_since(
+    self_before: &crate::sys::Usage,
+    children_before: &crate::sys::Usage,
+) -> crate::sys::Usage {
+    crate::sys::self_usage()
+        .since(self_before)
+        .plus(&crate::sys::children_usage().since(children_before))
+}
+
+/// What a run measured, final or so far.
+struct Measured {
+    wall: Duration,
+    latencies: LatencyHistogram,
+    tasks: u64,
+    sum_ns: u128,
+    timeline: Vec<TimelinePoint>,
+    cpu: CpuSeries,
+    usage: crate::sys::Usage,
+    peak_rss: u64,
+    sampler_cpu_s: f64,
+}
+
+fn assemble(plan: &PlannedRun, ctx: &RunCtx, status: RunStatus, m: Measured) -> RunResult {
+    let wall_s = m.wall.as_secs_f64();
+    let overhead = (m.tasks > 0).then(|| {
+        let busy_us = m.sum_ns as f64 / 1000.0;
+        ((wall_s * 1e6 * plan.workers as f64 - busy_us) / m.tasks as f64).max(0.0)
     });
-    let peak_rss = sampled
-        .peak_rss_bytes
-        .max(crate::sys::self_peak_rss().unwrap_or(0));
     RunResult {
         label: plan.label.clone(),
         model: plan.model,
@@ -292,26 +347,27 @@ pub fn execute(
         } else {
             None
         },
-        tasks_completed: tasks,
+        tasks_completed: m.tasks,
         tasks_failed: ctx.tasks_failed.load(Ordering::Relaxed),
         warmup_tasks: plan.warmup_tasks,
         wall_seconds: wall_s,
         throughput_per_sec: if wall_s > 0.0 {
-            tasks as f64 / wall_s
+            m.tasks as f64 / wall_s
         } else {
             0.0
         },
-        latency_us: LatencySummary::from_histogram(&totals.latencies),
+        latency_us: LatencySummary::from_histogram(&m.latencies),
+        latency_cdf: latency_cdf(&m.latencies),
         overhead_per_task_us: overhead,
         process: ProcessFigures {
-            user_s: usage.user_s,
-            sys_s: usage.sys_s,
-            voluntary_ctx: usage.voluntary_ctx,
-            involuntary_ctx: usage.involuntary_ctx,
-            peak_rss_bytes: peak_rss,
+            user_s: m.usage.user_s,
+            sys_s: m.usage.sys_s,
+            voluntary_ctx: m.usage.voluntary_ctx,
+            involuntary_ctx: m.usage.involuntary_ctx,
+            peak_rss_bytes: m.peak_rss,
         },
-        timeline: totals.timeline,
-        cpu: sampled.cpu,
-        sampler_cpu_seconds: sampled.own_cpu_s,
+        timeline: m.timeline,
+        cpu: m.cpu,
+        sampler_cpu_seconds: m.sampler_cpu_s,
     }
 }

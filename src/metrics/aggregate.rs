@@ -71,6 +71,16 @@ impl Aggregator {
         self.tasks
     }
 
+    /// Every latency merged so far.
+    pub fn latencies(&self) -> LatencyHistogram {
+        self.total.clone()
+    }
+
+    /// Exact sum of the latencies merged so far, in nanoseconds.
+    pub fn sum_ns(&self) -> u128 {
+        self.sum_ns
+    }
+
     /// The timeline points closed so far.
     pub fn timeline(&self) -> &[TimelinePoint] {
         &self.finalized

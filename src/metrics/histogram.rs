@@ -44,3 +44,17 @@ impl LatencySummary {
         }
     }
 }
+
+/// The latency distribution as `[percentile, µs]` points: every percent, then the tail
+/// (99.5, 99.9, 99.95, 99.99, 100). Empty for an empty histogram.
+pub fn latency_cdf(h: &LatencyHistogram) -> Vec<[f64; 2]> {
+    if h.is_empty() {
+        return Vec::new();
+    }
+    let tail = [99.5, 99.9, 99.95, 99.99, 100.0];
+    (0..100)
+        .map(f64::from)
+        .chain(tail)
+        .map(|p| [p, h.value_at_quantile(p / 100.0) as f64 / 1000.0])
+        .collect()
+}

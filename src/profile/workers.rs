@@ -22,6 +22,48 @@ impl Workers {
     pub fn counts(&self) -> &[u64] {
         &self.0
     }
+
+    /// Parses what a person types: counts and ranges separated by commas or spaces,
+    /// e.g. `4`, `1, 2, 4, 8` or `1-4, 8` (a range includes both ends).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut counts = Vec::new();
+        for part in text
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let number = |s: &str| {
+                s.trim()
+                    .parse::<u64>()
+                    .map_err(|_| format!("workers: `{s}` is not a whole number; write counts like 1, 2, 4 or a range like 1-8"))
+            };
+            match part.split_once('-') {
+                Some((a, b)) => {
+                    let (a, b) = (number(a)?, number(b)?);
+                    if a > b || b - a > 1024 {
+                        return Err(format!(
+                            "workers: the range {part} must go from low to high and span at most 1024 counts"
+                        ));
+                    }
+                    counts.extend(a..=b);
+                }
+                None => counts.push(number(part)?),
+            }
+        }
+        if counts.is_empty() {
+            return Err("workers: enter a count like 4, or a sweep like 1, 2, 4".into());
+        }
+        Ok(Self(counts))
+    }
+
+    /// The counts as [`parse`](Self::parse) reads them back: `1, 2, 4`.
+    pub fn to_text(&self) -> String {
+        self.0
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 impl Serialize for Workers {
@@ -68,5 +110,30 @@ impl<'de> Visitor<'de> for WorkersVisitor {
             counts.push(count(v)?);
         }
         Ok(Workers(counts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Workers;
+
+    #[test]
+    fn parses_lists_and_ranges() {
+        assert_eq!(Workers::parse("4").unwrap().counts(), [4]);
+        assert_eq!(Workers::parse("1, 2,4 8").unwrap().counts(), [1, 2, 4, 8]);
+        assert_eq!(Workers::parse("1-3, 8").unwrap().counts(), [1, 2, 3, 8]);
+        assert_eq!(
+            Workers::parse(&Workers::sweep(vec![1, 16]).to_text())
+                .unwrap()
+                .counts(),
+            [1, 16]
+        );
+        assert!(
+            Workers::parse("two")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
+        assert!(Workers::parse("8-1").is_err());
+        assert!(Workers::parse(" ").is_err());
     }
 }

@@ -1,0 +1,545 @@
+//! The profile editor in the side panel: the profile's name, its list of runs, and the
+//! selected run's model, workers, stop condition and workload. Invalid values are marked
+//! where they are entered, with the same sentence the command line prints.
+
+use crate::profile::{FieldPath, Model, Profile, RunSpec, Segment, ValidationError, Workers};
+use crate::workload::{Command, Cpu, Fault, FaultAction, Sleep, WorkloadSpec};
+use eframe::egui::{self, Color32, RichText, Ui};
+
+/// The profile being edited, with the text the user typed where it is not yet a value.
+pub struct Editor {
+    /// The profile.
+    pub profile: Profile,
+    /// Index of the selected run.
+    pub selected: usize,
+    workers_text: Vec<String>,
+    argv_text: Vec<String>,
+    problems: Vec<ValidationError>,
+    /// Set when the user changed something since the last call to [`take_changed`](Self::take_changed).
+    changed: bool,
+}
+
+/// A run to start from: two thread counts of the CPU kernel.
+pub fn default_run() -> RunSpec {
+    RunSpec {
+        label: None,
+        model: Model::Threads,
+        workers: Workers::sweep(vec![1, 2]),
+        tasks: None,
+        duration_s: Some(2.0),
+        warmup_tasks: 0,
+        workload: WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
+    }
+}
+
+/// The profile a first launch shows.
+pub fn default_profile() -> Profile {
+    let mut processes = default_run();
+    processes.model = Model::Processes;
+    Profile {
+        version: None,
+        name: "CPU-bound work: threads vs processes".into(),
+        description: "About 100 µs of hashing per task, on 1 and 2 workers.".into(),
+        runs: vec![default_run(), processes],
+    }
+}
+
+/// A one-line explanation of each model, for tooltips.
+pub fn model_help(model: Model) -> &'static str {
+    match model {
+        Model::Threads => {
+            "N long-lived OS threads pulling tasks from a shared queue: shared memory, cheap dispatch."
+        }
+        Model::Pool => "A rayon work-stealing pool of N threads: idle threads steal queued work.",
+        Model::Processes => {
+            "N long-lived child processes fed tasks over pipes: isolation, at the price of IPC."
+        }
+        Model::ThreadPerTask => {
+            "A new OS thread for every task, at most N alive: shows thread creation cost."
+        }
+        Model::ProcessPerTask => {
+            "A new child process for every task, at most N alive: shows process creation cost."
+        }
+    }
+}
+
+fn kind_help(kind: &str) -> &'static str {
+    match kind {
+        "cpu" => "CPU-bound: a 64-bit hash loop, about 1.8 ns per iteration.",
+        "sleep" => "Blocking wait without CPU use: stands in for I/O.",
+        "command" => "Runs an external program per task (no shell).",
+        _ => "Misbehaves at one task, to see how the model copes with a failing worker.",
+    }
+}
+
+impl Editor {
+    /// An editor for `profile`.
+    pub fn new(profile: Profile) -> Self {
+        let mut editor = Self {
+            profile,
+            selected: 0,
+            workers_text: Vec::new(),
+            argv_text: Vec::new(),
+            problems: Vec::new(),
+            changed: false,
+        };
+        editor.reload_buffers();
+        editor
+    }
+
+    /// Replaces the profile being edited.
+    pub fn set_profile(&mut self, profile: Profile) {
+        self.profile = profile;
+        self.selected = 0;
+        self.reload_buffers();
+    }
+
+    fn reload_buffers(&mut self) {
+        self.workers_text = self
+            .profile
+            .runs
+            .iter()
+            .map(|r| r.workers.to_text())
+            .collect();
+        self.argv_text = self.profile.runs.iter().map(argv_text).collect();
+        self.revalidate();
+    }
+
+    fn revalidate(&mut self) {
+        self.problems = self.profile.validate();
+        for (i, text) in self.workers_text.iter().enumerate() {
+            if let Err(message) = Workers::parse(text) {
+                self.problems
+                    .retain(|p| !p.path.0.starts_with(&workers_path(i).0));
+                self.problems
+                    .push(ValidationError::new(workers_path(i), message));
+            }
+        }
+        self.selected = self.selected.min(self.profile.runs.len().saturating_sub(1));
+    }
+
+    /// Every problem that keeps the profile from running.
+    pub fn problems(&self) -> &[ValidationError] {
+        &self.problems
+    }
+
+    /// True when the profile can run.
+    pub fn is_valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// True once after each change the user made.
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    fn touched(&mut self) {
+        self.changed = true;
+        self.revalidate();
+    }
+
+    /// Draws the editor; `enabled` is false while a run is in progress.
+    pub fn ui(&mut self, ui: &mut Ui, enabled: bool) {
+        ui.add_enabled_ui(enabled, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    self.profile_fields(ui);
+                    ui.separator();
+                    self.run_list(ui);
+                    ui.separator();
+                    if !self.profile.runs.is_empty() {
+                        self.run_fields(ui);
+                    }
+                    self.other_problems(ui);
+                });
+        });
+    }
+
+    fn profile_fields(&mut self, ui: &mut Ui) {
+        ui.heading("Profile");
+        let label = ui.label("Name");
+        if ui
+            .add(egui::TextEdit::singleline(&mut self.profile.name).desired_width(f32::INFINITY))
+            .labelled_by(label.id)
+            .changed()
+        {
+            self.touched();
+        }
+        show_problems(ui, &self.problems, &FieldPath::root().key("name"));
+        let label = ui.label("Description");
+        if ui
+            .add(
+                egui::TextEdit::multiline(&mut self.profile.description)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id)
+            .changed()
+        {
+            self.touched();
+        }
+    }
+
+    fn run_list(&mut self, ui: &mut Ui) {
+        ui.heading("Runs");
+        let plan_labels: Vec<String> = self
+            .profile
+            .runs
+            .iter()
+            .map(|r| {
+                r.label.clone().unwrap_or_else(|| {
+                    let w = r.workers.to_text();
+                    format!("{} ×{w}", r.model)
+                })
+            })
+            .collect();
+        for (i, label) in plan_labels.iter().enumerate() {
+            let has_problem = self
+                .problems
+                .iter()
+                .any(|p| p.path.0.get(1) == Some(&Segment::Index(i)));
+            let text = if has_problem {
+                RichText::new(format!("{}. {label} (fix)", i + 1))
+                    .color(ui.visuals().error_fg_color)
+            } else {
+                RichText::new(format!("{}. {label}", i + 1))
+            };
+            if ui.selectable_label(self.selected == i, text).clicked() {
+                self.selected = i;
+            }
+        }
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Add").on_hover_text("Add a run").clicked() {
+                self.profile.runs.push(default_run());
+                self.workers_text.push(default_run().workers.to_text());
+                self.argv_text.push(String::new());
+                self.selected = self.profile.runs.len() - 1;
+                self.touched();
+            }
+            let has = !self.profile.runs.is_empty();
+            let i = self.selected;
+            if ui
+                .add_enabled(has, egui::Button::new("Duplicate"))
+                .clicked()
+            {
+                self.profile
+                    .runs
+                    .insert(i + 1, self.profile.runs[i].clone());
+                self.workers_text
+                    .insert(i + 1, self.workers_text[i].clone());
+                self.argv_text.insert(i + 1, self.argv_text[i].clone());
+                self.selected = i + 1;
+                self.touched();
+            }
+            if ui.add_enabled(has, egui::Button::new("Remove")).clicked() {
+                self.profile.runs.remove(i);
+                self.workers_text.remove(i);
+                self.argv_text.remove(i);
+                self.touched();
+            }
+            if ui
+                .add_enabled(has && i > 0, egui::Button::new("Up"))
+                .on_hover_text("Move up")
+                .clicked()
+            {
+                self.swap(i, i - 1);
+            }
+            if ui
+                .add_enabled(
+                    has && i + 1 < self.profile.runs.len(),
+                    egui::Button::new("Down"),
+                )
+                .on_hover_text("Move down")
+                .clicked()
+            {
+                self.swap(i, i + 1);
+            }
+        });
+    }
+
+    fn swap(&mut self, a: usize, b: usize) {
+        self.profile.runs.swap(a, b);
+        self.workers_text.swap(a, b);
+        self.argv_text.swap(a, b);
+        self.selected = b;
+        self.touched();
+    }
+
+    fn run_fields(&mut self, ui: &mut Ui) {
+        let i = self.selected;
+        let at = FieldPath::root().key("run").index(i);
+        ui.heading(format!("Run {}", i + 1));
+        let mut changed = false;
+        let problems = self.problems.clone();
+        let run = &mut self.profile.runs[i];
+
+        let label = ui.label("Label (empty: automatic)");
+        let mut text = run.label.clone().unwrap_or_default();
+        if ui
+            .add(egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY))
+            .labelled_by(label.id)
+            .changed()
+        {
+            run.label = (!text.is_empty()).then_some(text);
+            changed = true;
+        }
+
+        ui.horizontal(|ui| {
+            let label = ui.label("Model");
+            egui::ComboBox::from_id_salt(("model", i))
+                .selected_text(run.model.name())
+                .show_ui(ui, |ui| {
+                    for model in Model::ALL {
+                        let r = ui
+                            .selectable_value(&mut run.model, model, model.name())
+                            .on_hover_text(model_help(model));
+                        changed |= r.changed();
+                    }
+                })
+                .response
+                .labelled_by(label.id)
+                .on_hover_text(model_help(run.model));
+        });
+
+        let label = ui.label("Workers (a count, or a sweep: 1, 2, 4 or 1-8)");
+        if ui
+            .add(egui::TextEdit::singleline(&mut self.workers_text[i]).desired_width(f32::INFINITY))
+            .labelled_by(label.id)
+            .changed()
+        {
+            if let Ok(w) = Workers::parse(&self.workers_text[i]) {
+                run.workers = w;
+            }
+            changed = true;
+        }
+        show_problems(ui, &problems, &at.key("workers"));
+
+        let mut by_tasks = run.duration_s.is_none();
+        ui.horizontal(|ui| {
+            ui.label("Stop after");
+            changed |= ui.radio_value(&mut by_tasks, true, "tasks").changed();
+            changed |= ui.radio_value(&mut by_tasks, false, "seconds").changed();
+        });
+        if by_tasks && run.tasks.is_none() {
+            run.tasks = Some(1000);
+            run.duration_s = None;
+        } else if !by_tasks && run.duration_s.is_none() {
+            run.duration_s = Some(5.0);
+            run.tasks = None;
+        }
+        if let Some(tasks) = run.tasks.as_mut() {
+            ui.horizontal(|ui| {
+                let label = ui.label("Tasks");
+                changed |= ui
+                    .add(egui::DragValue::new(tasks).speed(10.0))
+                    .labelled_by(label.id)
+                    .changed();
+            });
+            show_problems(ui, &problems, &at.key("tasks"));
+        }
+        if let Some(secs) = run.duration_s.as_mut() {
+            ui.horizontal(|ui| {
+                let label = ui.label("Duration (s)");
+                changed |= ui
+                    .add(egui::DragValue::new(secs).speed(0.1).max_decimals(2))
+                    .labelled_by(label.id)
+                    .changed();
+            });
+            show_problems(ui, &problems, &at.key("duration_s"));
+        }
+        show_problems(ui, &problems, &at);
+        ui.horizontal(|ui| {
+            let label = ui.label("Warm-up tasks");
+            changed |= ui
+                .add(egui::DragValue::new(&mut run.warmup_tasks).speed(1.0))
+                .labelled_by(label.id)
+                .on_hover_text("Run before measuring starts, spread over the workers; not counted.")
+                .changed();
+        });
+
+        ui.separator();
+        changed |= workload_fields(
+            ui,
+            run,
+            &mut self.argv_text[i],
+            &problems,
+            &at.key("workload"),
+            i,
+        );
+        if changed {
+            self.touched();
+        }
+    }
+
+    fn other_problems(&self, ui: &mut Ui) {
+        // Problems with the profile as a whole (for example no runs at all).
+        show_problems(ui, &self.problems, &FieldPath::root());
+    }
+}
+
+fn workers_path(i: usize) -> FieldPath {
+    FieldPath::root().key("run").index(i).key("workers")
+}
+
+fn argv_text(run: &RunSpec) -> String {
+    match &run.workload {
+        WorkloadSpec::Command(c) => c.argv.join("\n"),
+        _ => String::new(),
+    }
+}
+
+const KINDS: [&str; 4] = ["cpu", "sleep", "command", "fault"];
+
+fn default_workload(kind: &str) -> WorkloadSpec {
+    match kind {
+        "cpu" => WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
+        "sleep" => WorkloadSpec::Sleep(Sleep { ms: 10.0 }),
+        "command" => WorkloadSpec::Command(Command {
+            argv: vec!["/bin/true".into()],
+        }),
+        _ => WorkloadSpec::Fault(Fault {
+            action: FaultAction::Panic,
+            at_task: 0,
+        }),
+    }
+}
+
+fn workload_fields(
+    ui: &mut Ui,
+    run: &mut RunSpec,
+    argv: &mut String,
+    problems: &[ValidationError],
+    at: &FieldPath,
+    i: usize,
+) -> bool {
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        let label = ui.label("Workload");
+        let mut kind = run.workload.kind();
+        egui::ComboBox::from_id_salt(("kind", i))
+            .selected_text(kind)
+            .show_ui(ui, |ui| {
+                for k in KINDS {
+                    ui.selectable_value(&mut kind, k, k)
+                        .on_hover_text(kind_help(k));
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(kind_help(kind));
+        if kind != run.workload.kind() {
+            run.workload = default_workload(kind);
+            *argv = argv_text(run);
+            changed = true;
+        }
+    });
+    match &mut run.workload {
+        WorkloadSpec::Cpu(cpu) => {
+            ui.horizontal(|ui| {
+                let label = ui.label("Iterations");
+                changed |= ui
+                    .add(egui::DragValue::new(&mut cpu.iterations).speed(1000.0))
+                    .labelled_by(label.id)
+                    .on_hover_text("About 1.8 ns each: 55 000 iterations ≈ 100 µs")
+                    .changed();
+            });
+            show_problems(ui, problems, &at.key("iterations"));
+        }
+        WorkloadSpec::Sleep(sleep) => {
+            ui.horizontal(|ui| {
+                let label = ui.label("Milliseconds");
+                changed |= ui
+                    .add(
+                        egui::DragValue::new(&mut sleep.ms)
+                            .speed(0.5)
+                            .max_decimals(3),
+                    )
+                    .labelled_by(label.id)
+                    .changed();
+            });
+            show_problems(ui, problems, &at.key("ms"));
+        }
+        WorkloadSpec::Command(command) => {
+            let label = ui.label("Program and arguments, one per line (no shell)");
+            if ui
+                .add(
+                    egui::TextEdit::multiline(argv)
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY)
+                        .code_editor(),
+                )
+                .labelled_by(label.id)
+                .changed()
+            {
+                command.argv = argv
+                    .lines()
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                changed = true;
+            }
+            show_problems(ui, problems, &at.key("argv"));
+        }
+        WorkloadSpec::Fault(fault) => {
+            ui.horizontal(|ui| {
+                let label = ui.label("Action");
+                let names = [
+                    (FaultAction::Panic, "panic"),
+                    (FaultAction::Error, "error"),
+                    (FaultAction::Exit, "exit"),
+                    (FaultAction::Signal, "signal"),
+                    (FaultAction::Garbage, "garbage"),
+                    (FaultAction::Hang, "hang"),
+                ];
+                let current = names
+                    .iter()
+                    .find(|n| n.0 == fault.action)
+                    .map_or("", |n| n.1);
+                egui::ComboBox::from_id_salt(("fault", i))
+                    .selected_text(current)
+                    .show_ui(ui, |ui| {
+                        for (action, name) in names {
+                            changed |= ui
+                                .selectable_value(&mut fault.action, action, name)
+                                .changed();
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+            });
+            show_problems(ui, problems, &at.key("action"));
+            ui.horizontal(|ui| {
+                let label = ui.label("At task");
+                changed |= ui
+                    .add(egui::DragValue::new(&mut fault.at_task))
+                    .labelled_by(label.id)
+                    .changed();
+            });
+        }
+    }
+    changed
+}
+
+/// Shows, in the error colour, every problem whose path is exactly `path`.
+fn show_problems(ui: &mut Ui, problems: &[ValidationError], path: &FieldPath) {
+    for p in problems
+        .iter()
+        .filter(|p| &p.path == path || is_element_of(&p.path, path))
+    {
+        ui.label(RichText::new(&p.message).color(error_color(ui)).small());
+    }
+}
+
+/// `run[0].workers[1]` belongs under the `run[0].workers` field.
+fn is_element_of(child: &FieldPath, parent: &FieldPath) -> bool {
+    child.0.len() == parent.0.len() + 1
+        && child.0.starts_with(&parent.0)
+        && matches!(child.0.last(), Some(Segment::Index(_)))
+        && !parent.0.is_empty()
+        && matches!(parent.0.last(), Some(Segment::Key(_)))
+}
+
+fn error_color(ui: &Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}

@@ -1,0 +1,73 @@
+//! The desktop app (eframe/egui). A thin layer over the engine: it edits a profile, starts
+//! and stops sessions, and draws what they report.
+
+pub mod app;
+pub mod charts;
+pub mod editor;
+pub mod palette;
+pub mod runner;
+pub mod settings;
+pub mod summary;
+
+pub use app::ParlabApp;
+pub use settings::Settings;
+
+use crate::exec::WorkerCommand;
+use crate::profile::Profile;
+use eframe::egui;
+
+/// eframe's side of the app: persistence and the frame callback.
+struct Window(ParlabApp);
+
+impl eframe::App for Window {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.0.ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, settings::KEY, &self.0.settings_to_save());
+    }
+}
+
+/// Opens the window (with `profile` loaded, if given) and returns when it closes.
+pub fn run(profile: Option<Profile>) -> anyhow::Result<()> {
+    let worker = WorkerCommand::current_exe().map_err(|e| {
+        anyhow::anyhow!("cannot find parlab's own executable to start worker processes: {e}")
+    })?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("parlab")
+            .with_app_id("parlab")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([720.0, 480.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "parlab",
+        options,
+        Box::new(move |cc| {
+            let settings: Settings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, settings::KEY))
+                .unwrap_or_default();
+            let mut app = ParlabApp::new(settings, worker);
+            if let Some(profile) = profile {
+                app.open_profile(profile);
+            }
+            Ok(Box::new(Window(app)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("{}", explain(&e.to_string())))
+}
+
+/// One clear sentence for the usual reason the window cannot open.
+fn explain(error: &str) -> String {
+    if error.contains("XOpenDisplayFailed")
+        || error.contains("DISPLAY")
+        || error.contains("NoAvailablePixelFormat")
+    {
+        "cannot open the parlab window: no graphical display is available (DISPLAY is not set or the X server refused it). Run it from a desktop session, or use `parlab run PROFILE` on the command line.".to_string()
+    } else {
+        format!("cannot open the parlab window: {error}")
+    }
+}
