@@ -81,8 +81,13 @@ impl Session {
                             p.stop = Some(planned.stop);
                             p.live = LiveRun::default();
                         }
-                        let live = |l: LiveRun| {
-                            progress.lock().unwrap_or_else(PoisonError::into_inner).live = l
+                        let live = |mut l: LiveRun| {
+                            let mut p = progress.lock().unwrap_or_else(PoisonError::into_inner);
+                            // Between two snapshots, keep showing the last one.
+                            if l.snapshot.is_none() {
+                                l.snapshot = p.live.snapshot.take();
+                            }
+                            p.live = l;
                         };
                         let result = run::execute(planned, &worker_command, &cancel, &live);
                         let stopped = result.status == RunStatus::Stopped;

@@ -158,18 +158,22 @@ impl Aggregator {
             .max(self.open.keys().next_back().map_or(0, |k| k + 1))
             .max(self.finalized.len() as u64)
             .max(1);
-        self.close_until(last - 1);
+        self.close_until(last);
         let start = (last - 1) as f64 * self.bucket_s;
-        let width = (wall_s - start).clamp(self.bucket_s * 0.01, self.bucket_s);
-        if self.finalized.len() as u64 == last {
-            // Closed already at full width: rescale to the part of it the run lasted.
-            if let Some(p) = self.finalized.last_mut() {
-                p.tasks_per_sec *= self.bucket_s / width;
-                p.t = start + width;
-            }
+        let width = (wall_s - start).clamp(self.bucket_s * 0.001, self.bucket_s);
+        let n = self.finalized.len();
+        let tail_count = self.finalized[n - 1].tasks_per_sec * self.bucket_s;
+        if width < self.bucket_s / 4.0 && n >= 2 {
+            // A sliver of a bucket gives a meaningless rate: fold it into the previous one.
+            self.finalized.pop();
+            let prev = &mut self.finalized[n - 2];
+            let count = prev.tasks_per_sec * self.bucket_s + tail_count;
+            prev.tasks_per_sec = count / (self.bucket_s + width);
+            prev.t = start + width;
         } else {
-            let point = self.point(last - 1, start + width, width);
-            self.finalized.push(point);
+            let last_point = &mut self.finalized[n - 1];
+            last_point.tasks_per_sec = tail_count / width;
+            last_point.t = start + width;
         }
         RunTotals {
             latencies: self.total,
@@ -229,5 +233,18 @@ mod tests {
         assert_eq!(totals.timeline.len(), 4);
         assert!((totals.timeline[3].t - 0.35).abs() < 1e-9);
         assert_eq!(totals.sum_ns, 17_000);
+    }
+
+    #[test]
+    fn a_sliver_of_a_last_bucket_folds_into_the_previous_one() {
+        let mut agg = Aggregator::new(1, Duration::from_millis(100));
+        agg.apply(flush(0, 0, 1, &[1_000; 10]));
+        agg.apply(flush(0, 1, u64::MAX, &[1_000; 10]));
+        agg.apply(flush(0, 2, u64::MAX, &[1_000; 1]));
+        let totals = agg.finish(Duration::from_millis(201));
+        assert_eq!(totals.timeline.len(), 2);
+        let last = totals.timeline[1];
+        assert!((last.t - 0.201).abs() < 1e-9);
+        assert!((last.tasks_per_sec - 11.0 / 0.101).abs() < 1e-6, "{}", last.tasks_per_sec);
     }
 }

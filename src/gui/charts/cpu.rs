@@ -1,7 +1,8 @@
 //! Per-core CPU utilisation of one run: a line per core, or a heatmap (cores × time) when
 //! there are too many cores for lines to stay readable.
 
-use super::{Series, empty, hover_label};
+use super::{MAX_POINTS, Series, empty, hover_label};
+use crate::analysis::downsample;
 use eframe::egui::{Color32, Ui};
 use egui_plot::{Heatmap, Legend, Line, Plot, PlotPoint};
 
@@ -34,7 +35,7 @@ pub fn cpu(ui: &mut Ui, run: Option<&Series>) {
                         .enumerate()
                         .map(|(k, v)| [(k + 1) as f64 * dt, f64::from(*v)])
                         .collect();
-                    plot.line(Line::new(format!("core {core}"), points).width(1.5));
+                    plot.line(Line::new(format!("core {core}"), downsample(&points, MAX_POINTS)).width(1.5));
                 }
             });
     } else {

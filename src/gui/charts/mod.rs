@@ -13,8 +13,9 @@ pub use throughput::throughput;
 use crate::results::RunResult;
 use eframe::egui::{Color32, Ui};
 
-/// Most points a line draws; longer series are downsampled (peaks kept).
-pub const MAX_POINTS: usize = 2000;
+/// Most points a line draws; longer series are downsampled (peaks kept). About twice the
+/// width in pixels of a chart on a laptop screen: more would not show.
+pub const MAX_POINTS: usize = 1200;
 
 /// One run as the charts see it.
 pub struct Series<'a> {
