@@ -25,7 +25,11 @@ fn hour_long_run(n: usize) -> RunResult {
             p99_us: Some(160.0 + (i % 31) as f64),
         })
         .collect();
-    let core = |phase: usize| (0..BUCKETS).map(|i| 50.0 + 45.0 * (((i + phase) as f32) / 30.0).sin()).collect();
+    let core = |phase: usize| {
+        (0..BUCKETS)
+            .map(|i| 50.0 + 45.0 * (((i + phase) as f32) / 30.0).sin())
+            .collect()
+    };
     RunResult {
         label: format!("threads ×{}", n + 1),
         model: Model::Threads,
@@ -52,7 +56,10 @@ fn hour_long_run(n: usize) -> RunResult {
 }
 
 fn app_with_history() -> ParlabApp {
-    let mut app = ParlabApp::new(Settings::default(), WorkerCommand::new(env!("CARGO_BIN_EXE_parlab")));
+    let mut app = ParlabApp::new(
+        Settings::default(),
+        WorkerCommand::new(env!("CARGO_BIN_EXE_parlab")),
+    );
     let profile = app.editor.profile.clone();
     app.runner.add_results(Results {
         schema: parlab::results::SCHEMA.into(),
@@ -66,7 +73,10 @@ fn app_with_history() -> ParlabApp {
 
 fn frame(ctx: &egui::Context, app: &mut ParlabApp) -> usize {
     let input = egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0))),
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
         ..Default::default()
     };
     let output = ctx.run_ui(input, |ui| app.ui(ui));
@@ -90,9 +100,14 @@ fn frames_while_busy(c: &mut Criterion) {
     let mut app = app_with_history();
     app.settings.tab = ChartTab::Throughput;
     let text = "name = \"busy\"\n[[run]]\nmodel = \"threads\"\nworkers = 2\nduration_s = 600\n[run.workload]\nkind = \"cpu\"\niterations = 60000\n";
-    let busy = Session::start(parse_str(text, "busy").expect("valid"), WorkerCommand::new(env!("CARGO_BIN_EXE_parlab")))
-        .expect("session starts");
-    c.bench_function("frame: 8 runs × 1 h, both cores busy with a run", |b| b.iter(|| frame(&ctx, &mut app)));
+    let busy = Session::start(
+        parse_str(text, "busy").expect("valid"),
+        WorkerCommand::new(env!("CARGO_BIN_EXE_parlab")),
+    )
+    .expect("session starts");
+    c.bench_function("frame: 8 runs × 1 h, both cores busy with a run", |b| {
+        b.iter(|| frame(&ctx, &mut app))
+    });
     busy.cancel();
     let _ = busy.wait();
 }

@@ -245,11 +245,44 @@ fn missing_program_gets_a_clear_error() {
 }
 
 #[test]
-fn bare_parlab_prints_help_and_says_the_window_is_not_built_yet() {
-    let assert = parlab().assert().success();
-    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
-    assert!(stdout.contains("Usage"));
-    assert!(stdout.contains("not built yet"));
+fn without_a_display_the_app_says_so_in_one_sentence() {
+    let out = parlab()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no graphical display is available"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("parlab run PROFILE"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        stderr.trim().lines().count(),
+        1,
+        "one sentence, not a dump: {stderr}"
+    );
+}
+
+#[test]
+fn gui_with_a_broken_profile_names_the_line_and_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "broken.toml",
+        "name = \"x\"\n[[run]]\nmodel = \"thread\"\n",
+    );
+    let out = parlab()
+        .arg("gui")
+        .arg(&path)
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.toml:3:9"), "{stderr}");
 }
 
 #[test]

@@ -303,3 +303,35 @@ fn about_box_shows_version_and_host() {
     h.get_by_label(&format!("parlab {}", env!("CARGO_PKG_VERSION")));
     h.get_by_label("Logical CPUs");
 }
+
+#[test]
+fn many_cores_draw_as_a_heatmap_and_saved_results_join_the_history() {
+    use parlab::results::Results;
+    // Results as another machine with 32 cores would have saved them.
+    let profile = short_profile(&[common::run_table(
+        "threads",
+        "1",
+        "tasks = 20",
+        "kind = \"cpu\"\niterations = 100",
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(dir.path(), "p.toml", &profile);
+    let out = dir.path().join("r.json");
+    common::parlab()
+        .arg("run")
+        .arg(&path)
+        .arg("--json")
+        .arg(&out)
+        .arg("-q")
+        .assert()
+        .success();
+    let mut results = Results::load_json(&out).unwrap();
+    results.host.logical_cpus = 32;
+    results.runs[0].cpu.per_core = (0..32).map(|c| vec![c as f32 * 3.0; 8]).collect();
+    let mut app = app_with(None);
+    app.runner.add_results(results);
+    app.settings.tab = ChartTab::Cpu;
+    let h = harness(app);
+    h.get_by_label("CPU per core during #1 threads ×1");
+    assert_eq!(h.state().runner.history.len(), 1);
+}

@@ -369,6 +369,9 @@ impl ParlabApp {
             for tab in ChartTab::ALL {
                 ui.selectable_value(&mut self.settings.tab, tab, tab.title());
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.weak("drag: pan · Ctrl+scroll: zoom · double-click: reset");
+            });
         });
         ui.separator();
         let live = self.runner.live();

@@ -245,6 +245,10 @@ mod tests {
         assert_eq!(totals.timeline.len(), 2);
         let last = totals.timeline[1];
         assert!((last.t - 0.201).abs() < 1e-9);
-        assert!((last.tasks_per_sec - 11.0 / 0.101).abs() < 1e-6, "{}", last.tasks_per_sec);
+        assert!(
+            (last.tasks_per_sec - 11.0 / 0.101).abs() < 1e-6,
+            "{}",
+            last.tasks_per_sec
+        );
     }
 }

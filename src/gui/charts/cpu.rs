@@ -35,7 +35,10 @@ pub fn cpu(ui: &mut Ui, run: Option<&Series>) {
                         .enumerate()
                         .map(|(k, v)| [(k + 1) as f64 * dt, f64::from(*v)])
                         .collect();
-                    plot.line(Line::new(format!("core {core}"), downsample(&points, MAX_POINTS)).width(1.5));
+                    plot.line(
+                        Line::new(format!("core {core}"), downsample(&points, MAX_POINTS))
+                            .width(1.5),
+                    );
                 }
             });
     } else {
