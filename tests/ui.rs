@@ -3,53 +3,15 @@
 
 mod common;
 
+use common::ui::{app_with, harness, step_until};
 use eframe::egui;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use parlab::exec::WorkerCommand;
 use parlab::gui::settings::{ChartTab, Theme};
 use parlab::gui::{ParlabApp, Settings};
-use parlab::profile::parse_str;
 use std::time::{Duration, Instant};
 
 const WORKERS: &str = "Workers (a count, or a sweep: 1, 2, 4 or 1-8)";
-
-fn app_with(profile: Option<&str>) -> ParlabApp {
-    let mut app = ParlabApp::new(
-        Settings::default(),
-        WorkerCommand::new(common::parlab_bin()),
-    );
-    if let Some(text) = profile {
-        app.open_profile(parse_str(text, "test.toml").expect("valid test profile"));
-    }
-    app
-}
-
-fn harness(app: ParlabApp) -> Harness<'static, ParlabApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut ParlabApp| app.ui(ui), app);
-    harness.run_steps(2);
-    harness
-}
-
-/// Steps the UI in real time until `done` holds (the engine runs on its own threads).
-fn step_until(
-    harness: &mut Harness<'_, ParlabApp>,
-    timeout: Duration,
-    done: impl Fn(&ParlabApp) -> bool,
-) -> bool {
-    let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline {
-        harness.step();
-        if done(harness.state()) {
-            harness.run_steps(2);
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    false
-}
 
 fn short_profile(runs: &[String]) -> String {
     common::profile(runs)
@@ -287,7 +249,8 @@ fn theme_tab_and_profile_survive_a_restart() {
     // What eframe stores is serde data: a round trip through text gives the same app.
     let text = serde_json::to_string(&saved).unwrap();
     let restored: Settings = serde_json::from_str(&text).unwrap();
-    let app = ParlabApp::new(restored, WorkerCommand::new(common::parlab_bin()));
+    let app =
+        ParlabApp::new(restored, WorkerCommand::new(common::parlab_bin())).without_native_dialogs();
     assert_eq!(app.settings.theme, Theme::Dark);
     assert_eq!(app.settings.tab, ChartTab::Latency);
     assert_eq!(app.editor.profile.name, "kept");

@@ -3,8 +3,12 @@
 //! the engine reports; it never runs a workload itself.
 
 use super::charts::{self, Series};
+use super::dialogs::FileChooser;
+use super::document::Document;
 use super::editor::{Editor, default_profile};
+use super::files::Replace;
 use super::palette;
+use super::prompts;
 use super::runner::Runner;
 use super::settings::{ChartTab, Settings, Theme};
 use super::summary::{self, Row};
@@ -20,6 +24,15 @@ pub const START: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::
 pub const STOP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::Escape);
 /// Quit.
 pub const QUIT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Q);
+/// New profile.
+pub const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+/// Open a profile.
+pub const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+/// Save the profile.
+pub const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+/// Save the profile under a new name.
+pub const SAVE_AS: KeyboardShortcut =
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
 const TAB_KEYS: [Key; 5] = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5];
 
 /// The whole application state.
@@ -34,6 +47,19 @@ pub struct ParlabApp {
     pub cpu_run: Option<u64>,
     /// The last error to show the user (cleared by the next action).
     pub message: Option<String>,
+    /// The file behind the editor.
+    pub doc: Document,
+    /// Native file dialogs, or the in-app path prompt.
+    pub files: FileChooser,
+    /// An action waiting for the answer to "discard unsaved edits?".
+    pub confirm: Option<Replace>,
+    /// An action to do once the pending Save As succeeds.
+    pub after_save: Option<Replace>,
+    /// External programs waiting for the user's consent before the run starts.
+    pub consent: Option<Vec<String>>,
+    approved: std::collections::HashSet<String>,
+    pub(super) allow_close: bool,
+    pub(super) close_window: bool,
     about_open: bool,
     title: String,
 }
@@ -52,14 +78,38 @@ impl ParlabApp {
             runner: Runner::new(worker),
             cpu_run: None,
             message: None,
+            doc: Document::default(),
+            files: FileChooser::new(true),
+            confirm: None,
+            after_save: None,
+            consent: None,
+            approved: Default::default(),
+            allow_close: false,
+            close_window: false,
             about_open: false,
             title: String::new(),
         }
     }
 
-    /// Replaces the profile being edited.
+    /// Uses the in-app path prompt instead of native file dialogs (tests never open those).
+    pub fn without_native_dialogs(mut self) -> Self {
+        self.files = FileChooser::new(false);
+        self
+    }
+
+    /// Replaces the profile being edited with one that has no file yet.
     pub fn open_profile(&mut self, profile: Profile) {
         self.editor.set_profile(profile);
+        self.doc = Document::unsaved(None);
+    }
+
+    /// The window title: the profile's name, marked with `*` while there are unsaved edits.
+    pub fn window_title(&self) -> String {
+        let mark = if self.doc.dirty { "*" } else { "" };
+        match self.doc.file_name() {
+            Some(file) => format!("{mark}{} ({file}) — parlab", self.editor.profile.name),
+            None => format!("{mark}{} — parlab", self.editor.profile.name),
+        }
     }
 
     /// What to remember: the settings and the profile being edited.
@@ -79,6 +129,19 @@ impl ParlabApp {
             self.message = Some("Fix the fields marked in red before starting.".into());
             return;
         }
+        let mut commands: Vec<String> = self
+            .editor
+            .profile
+            .runs
+            .iter()
+            .flat_map(|r| r.workload.workload().external_commands())
+            .filter(|c| !self.approved.contains(c))
+            .collect();
+        commands.dedup();
+        if !commands.is_empty() {
+            self.consent = Some(commands);
+            return;
+        }
         self.message = self.runner.start(self.editor.profile.clone()).err();
         self.cpu_run = None;
     }
@@ -91,9 +154,25 @@ impl ParlabApp {
     /// Draws one frame.
     pub fn ui(&mut self, ui: &mut Ui) {
         self.runner.poll();
+        if self.editor.take_changed() {
+            self.doc.dirty = true;
+        }
         self.shortcuts(ui.ctx());
         ui.ctx().set_theme(self.settings.theme.preference());
         self.update_title(ui.ctx());
+        let ctx = ui.ctx().clone();
+        self.file_events(&ctx);
+        if let Some(commands) = self.consent.clone() {
+            match prompts::confirm_commands(&ctx, &commands) {
+                Some(true) => {
+                    self.approved.extend(commands);
+                    self.consent = None;
+                    self.start();
+                }
+                Some(false) => self.consent = None,
+                None => {}
+            }
+        }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
@@ -128,7 +207,20 @@ impl ParlabApp {
             self.stop();
         }
         if ctx.input_mut(|i| i.consume_shortcut(&QUIT)) {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            self.request(Replace::Quit);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&NEW)) {
+            self.request(Replace::New);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&OPEN)) {
+            self.request(Replace::OpenDialog);
+        }
+        // Ctrl+Shift+S first: Ctrl+S would match it too.
+        if ctx.input_mut(|i| i.consume_shortcut(&SAVE_AS)) {
+            self.save_as();
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&SAVE)) {
+            self.save();
         }
         for (key, tab) in TAB_KEYS.iter().zip(ChartTab::ALL) {
             if ctx
@@ -140,7 +232,7 @@ impl ParlabApp {
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
-        let title = format!("{} — parlab", self.editor.profile.name);
+        let title = self.window_title();
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
@@ -150,14 +242,7 @@ impl ParlabApp {
     fn menu_bar(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui
-                    .add(egui::Button::new("Quit").shortcut_text(ctx.format_shortcut(&QUIT)))
-                    .clicked()
-                {
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                }
-            });
+            ui.menu_button("File", |ui| self.file_menu(ui));
             ui.menu_button("Run", |ui| {
                 let can_start = !self.runner.is_running() && self.editor.is_valid();
                 if ui

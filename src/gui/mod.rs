@@ -3,8 +3,12 @@
 
 pub mod app;
 pub mod charts;
+pub mod dialogs;
+pub mod document;
 pub mod editor;
+pub mod files;
 pub mod palette;
+pub mod prompts;
 pub mod runner;
 pub mod settings;
 pub mod summary;

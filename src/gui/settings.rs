@@ -74,6 +74,8 @@ pub struct Settings {
     pub tab: ChartTab,
     /// The profile being edited, as TOML, so edits survive a restart.
     pub profile_toml: Option<String>,
+    /// Profiles opened or saved lately, newest first.
+    pub recent: Vec<std::path::PathBuf>,
 }
 
 /// The storage key.

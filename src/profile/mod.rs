@@ -1,11 +1,14 @@
 //! Workload profiles (DESIGN §5): the model, TOML loading with error locations,
 //! validation, and expansion into the list of runs to execute.
 
+pub mod examples;
 mod load;
+mod save;
 mod validate;
 mod workers;
 
-pub use load::{ProfileError, load_file, parse_str};
+pub use load::{Problem, ProfileError, load_file, parse_str};
+pub use save::{SaveError, render, save_file};
 pub use validate::{FieldPath, Segment, ValidationError};
 pub use workers::Workers;
 
@@ -178,6 +181,6 @@ impl Profile {
     /// Serialises the profile as TOML.
     pub fn to_toml(&self) -> String {
         // A profile is plain data (strings, numbers, lists, tables): serialisation cannot fail.
-        toml::to_string_pretty(self).unwrap_or_default()
+        toml::to_string(self).unwrap_or_default()
     }
 }

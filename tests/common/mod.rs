@@ -2,6 +2,8 @@
 //! binary, and a look at the process table.
 #![allow(dead_code)]
 
+pub mod ui;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

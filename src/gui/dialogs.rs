@@ -1,0 +1,219 @@
+//! Choosing a file: the desktop's native dialog (rfd, through the XDG portal) on a thread of
+//! its own, and an in-app path prompt whenever no native dialog can be shown. rfd answers
+//! `None` at once when no portal exists, exactly like a cancel; a "cancel" that comes back
+//! faster than a person can click is taken to mean that, and the prompt opens instead.
+
+use eframe::egui::{self, Key, RichText, Ui};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+/// What the chosen path is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Open a profile.
+    Open,
+    /// Save the profile under a new name.
+    SaveAs,
+}
+
+impl Purpose {
+    fn title(self) -> &'static str {
+        match self {
+            Purpose::Open => "Open profile",
+            Purpose::SaveAs => "Save profile as",
+        }
+    }
+
+    fn button(self) -> &'static str {
+        match self {
+            Purpose::Open => "Open",
+            Purpose::SaveAs => "Save",
+        }
+    }
+}
+
+/// A native dialog that has been asked for and not yet answered.
+struct Pending {
+    purpose: Purpose,
+    asked: Instant,
+    answer: Receiver<Option<PathBuf>>,
+}
+
+/// The in-app path prompt.
+struct Prompt {
+    purpose: Purpose,
+    path: String,
+    reason: Option<String>,
+}
+
+/// Native dialogs with the in-app fallback.
+pub struct FileChooser {
+    native: bool,
+    pending: Option<Pending>,
+    prompt: Option<Prompt>,
+}
+
+/// An answer faster than this is not a person pressing Cancel.
+const TOO_FAST: Duration = Duration::from_millis(300);
+
+impl FileChooser {
+    /// A chooser; `native: false` always uses the in-app prompt (tests, or by choice).
+    pub fn new(native: bool) -> Self {
+        Self {
+            native,
+            pending: None,
+            prompt: None,
+        }
+    }
+
+    /// True while a dialog or the prompt is open.
+    pub fn is_open(&self) -> bool {
+        self.pending.is_some() || self.prompt.is_some()
+    }
+
+    /// Asks for a path; the answer comes from [`poll`](Self::poll) or [`ui`](Self::ui).
+    pub fn ask(&mut self, purpose: Purpose, suggested: &str) {
+        if self.is_open() {
+            return;
+        }
+        if !self.native {
+            return self.open_prompt(purpose, suggested, None);
+        }
+        if let Some(reason) = no_portal_reason() {
+            return self.open_prompt(purpose, suggested, Some(reason));
+        }
+        let (tx, answer) = mpsc::channel();
+        let suggested_name = PathBuf::from(suggested)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "profile.toml".into());
+        let spawned = std::thread::Builder::new()
+            .name("parlab-file-dialog".into())
+            .spawn(move || {
+                let dialog = rfd::FileDialog::new()
+                    .add_filter("parlab profile", &["toml"])
+                    .set_title(purpose.title());
+                let picked = match purpose {
+                    Purpose::Open => dialog.pick_file(),
+                    Purpose::SaveAs => dialog.set_file_name(suggested_name).save_file(),
+                };
+                let _ = tx.send(picked);
+            });
+        match spawned {
+            Ok(_) => {
+                self.pending = Some(Pending {
+                    purpose,
+                    asked: Instant::now(),
+                    answer,
+                })
+            }
+            Err(e) => self.open_prompt(
+                purpose,
+                suggested,
+                Some(format!("The file dialog could not start ({e}).")),
+            ),
+        }
+    }
+
+    fn open_prompt(&mut self, purpose: Purpose, suggested: &str, reason: Option<String>) {
+        self.prompt = Some(Prompt {
+            purpose,
+            path: suggested.to_string(),
+            reason,
+        });
+    }
+
+    /// Checks on a native dialog; returns the chosen path once there is one.
+    pub fn poll(&mut self, ctx: &egui::Context) -> Option<(Purpose, PathBuf)> {
+        let pending = self.pending.as_ref()?;
+        match pending.answer.try_recv() {
+            Ok(Some(path)) => {
+                let purpose = pending.purpose;
+                self.pending = None;
+                Some((purpose, path))
+            }
+            Ok(None) | Err(TryRecvError::Disconnected) => {
+                let (purpose, fast) = (pending.purpose, pending.asked.elapsed() < TOO_FAST);
+                self.pending = None;
+                if fast {
+                    self.open_prompt(
+                        purpose,
+                        "",
+                        Some("The desktop's file dialog did not open (no file-chooser portal answered).".into()),
+                    );
+                }
+                None
+            }
+            Err(TryRecvError::Empty) => {
+                ctx.request_repaint_after(Duration::from_millis(50));
+                None
+            }
+        }
+    }
+
+    /// Draws the prompt when it is open; returns the path the user confirmed.
+    pub fn ui(&mut self, ctx: &egui::Context) -> Option<(Purpose, PathBuf)> {
+        let prompt = self.prompt.as_mut()?;
+        let mut result = None;
+        let mut close = false;
+        egui::Window::new(prompt.purpose.title())
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+            .show(ctx, |ui: &mut Ui| {
+                if let Some(reason) = &prompt.reason {
+                    ui.label(
+                        RichText::new(format!("{reason} Type the file's path instead.")).weak(),
+                    );
+                }
+                let label = ui.label("Path");
+                let edit = ui
+                    .add(egui::TextEdit::singleline(&mut prompt.path).desired_width(420.0))
+                    .labelled_by(label.id);
+                if !edit.has_focus() && !edit.lost_focus() {
+                    edit.request_focus();
+                }
+                let submitted = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                ui.horizontal(|ui| {
+                    let path = prompt.path.trim();
+                    if (ui
+                        .add_enabled(!path.is_empty(), egui::Button::new(prompt.purpose.button()))
+                        .clicked()
+                        || submitted)
+                        && !path.is_empty()
+                    {
+                        result = Some((prompt.purpose, expand_home(path)));
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                        close = true;
+                    }
+                });
+            });
+        if close {
+            self.prompt = None;
+        }
+        result
+    }
+}
+
+/// `~/x.toml` → `$HOME/x.toml`, as a shell would.
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// Why no native dialog can appear, when that is already known: the portal is reached over
+/// the D-Bus session bus, and without one rfd can only answer "cancelled".
+fn no_portal_reason() -> Option<String> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let has_bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::env::var_os("XDG_RUNTIME_DIR")
+            .is_some_and(|d| PathBuf::from(d).join("bus").exists());
+    (!has_bus).then(|| "No desktop file dialog is available here (no D-Bus session).".to_string())
+}

@@ -1,0 +1,198 @@
+//! File handling in the app (egui_kittest): the unsaved mark, asking before discarding
+//! edits, saving through the in-app path prompt, broken files, and consent before running
+//! external programs.
+
+mod common;
+
+use common::ui::{app_with, harness, step_until};
+use eframe::egui;
+use egui_kittest::kittest::Queryable;
+use std::time::Duration;
+
+const HAND_WRITTEN: &str = "# kept comment\nname = \"hand\"\n\n[[run]]\nmodel = \"threads\" # why threads\nworkers = 1\ntasks = 5\n\n[run.workload]\nkind = \"sleep\"\nms = 1\n";
+
+#[test]
+fn edits_mark_the_title_and_ctrl_s_saves_keeping_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(dir.path(), "hand.toml", HAND_WRITTEN);
+    let mut app = app_with(None);
+    app.open_file(&path);
+    let mut h = harness(app);
+    assert_eq!(h.state().window_title(), "hand (hand.toml) — parlab");
+    let name = h.get_by_label("Name");
+    name.focus();
+    name.type_text("y");
+    h.run_steps(2);
+    assert_eq!(
+        h.state().window_title(),
+        "*handy (hand.toml) — parlab",
+        "unsaved edits are marked"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(2);
+    assert_eq!(h.state().window_title(), "handy (hand.toml) — parlab");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        saved.contains("# kept comment") && saved.contains("# why threads"),
+        "{saved}"
+    );
+    assert!(saved.contains("name = \"handy\""));
+    assert_eq!(
+        h.state().settings.recent.first(),
+        Some(&std::fs::canonicalize(&path).unwrap())
+    );
+}
+
+#[test]
+fn new_asks_before_discarding_unsaved_edits() {
+    let mut h = harness(app_with(None));
+    h.state_mut().editor.profile.name = "precious".into();
+    h.state_mut().doc.dirty = true;
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run_steps(2);
+    h.get_by_label("Unsaved changes");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().editor.profile.name,
+        "precious",
+        "cancel keeps the edits"
+    );
+    assert!(h.query_by_label("Unsaved changes").is_none());
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run_steps(2);
+    h.get_by_label("Discard changes").click();
+    h.run_steps(2);
+    assert_eq!(h.state().editor.profile.name, "New profile");
+    assert!(!h.state().doc.dirty);
+}
+
+#[test]
+fn save_as_through_the_path_prompt_then_continue_what_was_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("saved.toml");
+    let mut h = harness(app_with(None));
+    h.state_mut().doc.dirty = true;
+    // Opening an example with unsaved edits: choose Save, give a path, then the example opens.
+    h.state_mut()
+        .request(parlab::gui::files::Replace::Example(1));
+    h.run_steps(2);
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+    h.get_by_label("Save profile as");
+    let field = h.get_by_label("Path");
+    field.focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Path")
+        .type_text(&target.display().to_string());
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert!(target.exists(), "saved where the user typed");
+    let saved = parlab::profile::load_file(&target).unwrap();
+    assert_eq!(saved.name, "CPU-bound work: threads vs processes");
+    assert_eq!(
+        h.state().editor.profile.name,
+        "Blocking I/O: more threads than cores",
+        "then the example opened"
+    );
+}
+
+#[test]
+fn a_broken_file_is_reported_and_the_current_profile_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = common::write(
+        dir.path(),
+        "broken.toml",
+        "name = \"b\"\n[[run]]\nmodel = \"threads\"\nworkers = 0\ntasks = 1\n[run.workload]\nkind = \"cpu\"\niterations = 1\n",
+    );
+    let mut h = harness(app_with(None));
+    let before = h.state().editor.profile.clone();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run_steps(2);
+    let field = h.get_by_label("Path");
+    field.focus();
+    h.get_by_label("Path")
+        .type_text(&broken.display().to_string());
+    h.get_by_label("Open").click();
+    h.run_steps(3);
+    assert_eq!(h.state().editor.profile, before);
+    h.get_by_label_contains("broken.toml:4:11: workers must be between 1 and 1024, got 0");
+}
+
+#[test]
+fn a_failed_save_says_why_and_keeps_the_edits() {
+    let mut h = harness(app_with(None));
+    h.state_mut().editor.profile.name = "unsaved work".into();
+    h.state_mut().doc.dirty = true;
+    let ok = h
+        .state_mut()
+        .save_to(std::path::Path::new("/proc/parlab-cannot-write.toml"));
+    h.run_steps(2);
+    assert!(!ok);
+    assert!(h.state().doc.dirty, "still marked unsaved");
+    assert_eq!(h.state().editor.profile.name, "unsaved work");
+    h.get_by_label_contains("cannot save the profile to /proc/parlab-cannot-write.toml:");
+}
+
+#[test]
+fn external_programs_need_consent_before_the_first_run() {
+    let profile = common::profile(&[common::run_table(
+        "threads",
+        "1",
+        "tasks = 3",
+        "kind = \"command\"\nargv = [\"/bin/true\"]",
+    )]);
+    let mut h = harness(app_with(Some(&profile)));
+    h.get_by_label("Start").click();
+    h.run_steps(3);
+    h.get_by_label("Run external programs?");
+    h.get_by_label("/bin/true");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(
+        !h.state().runner.is_running(),
+        "nothing runs without consent"
+    );
+    assert!(h.state().runner.history.is_empty());
+
+    h.get_by_label("Start").click();
+    h.run_steps(3);
+    h.get_by_label("Run them").click();
+    assert!(step_until(&mut h, Duration::from_secs(20), |a| a
+        .runner
+        .history
+        .len()
+        == 1));
+    assert_eq!(h.state().runner.history[0].result.tasks_completed, 3);
+    // Once agreed, the same programs run without asking again.
+    h.get_by_label("Start").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("Run external programs?").is_none());
+    assert!(step_until(&mut h, Duration::from_secs(20), |a| a
+        .runner
+        .history
+        .len()
+        == 2));
+}
+
+#[test]
+fn examples_menu_offers_every_shipped_profile() {
+    let mut h = harness(app_with(None));
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Examples").click();
+    h.run_steps(2);
+    for example in parlab::profile::examples::EXAMPLES {
+        h.get_by_label(&example.profile().unwrap().name);
+    }
+    h.get_by_label("Scaling sweep: throughput vs workers")
+        .click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().editor.profile.runs[0].workers.counts(),
+        [1, 2, 4, 8]
+    );
+    assert!(!h.state().doc.dirty);
+}
