@@ -5,10 +5,12 @@
 
 pub mod analysis;
 pub mod exec;
+pub mod export;
 pub mod format;
 pub mod fsutil;
 pub mod gui;
 pub mod metrics;
+pub mod palette;
 pub mod profile;
 pub mod results;
 pub mod sys;

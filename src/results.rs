@@ -18,6 +18,9 @@ pub struct Results {
     pub schema: String,
     /// The parlab that measured.
     pub parlab_version: String,
+    /// When the results were gathered (UTC, `2026-11-25T15:22:09Z`); empty in older files.
+    #[serde(default)]
+    pub created_utc: String,
     /// The machine it ran on.
     pub host: Host,
     /// The profile exactly as run.
@@ -146,6 +149,10 @@ pub struct RunResult {
     /// CPU seconds parlab's own sampler thread used during the run (the cost of measuring).
     #[serde(default)]
     pub sampler_cpu_seconds: f64,
+    /// The machine this run was measured on, when it differs from the file's `host`
+    /// (results gathered from several machines and saved together).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<Host>,
 }
 
 /// Why a results file could not be read.
@@ -191,6 +198,7 @@ impl Results {
         Self {
             schema: SCHEMA.to_string(),
             parlab_version: env!("CARGO_PKG_VERSION").to_string(),
+            created_utc: crate::format::utc_timestamp(std::time::SystemTime::now()),
             host: Host::detect(),
             profile,
             runs,

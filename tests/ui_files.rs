@@ -196,3 +196,75 @@ fn examples_menu_offers_every_shipped_profile() {
     );
     assert!(!h.state().doc.dirty);
 }
+
+#[test]
+fn export_menu_writes_charts_and_results_and_open_results_joins_the_history() {
+    use parlab::gui::dialogs::Purpose;
+    let dir = tempfile::tempdir().unwrap();
+    let profile = common::profile(&[common::run_table(
+        "threads",
+        "[1, 2]",
+        "tasks = 200",
+        "kind = \"cpu\"\niterations = 2000",
+    )]);
+    let mut h = harness(app_with(Some(&profile)));
+    h.get_by_label("Start").click();
+    assert!(step_until(&mut h, Duration::from_secs(30), |a| a
+        .runner
+        .history
+        .len()
+        == 2
+        && !a.runner.is_running()));
+
+    // Ctrl+E asks where to put the current chart (the in-app prompt here).
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run_steps(3);
+    h.get_by_label("Export chart as PNG");
+    let png = dir.path().join("chart.png");
+    h.get_by_label("Path").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Path").type_text(&png.display().to_string());
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let ctx = h.ctx.clone();
+    h.state_mut().wait_for_export(&ctx);
+    assert!(
+        std::fs::metadata(&png).unwrap().len() > 10_000,
+        "{:?}",
+        h.state().message
+    );
+    h.run_steps(2);
+    h.get_by_label_contains("throughput chart saved to");
+
+    let folder = dir.path().join("all");
+    std::fs::create_dir(&folder).unwrap();
+    h.state_mut()
+        .export_to(Purpose::ChartsFolder, folder.clone());
+    h.state_mut().wait_for_export(&ctx);
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        10,
+        "4 charts and a dashboard, PNG and SVG"
+    );
+
+    let json = dir.path().join("results.json");
+    h.state_mut().export_to(Purpose::ResultsJson, json.clone());
+    h.state_mut().wait_for_export(&ctx);
+    let csv = dir.path().join("results.csv");
+    h.state_mut().export_to(Purpose::ResultsCsv, csv.clone());
+    h.state_mut().wait_for_export(&ctx);
+    assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 3);
+
+    // Reopen the saved results: they join the history beside the runs made here.
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Open Results…").click();
+    h.run_steps(3);
+    h.get_by_label("Path").focus();
+    h.get_by_label("Path")
+        .type_text(&json.display().to_string());
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().runner.history.len(), 4);
+    assert_eq!(h.state().runner.history[3].result.label, "threads ×2");
+}

@@ -1,5 +1,6 @@
 //! Command-line interface (DESIGN §4): a thin layer over the engine.
 
+mod chart;
 mod progress;
 mod run;
 mod summary;
@@ -36,6 +37,8 @@ enum Command {
     },
     /// Run every run of a profile and report what was measured.
     Run(run::RunArgs),
+    /// Draw a chart (PNG/SVG) from a results file.
+    Chart(chart::ChartArgs),
     /// Check a profile without running it; errors name file, line and field.
     Validate {
         /// The profile (TOML).
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         None => gui(None),
         Some(Command::Gui { profile }) => gui(profile.as_deref()),
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Chart(args)) => chart::chart(&args),
         Some(Command::Validate { profile }) => validate(&profile),
         Some(Command::Worker) => ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8),
     }

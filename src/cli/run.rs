@@ -1,11 +1,12 @@
 //! `parlab run PROFILE`: execute a profile with a progress display, print a summary,
 //! write the results.
 
+use super::chart::{ImageArgs, check_output, write_images};
 use super::progress::ProgressView;
 use super::{EXIT_BAD_INPUT, EXIT_RUN_FAILED, EXIT_STOPPED, summary};
 use parlab::exec::{Session, WorkerCommand, children};
 use parlab::results::RunStatus;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -18,6 +19,17 @@ pub struct RunArgs {
     /// Write the results as JSON (schema parlab-results/1) to FILE.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Write one row per run as CSV to FILE.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Write a dashboard of the four charts as PNG to FILE.
+    #[arg(long, value_name = "FILE")]
+    png: Option<PathBuf>,
+    /// Write a dashboard of the four charts as SVG to FILE.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+    #[command(flatten)]
+    image: ImageArgs,
     /// No progress display.
     #[arg(long, short)]
     quiet: bool,
@@ -28,39 +40,20 @@ fn bad_input(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(EXIT_BAD_INPUT)
 }
 
-/// Checks before running that an output file can be created, so an hour-long run is not
-/// lost to a typo in a path.
-fn check_output(path: &Path) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(format!(
-            "cannot write results to {}: it is a directory",
-            path.display()
-        ));
-    }
-    if !dir.is_dir() {
-        return Err(format!(
-            "cannot write results to {}: folder {} does not exist",
-            path.display(),
-            dir.display()
-        ));
-    }
-    Ok(())
-}
-
 /// Runs the command.
 pub fn run(args: &RunArgs) -> ExitCode {
     let profile = match parlab::profile::load_file(&args.profile) {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
-    if let Some(json) = &args.json
-        && let Err(e) = check_output(json)
+    // Checked before running, so an hour-long run is not lost to a typo in a path.
+    for path in [&args.json, &args.csv, &args.png, &args.svg]
+        .into_iter()
+        .flatten()
     {
-        return bad_input(e);
+        if let Err(e) = check_output(path) {
+            return bad_input(e);
+        }
     }
     let commands: Vec<String> = profile
         .runs
@@ -104,20 +97,43 @@ pub fn run(args: &RunArgs) -> ExitCode {
     } else {
         0
     };
+    let mut written = Vec::new();
+    let mut failures = Vec::new();
     if let Some(path) = &args.json {
         match results.save_json(path) {
-            Ok(()) => {
-                if !args.quiet {
-                    eprintln!("results written to {}", path.display());
-                }
-            }
-            Err(e) => {
-                eprintln!("error: cannot write results to {}: {e}", path.display());
-                if code == 0 {
-                    code = EXIT_RUN_FAILED;
-                }
-            }
+            Ok(()) => written.push(path.clone()),
+            Err(e) => failures.push(format!("cannot write results to {}: {e}", path.display())),
         }
+    }
+    if let Some(path) = &args.csv {
+        match parlab::export::write_csv(&results, path) {
+            Ok(()) => written.push(path.clone()),
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    if args.png.is_some() || args.svg.is_some() {
+        let kind = parlab::export::ChartKind::Dashboard;
+        match write_images(
+            &results,
+            kind,
+            args.png.as_deref(),
+            args.svg.as_deref(),
+            &args.image,
+        ) {
+            Ok(paths) => written.extend(paths),
+            Err(e) => failures.push(e),
+        }
+    }
+    if !args.quiet {
+        for path in &written {
+            eprintln!("written: {}", path.display());
+        }
+    }
+    for failure in &failures {
+        eprintln!("error: {failure}");
+    }
+    if !failures.is_empty() && code == 0 {
+        code = EXIT_RUN_FAILED;
     }
     ExitCode::from(code)
 }

@@ -369,5 +369,6 @@ fn assemble(plan: &PlannedRun, ctx: &RunCtx, status: RunStatus, m: Measured) -> 
         timeline: m.timeline,
         cpu: m.cpu,
         sampler_cpu_seconds: m.sampler_cpu_s,
+        host: None,
     }
 }

@@ -47,6 +47,10 @@ pub struct ParlabApp {
     pub cpu_run: Option<u64>,
     /// The last error to show the user (cleared by the next action).
     pub message: Option<String>,
+    /// The last success to tell the user about (an export written, results added).
+    pub notice: Option<String>,
+    /// An export in progress.
+    pub export_job: Option<super::export::ExportJob>,
     /// The file behind the editor.
     pub doc: Document,
     /// Native file dialogs, or the in-app path prompt.
@@ -78,6 +82,8 @@ impl ParlabApp {
             runner: Runner::new(worker),
             cpu_run: None,
             message: None,
+            notice: None,
+            export_job: None,
             doc: Document::default(),
             files: FileChooser::new(true),
             confirm: None,
@@ -162,6 +168,7 @@ impl ParlabApp {
         self.update_title(ui.ctx());
         let ctx = ui.ctx().clone();
         self.file_events(&ctx);
+        self.poll_export(&ctx);
         if let Some(commands) = self.consent.clone() {
             match prompts::confirm_commands(&ctx, &commands) {
                 Some(true) => {
@@ -222,6 +229,9 @@ impl ParlabApp {
         if ctx.input_mut(|i| i.consume_shortcut(&SAVE)) {
             self.save();
         }
+        if ctx.input_mut(|i| i.consume_shortcut(&super::export::EXPORT_CHART)) {
+            self.ask_export(super::dialogs::Purpose::ChartPng);
+        }
         for (key, tab) in TAB_KEYS.iter().zip(ChartTab::ALL) {
             if ctx
                 .input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, *key)))
@@ -243,6 +253,7 @@ impl ParlabApp {
         let ctx = ui.ctx().clone();
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| self.file_menu(ui));
+            ui.menu_button("Export", |ui| self.export_menu(ui));
             ui.menu_button("Run", |ui| {
                 let can_start = !self.runner.is_running() && self.editor.is_valid();
                 if ui
@@ -344,6 +355,9 @@ impl ParlabApp {
         }
         if let Some(message) = &self.message {
             ui.label(RichText::new(message).color(ui.visuals().error_fg_color));
+        }
+        if let Some(notice) = &self.notice {
+            ui.label(notice);
         }
     }
 

@@ -15,6 +15,18 @@ pub enum Purpose {
     Open,
     /// Save the profile under a new name.
     SaveAs,
+    /// Add saved results to the history.
+    OpenResults,
+    /// Export the current chart as PNG.
+    ChartPng,
+    /// Export the current chart as SVG.
+    ChartSvg,
+    /// Export every chart into a folder.
+    ChartsFolder,
+    /// Export the results as JSON.
+    ResultsJson,
+    /// Export the results as CSV.
+    ResultsCsv,
 }
 
 impl Purpose {
@@ -22,14 +34,37 @@ impl Purpose {
         match self {
             Purpose::Open => "Open profile",
             Purpose::SaveAs => "Save profile as",
+            Purpose::OpenResults => "Open results",
+            Purpose::ChartPng => "Export chart as PNG",
+            Purpose::ChartSvg => "Export chart as SVG",
+            Purpose::ChartsFolder => "Export all charts to a folder",
+            Purpose::ResultsJson => "Export results as JSON",
+            Purpose::ResultsCsv => "Export results as CSV",
         }
     }
 
     fn button(self) -> &'static str {
         match self {
-            Purpose::Open => "Open",
+            Purpose::Open | Purpose::OpenResults => "Open",
             Purpose::SaveAs => "Save",
+            _ => "Export",
         }
+    }
+
+    /// The file type a dialog should offer: (name, extension); `None` for a folder.
+    fn filter(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Purpose::Open | Purpose::SaveAs => Some(("parlab profile", "toml")),
+            Purpose::OpenResults | Purpose::ResultsJson => Some(("parlab results", "json")),
+            Purpose::ChartPng => Some(("PNG image", "png")),
+            Purpose::ChartSvg => Some(("SVG image", "svg")),
+            Purpose::ResultsCsv => Some(("CSV table", "csv")),
+            Purpose::ChartsFolder => None,
+        }
+    }
+
+    fn picks_existing(self) -> bool {
+        matches!(self, Purpose::Open | Purpose::OpenResults)
     }
 }
 
@@ -87,16 +122,18 @@ impl FileChooser {
         let suggested_name = PathBuf::from(suggested)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "profile.toml".into());
+            .unwrap_or_default();
         let spawned = std::thread::Builder::new()
             .name("parlab-file-dialog".into())
             .spawn(move || {
-                let dialog = rfd::FileDialog::new()
-                    .add_filter("parlab profile", &["toml"])
-                    .set_title(purpose.title());
-                let picked = match purpose {
-                    Purpose::Open => dialog.pick_file(),
-                    Purpose::SaveAs => dialog.set_file_name(suggested_name).save_file(),
+                let mut dialog = rfd::FileDialog::new().set_title(purpose.title());
+                if let Some((name, ext)) = purpose.filter() {
+                    dialog = dialog.add_filter(name, &[ext]);
+                }
+                let picked = match purpose.filter() {
+                    None => dialog.pick_folder(),
+                    Some(_) if purpose.picks_existing() => dialog.pick_file(),
+                    Some(_) => dialog.set_file_name(suggested_name).save_file(),
                 };
                 let _ = tx.send(picked);
             });

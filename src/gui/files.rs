@@ -153,6 +153,8 @@ impl ParlabApp {
             Some((Purpose::SaveAs, path)) => {
                 self.save_to(&path);
             }
+            Some((Purpose::OpenResults, path)) => self.open_results(&path),
+            Some((purpose, path)) => self.export_to(purpose, path),
             None => {}
         }
         if let Some(action) = self.confirm.clone() {
@@ -186,10 +188,7 @@ impl ParlabApp {
         for path in dropped {
             match path.extension().and_then(|e| e.to_str()) {
                 Some("toml") => self.request(Replace::Open(path)),
-                Some("json") => match crate::results::Results::load_json(&path) {
-                    Ok(results) => self.runner.add_results(results),
-                    Err(e) => self.message = Some(e.to_string()),
-                },
+                Some("json") => self.open_results(&path),
                 _ => {
                     self.message = Some(format!(
                         "{} is neither a profile (.toml) nor results (.json)",
@@ -219,6 +218,9 @@ impl ParlabApp {
         }
         if ui.add(item("Open…", &OPEN)).clicked() {
             self.request(Replace::OpenDialog);
+        }
+        if ui.button("Open Results…").clicked() {
+            self.files.ask(Purpose::OpenResults, "");
         }
         ui.menu_button("Open Recent", |ui| {
             if self.settings.recent.is_empty() {

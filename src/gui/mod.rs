@@ -6,6 +6,7 @@ pub mod charts;
 pub mod dialogs;
 pub mod document;
 pub mod editor;
+pub mod export;
 pub mod files;
 pub mod palette;
 pub mod prompts;

@@ -2,22 +2,10 @@
 
 use eframe::egui::{self, Color32, Ui};
 
-const COLORS: [Color32; 10] = [
-    Color32::from_rgb(31, 119, 180),
-    Color32::from_rgb(255, 127, 14),
-    Color32::from_rgb(44, 160, 44),
-    Color32::from_rgb(214, 39, 40),
-    Color32::from_rgb(148, 103, 189),
-    Color32::from_rgb(140, 86, 75),
-    Color32::from_rgb(227, 119, 194),
-    Color32::from_rgb(127, 127, 127),
-    Color32::from_rgb(188, 189, 34),
-    Color32::from_rgb(23, 190, 207),
-];
-
-/// The colour of run number `n` (by its place in the history).
+/// The colour of run number `n` (by its place in the history), as in exported images.
 pub fn color(n: u64) -> Color32 {
-    COLORS[(n % COLORS.len() as u64) as usize]
+    let (r, g, b) = crate::palette::rgb(n);
+    Color32::from_rgb(r, g, b)
 }
 
 /// A small filled square in `color`, as a legend key beside a run's name.

@@ -1,0 +1,124 @@
+//! CPU utilisation per core: one small panel per run (lines, or a heatmap above 16 cores).
+
+use super::ExportSet;
+use super::frame::{Style, color, nothing_to_show};
+use crate::analysis::downsample;
+use crate::results::RunResult;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Panels shown at most; the last runs are the ones drawn.
+const MAX_PANELS: usize = 9;
+
+/// Draws one panel per run with CPU samples.
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    set: &ExportSet,
+    style: &Style,
+) -> Result<(), String> {
+    let runs: Vec<&RunResult> = set
+        .runs
+        .iter()
+        .map(|(_, r)| *r)
+        .filter(|r| r.cpu.per_core.iter().any(|c| !c.is_empty()))
+        .collect();
+    if runs.is_empty() {
+        return nothing_to_show(area, "No CPU samples in these results.", style);
+    }
+    let runs = &runs[runs.len().saturating_sub(MAX_PANELS)..];
+    let cols = (runs.len() as f64).sqrt().ceil() as usize;
+    let rows = runs.len().div_ceil(cols);
+    let panels = area.split_evenly((rows, cols));
+    for (panel, run) in panels.iter().zip(runs) {
+        draw_run(panel, run, style, runs.len() == 1)?;
+    }
+    Ok(())
+}
+
+fn draw_run<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    run: &RunResult,
+    style: &Style,
+    alone: bool,
+) -> Result<(), String> {
+    let dt = run.cpu.interval_s;
+    let samples = run.cpu.per_core.iter().map(Vec::len).max().unwrap_or(0);
+    let x_max = (samples as f64 * dt).max(dt);
+    let cores = run.cpu.per_core.len();
+    let heatmap = cores > 16;
+    let y_range = if heatmap {
+        0.0..cores as f64
+    } else {
+        0.0..105.0
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!("{} ({cores} cores)", run.label),
+            style.font(if alone { 22.0 } else { 18.0 }),
+        )
+        .margin(style.px(8.0))
+        .x_label_area_size(style.px(44.0))
+        .y_label_area_size(style.px(60.0))
+        .build_cartesian_2d(0.0..x_max, y_range)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc("time (s)")
+        .y_desc(if heatmap { "core" } else { "CPU %" })
+        .y_labels(6)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(style.font(14.0))
+        .axis_desc_style(style.font(16.0))
+        .light_line_style(RGBColor(240, 240, 240))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    if heatmap {
+        let cells = run
+            .cpu
+            .per_core
+            .iter()
+            .enumerate()
+            .flat_map(|(core, series)| {
+                series.iter().enumerate().map(move |(k, v)| {
+                    let heat = (f64::from(*v) / 100.0).clamp(0.0, 1.0);
+                    let shade = RGBColor(
+                        (30.0 + 220.0 * heat) as u8,
+                        (40.0 + 120.0 * heat) as u8,
+                        (90.0 - 60.0 * heat) as u8,
+                    );
+                    Rectangle::new(
+                        [
+                            (k as f64 * dt, core as f64),
+                            ((k + 1) as f64 * dt, core as f64 + 1.0),
+                        ],
+                        shade.filled(),
+                    )
+                })
+            });
+        chart.draw_series(cells).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    let width = area.dim_in_pixel().0 as usize;
+    for (core, series) in run.cpu.per_core.iter().enumerate() {
+        let points: Vec<[f64; 2]> = series
+            .iter()
+            .enumerate()
+            .map(|(k, v)| [(k + 1) as f64 * dt, f64::from(*v)])
+            .collect();
+        let c = color(core as u64);
+        chart
+            .draw_series(LineSeries::new(
+                downsample(&points, width * 2)
+                    .into_iter()
+                    .map(|p| (p[0], p[1])),
+                c.stroke_width(style.px(2.0)),
+            ))
+            .map_err(|e| e.to_string())?
+            .label(format!("core {core}"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(4)));
+    }
+    if cores <= 8 {
+        super::frame::legend(&mut chart, style)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! Results as CSV: one row per run, stable column names with their units.
+
+use super::ExportError;
+use crate::results::Results;
+use std::path::Path;
+
+/// The header, in order. Documented in the README; names never change meaning.
+pub const CSV_HEADER: [&str; 25] = [
+    "label",
+    "model",
+    "workers",
+    "workload",
+    "status",
+    "error",
+    "tasks_completed",
+    "tasks_failed",
+    "wall_seconds",
+    "throughput_per_sec",
+    "latency_min_us",
+    "latency_mean_us",
+    "p50_us",
+    "p90_us",
+    "p99_us",
+    "p999_us",
+    "latency_max_us",
+    "overhead_per_task_us",
+    "user_s",
+    "sys_s",
+    "voluntary_ctx",
+    "involuntary_ctx",
+    "peak_rss_bytes",
+    "host_cpu",
+    "host_logical_cpus",
+];
+
+/// Writes `results` as CSV to `path` (atomically).
+pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
+    let fail = |message: String| ExportError::Data {
+        path: path.display().to_string(),
+        message,
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(CSV_HEADER)
+        .map_err(|e| fail(e.to_string()))?;
+    for run in &results.runs {
+        let host = run.host.as_ref().unwrap_or(&results.host);
+        let workload = serde_json::to_string(&run.workload).unwrap_or_default();
+        let l = &run.latency_us;
+        let p = &run.process;
+        let row: Vec<String> = vec![
+            run.label.clone(),
+            run.model.to_string(),
+            run.workers.to_string(),
+            workload,
+            run.status.to_string(),
+            run.error.clone().unwrap_or_default(),
+            run.tasks_completed.to_string(),
+            run.tasks_failed.to_string(),
+            run.wall_seconds.to_string(),
+            run.throughput_per_sec.to_string(),
+            l.min.to_string(),
+            l.mean.to_string(),
+            l.p50.to_string(),
+            l.p90.to_string(),
+            l.p99.to_string(),
+            l.p999.to_string(),
+            l.max.to_string(),
+            run.overhead_per_task_us
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            p.user_s.to_string(),
+            p.sys_s.to_string(),
+            p.voluntary_ctx.to_string(),
+            p.involuntary_ctx.to_string(),
+            p.peak_rss_bytes.to_string(),
+            host.cpu_brand.clone(),
+            host.logical_cpus.to_string(),
+        ];
+        out.write_record(&row).map_err(|e| fail(e.to_string()))?;
+    }
+    let bytes = out.into_inner().map_err(|e| fail(e.to_string()))?;
+    crate::fsutil::write_atomic(path, &bytes).map_err(|e| fail(e.to_string()))
+}

@@ -1,0 +1,268 @@
+//! Export: charts as PNG or SVG images and results as CSV, rendered from results (never from
+//! the screen) with plotters and a font built into the binary, so the command line and the
+//! app produce the same files, headless.
+
+mod cpu;
+mod csv;
+mod frame;
+mod glyphs;
+mod latency;
+mod scaling;
+mod throughput;
+
+pub use self::csv::{CSV_HEADER, write_csv};
+
+use crate::results::{Host, Results, RunResult};
+use frame::Style;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Which chart to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartKind {
+    /// Tasks per second over time.
+    Throughput,
+    /// p50/p99 over time and the distribution by percentile.
+    Latency,
+    /// CPU utilisation per core, one panel per run.
+    Cpu,
+    /// Speedup and efficiency vs workers.
+    Scaling,
+    /// The four charts on one page.
+    Dashboard,
+}
+
+impl ChartKind {
+    /// The four single charts, in order.
+    pub const SINGLE: [ChartKind; 4] = [
+        ChartKind::Throughput,
+        ChartKind::Latency,
+        ChartKind::Cpu,
+        ChartKind::Scaling,
+    ];
+
+    /// A file-name-friendly name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Throughput => "throughput",
+            ChartKind::Latency => "latency",
+            ChartKind::Cpu => "cpu",
+            ChartKind::Scaling => "scaling",
+            ChartKind::Dashboard => "dashboard",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            ChartKind::Throughput => "Throughput over time",
+            ChartKind::Latency => "Task latency",
+            ChartKind::Cpu => "CPU utilisation per core",
+            ChartKind::Scaling => "Scaling with workers",
+            ChartKind::Dashboard => "parlab results",
+        }
+    }
+}
+
+/// The image file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// Bitmap, for documents and chat.
+    Png,
+    /// Vector, for slides and print.
+    Svg,
+}
+
+impl ImageFormat {
+    /// The format a path's extension asks for (PNG unless it ends in `.svg`).
+    pub fn from_path(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("svg") => ImageFormat::Svg,
+            _ => ImageFormat::Png,
+        }
+    }
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Svg => "svg",
+        }
+    }
+}
+
+/// Size of an exported image.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImageOptions {
+    /// Width in pixels at scale 1.
+    pub width: u32,
+    /// Height in pixels at scale 1.
+    pub height: u32,
+    /// Multiplies the size and every font and line (2.0 for high-DPI screens).
+    pub scale: f64,
+}
+
+impl Default for ImageOptions {
+    fn default() -> Self {
+        Self {
+            width: 1600,
+            height: 1000,
+            scale: 1.0,
+        }
+    }
+}
+
+/// What an image shows: runs (each with a colour), the machine and when.
+pub struct ExportSet<'a> {
+    /// The profile's name, shown in titles.
+    pub title: String,
+    /// The runs, each with its colour number (as in the app).
+    pub runs: Vec<(u64, &'a RunResult)>,
+    /// The measuring machine (for the footer).
+    pub host: Host,
+    /// When the runs were measured (UTC timestamp) or exported.
+    pub created: String,
+}
+
+impl<'a> ExportSet<'a> {
+    /// Every run of a results file.
+    pub fn from_results(results: &'a Results) -> Self {
+        Self {
+            title: results.profile.name.clone(),
+            runs: results
+                .runs
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (i as u64, r))
+                .collect(),
+            host: results.host.clone(),
+            created: if results.created_utc.is_empty() {
+                crate::format::utc_timestamp(std::time::SystemTime::now())
+            } else {
+                results.created_utc.clone()
+            },
+        }
+    }
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Drawing or writing the image failed.
+    #[error("cannot write the {kind} chart to {path}: {message}")]
+    Image {
+        /// The chart.
+        kind: &'static str,
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Writing a data file failed.
+    #[error("cannot write {path}: {message}")]
+    Data {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Renders one chart of `set` to `path` (PNG or SVG by `format`).
+pub fn render(
+    set: &ExportSet,
+    kind: ChartKind,
+    format: ImageFormat,
+    path: &Path,
+    options: ImageOptions,
+) -> Result<(), ExportError> {
+    frame::ensure_font();
+    let size = (
+        (f64::from(options.width) * options.scale).round() as u32,
+        (f64::from(options.height) * options.scale).round() as u32,
+    );
+    let style = Style {
+        scale: options.scale,
+    };
+    // Render next to the target and rename, so a failed export never leaves half an image.
+    let tmp = temporary_beside(path);
+    let drawn = match format {
+        ImageFormat::Png => draw(
+            glyphs::GoodText(BitMapBackend::new(&tmp, size)).into_drawing_area(),
+            set,
+            kind,
+            &style,
+        ),
+        ImageFormat::Svg => draw(
+            SVGBackend::new(&tmp, size).into_drawing_area(),
+            set,
+            kind,
+            &style,
+        ),
+    };
+    let result = drawn.and_then(|()| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|message| ExportError::Image {
+        kind: kind.name(),
+        path: path.display().to_string(),
+        message,
+    })
+}
+
+/// Renders every single chart of `set` into folder `dir` as `<stem>-<kind>.<ext>`; returns the files.
+pub fn render_all(
+    set: &ExportSet,
+    dir: &Path,
+    stem: &str,
+    format: ImageFormat,
+    options: ImageOptions,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let mut written = Vec::new();
+    for kind in ChartKind::SINGLE.into_iter().chain([ChartKind::Dashboard]) {
+        let path = dir.join(format!("{stem}-{}.{}", kind.name(), format.extension()));
+        render(set, kind, format, &path, options)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn temporary_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp.{ext}", std::process::id()))
+}
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    set: &ExportSet,
+    kind: ChartKind,
+    style: &Style,
+) -> Result<(), String> {
+    let body = frame::page(&root, set, kind.title(), style)?;
+    match kind {
+        ChartKind::Throughput => throughput::draw(&body, set, style)?,
+        ChartKind::Latency => {
+            let (left, right) = body.split_horizontally(body.dim_in_pixel().0 / 2);
+            latency::over_time(&left, set, style)?;
+            latency::distribution(&right, set, style)?;
+        }
+        ChartKind::Cpu => cpu::draw(&body, set, style)?,
+        ChartKind::Scaling => scaling::draw(&body, set, style)?,
+        ChartKind::Dashboard => {
+            let quadrants = body.split_evenly((2, 2));
+            throughput::draw(&quadrants[0], set, style)?;
+            latency::distribution(&quadrants[1], set, style)?;
+            cpu::draw(&quadrants[2], set, style)?;
+            scaling::speedup(&quadrants[3], set, style)?;
+        }
+    }
+    root.present().map_err(|e| e.to_string())
+}
