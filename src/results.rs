@@ -77,8 +77,18 @@ pub enum RunStatus {
     Stopped,
     /// A task or a worker failed; `error` says which and why.
     Failed,
+    /// No task completed for the stall timeout (a deadlock or a hung worker); `error`
+    /// names the stuck workers.
+    Stalled,
     /// Still running: only in live snapshots, never in a results file.
     Running,
+}
+
+impl RunStatus {
+    /// True for a run that ended badly (failed or stalled).
+    pub fn is_failure(self) -> bool {
+        matches!(self, RunStatus::Failed | RunStatus::Stalled)
+    }
 }
 
 impl std::fmt::Display for RunStatus {
@@ -87,6 +97,7 @@ impl std::fmt::Display for RunStatus {
             RunStatus::Completed => "completed",
             RunStatus::Stopped => "stopped",
             RunStatus::Failed => "failed",
+            RunStatus::Stalled => "stalled",
             RunStatus::Running => "running",
         })
     }
@@ -149,6 +160,9 @@ pub struct RunResult {
     /// CPU seconds parlab's own sampler thread used during the run (the cost of measuring).
     #[serde(default)]
     pub sampler_cpu_seconds: f64,
+    /// Figures only this workload kind measures (`lost_updates`, `bytes_moved`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_stats: Option<crate::workload::WorkloadStats>,
     /// The machine this run was measured on, when it differs from the file's `host`
     /// (results gathered from several machines and saved together).
     #[serde(default, skip_serializing_if = "Option::is_none")]

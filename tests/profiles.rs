@@ -5,7 +5,10 @@ mod common;
 
 use parlab::profile::examples::EXAMPLES;
 use parlab::profile::{Model, Profile, RunSpec, Workers, parse_str, render, save_file};
-use parlab::workload::{Command, Cpu, Fault, FaultAction, Sleep, WorkloadSpec};
+use parlab::workload::{
+    Command, Contention, Cpu, Fault, FaultAction, FileIo, LockKind, Memory, Pattern, Sleep, Spawn,
+    Transfer, WorkloadSpec,
+};
 use proptest::prelude::*;
 
 #[test]
@@ -117,6 +120,14 @@ fn a_save_into_a_read_only_folder_fails_clearly_and_loses_nothing() {
 }
 
 fn workload() -> impl Strategy<Value = WorkloadSpec> {
+    let locks = [
+        LockKind::Mutex,
+        LockKind::Rwlock,
+        LockKind::Atomic,
+        LockKind::Sharded,
+        LockKind::Unsynchronized,
+        LockKind::LockOrder,
+    ];
     prop_oneof![
         (1u64..1_000_000_000).prop_map(|iterations| WorkloadSpec::Cpu(Cpu { iterations })),
         (0u32..3_600_000).prop_map(|ms| WorkloadSpec::Sleep(Sleep {
@@ -128,6 +139,28 @@ fn workload() -> impl Strategy<Value = WorkloadSpec> {
             action: FaultAction::Panic,
             at_task
         })),
+        (4096u64..1 << 30, any::<bool>()).prop_map(|(bytes, random)| WorkloadSpec::Memory(
+            Memory {
+                bytes,
+                pattern: if random {
+                    Pattern::Random
+                } else {
+                    Pattern::Sequential
+                },
+            }
+        )),
+        (1u64..1 << 30, any::<bool>())
+            .prop_map(|(bytes, fsync)| WorkloadSpec::FileIo(FileIo { bytes, fsync })),
+        (0u64..1_000_000, proptest::sample::select(locks.to_vec())).prop_map(
+            |(critical_iterations, lock)| {
+                WorkloadSpec::Contention(Contention {
+                    lock,
+                    critical_iterations,
+                })
+            }
+        ),
+        Just(WorkloadSpec::Spawn(Spawn {})),
+        (1u64..16 << 20).prop_map(|bytes| WorkloadSpec::Transfer(Transfer { bytes })),
     ]
 }
 
@@ -139,19 +172,21 @@ fn run() -> impl Strategy<Value = RunSpec> {
         proptest::option::of(1u64..10_000_000),
         1u32..86_400,
         0u64..1000,
+        proptest::option::of(1u32..1000),
         workload(),
     )
         .prop_filter("labels are not blank", |r| {
             r.0.as_ref().is_none_or(|l| !l.trim().is_empty())
         })
         .prop_map(
-            |(label, model, workers, tasks, secs, warmup_tasks, workload)| RunSpec {
+            |(label, model, workers, tasks, secs, warmup_tasks, stall, workload)| RunSpec {
                 label,
                 model,
                 workers: Workers::sweep(workers),
                 duration_s: tasks.is_none().then_some(f64::from(secs) / 8.0 + 0.125),
                 tasks,
                 warmup_tasks,
+                stall_timeout_s: stall.map(|s| f64::from(s) / 2.0),
                 workload,
             },
         )

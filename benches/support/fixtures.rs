@@ -46,6 +46,7 @@ pub fn hour_long_run(n: usize) -> RunResult {
             per_core: vec![core(0), core(13)],
         },
         sampler_cpu_seconds: 0.0,
+        workload_stats: None,
         host: None,
     }
 }

@@ -58,7 +58,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     let commands: Vec<String> = profile
         .runs
         .iter()
-        .flat_map(|r| r.workload.workload().external_commands())
+        .flat_map(|r| r.workload.external_commands())
         .collect();
     if !commands.is_empty() {
         eprintln!("This profile runs external programs:");
@@ -92,7 +92,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     print!("{}", summary::render(&results));
     let mut code = if results.runs.iter().any(|r| r.status == RunStatus::Stopped) {
         EXIT_STOPPED
-    } else if results.runs.iter().any(|r| r.status == RunStatus::Failed) {
+    } else if results.runs.iter().any(|r| r.status.is_failure()) {
         EXIT_RUN_FAILED
     } else {
         0

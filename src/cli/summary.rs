@@ -1,11 +1,11 @@
 //! The summary table `parlab run` prints on stdout.
 
 use parlab::format::{mib, si};
-use parlab::results::{Results, RunStatus};
+use parlab::results::Results;
 
 /// The table: one row per run, then one line per failed run with its error.
 pub fn render(results: &Results) -> String {
-    let header = [
+    let mut header = vec![
         "run",
         "model",
         "workers",
@@ -19,11 +19,29 @@ pub fn render(results: &Results) -> String {
         "CPU s",
         "peak RSS MiB",
     ];
+    // Workload figures get columns only when some run has them.
+    let lost = results.runs.iter().any(|r| {
+        r.workload_stats
+            .as_ref()
+            .is_some_and(|s| s.lost_updates.is_some())
+    });
+    let moved = results.runs.iter().any(|r| {
+        r.workload_stats
+            .as_ref()
+            .is_some_and(|s| s.bytes_moved.is_some())
+    });
+    if lost {
+        header.push("lost updates");
+    }
+    if moved {
+        header.push("MiB moved");
+    }
     let rows: Vec<Vec<String>> = results
         .runs
         .iter()
         .map(|r| {
-            vec![
+            let stats = r.workload_stats.clone().unwrap_or_default();
+            let mut row = vec![
                 r.label.clone(),
                 r.model.to_string(),
                 r.workers.to_string(),
@@ -36,7 +54,14 @@ pub fn render(results: &Results) -> String {
                 r.overhead_per_task_us.map_or("-".into(), si),
                 format!("{:.2}", r.process.user_s + r.process.sys_s),
                 mib(r.process.peak_rss_bytes),
-            ]
+            ];
+            if lost {
+                row.push(stats.lost_updates.map_or("-".into(), |n| n.to_string()));
+            }
+            if moved {
+                row.push(stats.bytes_moved.map_or("-".into(), mib));
+            }
+            row
         })
         .collect();
     let width = |c: usize| {
@@ -65,20 +90,17 @@ pub fn render(results: &Results) -> String {
             .trim_end()
             .to_string()
     };
-    let mut out = line(header.to_vec());
+    let mut out = line(header.clone());
     out.push('\n');
     for row in &rows {
         out.push_str(&line(row.iter().map(String::as_str).collect()));
         out.push('\n');
     }
-    for r in results
-        .runs
-        .iter()
-        .filter(|r| r.status == RunStatus::Failed)
-    {
+    for r in results.runs.iter().filter(|r| r.status.is_failure()) {
         out.push_str(&format!(
-            "\n{} failed: {}\n",
+            "\n{} {}: {}\n",
             r.label,
+            r.status,
             r.error.as_deref().unwrap_or("unknown error")
         ));
     }

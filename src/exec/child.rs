@@ -66,6 +66,8 @@ pub struct Ending {
     pub usage: Usage,
     /// The last line it wrote to stderr, if any.
     pub stderr_tail: String,
+    /// The workload's own figures, when it sent them before exiting.
+    pub stats: Option<crate::workload::WorkloadStats>,
 }
 
 impl WorkerProcess {
@@ -146,10 +148,18 @@ impl WorkerProcess {
         }
     }
 
-    /// Closes stdin and waits for the worker to exit.
+    /// Closes stdin, reads the worker's last figures and waits for it to exit.
     pub fn finish(mut self) -> io::Result<Ending> {
         let _ = self.close_stdin();
-        self.reap()
+        let mut stats = None;
+        while let Ok(msg) = self.recv() {
+            if let FromWorker::Stats(s) = msg {
+                stats = Some(s);
+            }
+        }
+        let mut ending = self.reap()?;
+        ending.stats = stats;
+        Ok(ending)
     }
 
     /// Kills the worker's process group and reaps it.
@@ -167,6 +177,7 @@ impl WorkerProcess {
             exit,
             usage,
             stderr_tail: self.stderr.take().map(read_tail).unwrap_or_default(),
+            stats: None,
         })
     }
 }

@@ -1,7 +1,7 @@
 //! `process-per-task`: every task starts a new `parlab worker` process; at most N are alive.
 
-use super::processes::{Broken, conclude, expect_done, expect_ready, start};
-use super::protocol::{ProtocolError, ToWorker};
+use super::processes::{Broken, conclude, expect_done, expect_ready, run_frame, start};
+use super::protocol::ProtocolError;
 use super::run::{RunCtx, run_workers};
 use super::task::WARMUP_BASE;
 use crate::metrics::Recorder;
@@ -22,10 +22,7 @@ fn run_one(
     let mut child = start(ctx, w)?;
     let mut latency = None;
     let outcome = (|| -> Result<(), Broken> {
-        child.queue(&ToWorker::Run {
-            first: index,
-            count: 1,
-        })?;
+        child.queue(&run_frame(ctx, index, 1))?;
         child.close_stdin()?;
         expect_ready(&mut child)?;
         let latencies = expect_done(&mut child)?;

@@ -17,6 +17,17 @@ pub fn execute(ctx: &RunCtx) {
 /// round trip is a rounding error, short enough to end a timed run promptly.
 const BATCH_TARGET_NS: u64 = 2_000_000;
 const MAX_BATCH: u64 = 1 << 16;
+const MAX_PAYLOAD: u64 = 8 << 20;
+
+/// A RUN frame for `count` tasks from `first`, with a copy of the workload's input for each.
+pub(crate) fn run_frame(ctx: &RunCtx, first: u64, count: u32) -> ToWorker {
+    let block = ctx.workload.payload();
+    let mut data = Vec::with_capacity(block.len() * count as usize);
+    for _ in 0..count {
+        data.extend_from_slice(block);
+    }
+    ToWorker::Run { first, count, data }
+}
 
 /// Why talking to a worker process stopped.
 pub(crate) enum Broken {
@@ -61,7 +72,12 @@ pub(crate) fn conclude(
     let worker = w + 1;
     match outcome {
         Ok(()) => match child.finish() {
-            Ok(end) if end.exit.success() || ctx.stopping() => Ok(()),
+            Ok(end) if end.exit.success() || ctx.stopping() => {
+                if let Some(stats) = &end.stats {
+                    ctx.add_stats(stats);
+                }
+                Ok(())
+            }
             Ok(end) => Err(end.describe(worker, pid, tasks)),
             Err(e) => Err(format!(
                 "worker {worker} (pid {pid}) could not be reaped: {e}"
@@ -99,7 +115,9 @@ pub(crate) fn expect_ready(child: &mut WorkerProcess) -> Result<(), Broken> {
     match child.recv()? {
         FromWorker::Ready { .. } => Ok(()),
         FromWorker::Failed { index, message } => Err(Broken::Task { index, message }),
-        FromWorker::Done(_) => Err(ProtocolError::Garbage("DONE before READY".into()).into()),
+        FromWorker::Done(_) | FromWorker::Stats(_) => {
+            Err(ProtocolError::Garbage("DONE before READY".into()).into())
+        }
     }
 }
 
@@ -108,7 +126,9 @@ pub(crate) fn expect_done(child: &mut WorkerProcess) -> Result<Vec<u64>, Broken>
     match child.recv()? {
         FromWorker::Done(latencies) => Ok(latencies),
         FromWorker::Failed { index, message } => Err(Broken::Task { index, message }),
-        FromWorker::Ready { .. } => Err(ProtocolError::Garbage("a second READY".into()).into()),
+        FromWorker::Ready { .. } | FromWorker::Stats(_) => {
+            Err(ProtocolError::Garbage("a second READY".into()).into())
+        }
     }
 }
 
@@ -130,10 +150,7 @@ fn drive(
         let share = ctx.warmup_share(w);
         if share > 0 {
             let count = u32::try_from(share).unwrap_or(u32::MAX);
-            child.send(&ToWorker::Run {
-                first: WARMUP_BASE,
-                count,
-            })?;
+            child.send(&run_frame(ctx, WARMUP_BASE, count))?;
             expect_done(child)?;
         }
         Ok(())
@@ -142,16 +159,18 @@ fn drive(
     warm?;
     let mut in_flight = VecDeque::with_capacity(2);
     let mut batch = 1u64;
+    // Keep frames with task input (the transfer kind) to a few MiB.
+    let max_batch = match ctx.workload.payload_bytes() as u64 {
+        0 => MAX_BATCH,
+        bytes => (MAX_PAYLOAD / bytes).clamp(1, MAX_BATCH),
+    };
     loop {
         while in_flight.len() < 2 {
             let Some(range) = ctx.source.claim(batch) else {
                 break;
             };
             let count = (range.end - range.start) as u32;
-            child.queue(&ToWorker::Run {
-                first: range.start,
-                count,
-            })?;
+            child.queue(&run_frame(ctx, range.start, count))?;
             in_flight.push_back(count);
         }
         if in_flight.is_empty() {
@@ -168,7 +187,7 @@ fn drive(
         }
         let mean = (sum / latencies.len().max(1) as u64).max(1);
         batch = (BATCH_TARGET_NS / mean)
-            .clamp(1, MAX_BATCH)
+            .clamp(1, max_batch)
             .min(batch.saturating_mul(4));
     }
 }

@@ -6,15 +6,16 @@
 //! | dir | type | name   | payload |
 //! |-----|------|--------|---------|
 //! | →   | 0x01 | INIT   | the workload spec as JSON |
-//! | →   | 0x02 | RUN    | `first: u64`, `count: u32`: run tasks `first .. first+count` |
+//! | →   | 0x02 | RUN    | `first: u64`, `count: u32`, then `count` equal blocks of task input (may be empty): run tasks `first .. first+count` |
 //! | ←   | 0x81 | READY  | the 8 bytes `PARLABW1`, then `pid: u32` |
 //! | ←   | 0x82 | DONE   | `count: u32`, then `count` latencies in nanoseconds as `u64` |
-//! | ←   | 0x83 | FAILED | `index: u64`, then a UTF-8 message |
+//! | ←   | 0x83 | FAILED | `index: u64`, then a UTF-8 message (`index` = `u64::MAX`: the workload could not be prepared) |
+//! | ←   | 0x84 | STATS  | the workload's own figures as JSON, sent once stdin is closed |
 //!
 //! The parent sends INIT once, then RUN frames; the worker answers INIT with READY and each
 //! RUN with DONE (or FAILED at the first task that fails). Tasks are batched and the parent
 //! keeps two RUN frames in flight, so the pipe round trip is paid per batch, not per task.
-//! Closing the worker's stdin asks it to exit with status 0.
+//! Closing the worker's stdin asks it to send STATS and exit with status 0.
 
 use crate::workload::WorkloadSpec;
 use std::io::{self, Read, Write};
@@ -30,6 +31,7 @@ const RUN: u8 = 0x02;
 const READY: u8 = 0x81;
 const DONE: u8 = 0x82;
 const FAILED: u8 = 0x83;
+const STATS: u8 = 0x84;
 
 /// A message from parlab to a worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +44,8 @@ pub enum ToWorker {
         first: u64,
         /// Number of tasks.
         count: u32,
+        /// `count` equal blocks of input, one per task (empty for most kinds).
+        data: Vec<u8>,
     },
 }
 
@@ -62,6 +66,8 @@ pub enum FromWorker {
         /// Why.
         message: String,
     },
+    /// The workload's own figures, at the end.
+    Stats(crate::workload::WorkloadStats),
 }
 
 /// Why reading a frame failed.
@@ -131,10 +137,11 @@ pub fn send_to_worker(w: &mut impl Write, msg: &ToWorker) -> io::Result<()> {
             let json = serde_json::to_vec(spec).map_err(io::Error::other)?;
             write_frame(w, INIT, &json)
         }
-        ToWorker::Run { first, count } => {
-            let mut p = [0u8; 12];
-            p[..8].copy_from_slice(&first.to_le_bytes());
-            p[8..].copy_from_slice(&count.to_le_bytes());
+        ToWorker::Run { first, count, data } => {
+            let mut p = Vec::with_capacity(12 + data.len());
+            p.extend_from_slice(&first.to_le_bytes());
+            p.extend_from_slice(&count.to_le_bytes());
+            p.extend_from_slice(data);
             write_frame(w, RUN, &p)
         }
     }
@@ -147,8 +154,14 @@ pub fn recv_to_worker(r: &mut impl Read) -> Result<ToWorker, ProtocolError> {
         INIT => serde_json::from_slice(&body)
             .map(ToWorker::Init)
             .map_err(|e| ProtocolError::Garbage(format!("an INIT frame with a bad workload: {e}"))),
-        RUN => match (u64_at(&body, 0), u32_at(&body, 8), body.len()) {
-            (Some(first), Some(count), 12) => Ok(ToWorker::Run { first, count }),
+        RUN => match (u64_at(&body, 0), u32_at(&body, 8)) {
+            (Some(first), Some(count)) if count > 0 && (body.len() - 12) % count as usize == 0 => {
+                Ok(ToWorker::Run {
+                    first,
+                    count,
+                    data: body[12..].to_vec(),
+                })
+            }
             _ => Err(short("RUN")),
         },
         other => Err(ProtocolError::Garbage(format!(
@@ -178,6 +191,11 @@ pub fn send_from_worker(w: &mut impl Write, msg: &FromWorker) -> io::Result<()> 
             p.extend_from_slice(message.as_bytes());
             write_frame(w, FAILED, &p)
         }
+        FromWorker::Stats(stats) => write_frame(
+            w,
+            STATS,
+            &serde_json::to_vec(stats).map_err(io::Error::other)?,
+        ),
     }
 }
 
@@ -212,6 +230,9 @@ pub fn recv_from_worker(r: &mut impl Read) -> Result<FromWorker, ProtocolError> 
                 message: String::from_utf8_lossy(&body[8..]).into_owned(),
             })
         }
+        STATS => serde_json::from_slice(&body)
+            .map(FromWorker::Stats)
+            .map_err(|e| ProtocolError::Garbage(format!("a STATS frame that is not JSON: {e}"))),
         other => Err(ProtocolError::Garbage(format!(
             "unknown message type 0x{other:02x}"
         ))),
@@ -228,13 +249,15 @@ mod tests {
         let mut buf = Vec::new();
         let init = ToWorker::Init(WorkloadSpec::Cpu(Cpu { iterations: 5 }));
         send_to_worker(&mut buf, &init).unwrap();
-        send_to_worker(&mut buf, &ToWorker::Run { first: 7, count: 3 }).unwrap();
+        let run = ToWorker::Run {
+            first: 7,
+            count: 3,
+            data: vec![1, 2, 3, 4, 5, 6],
+        };
+        send_to_worker(&mut buf, &run).unwrap();
         let mut r = buf.as_slice();
         assert_eq!(recv_to_worker(&mut r).unwrap(), init);
-        assert_eq!(
-            recv_to_worker(&mut r).unwrap(),
-            ToWorker::Run { first: 7, count: 3 }
-        );
+        assert_eq!(recv_to_worker(&mut r).unwrap(), run);
         assert!(matches!(recv_to_worker(&mut r), Err(ProtocolError::Closed)));
 
         let mut buf = Vec::new();
@@ -245,6 +268,10 @@ mod tests {
                 index: 9,
                 message: "boom".into(),
             },
+            FromWorker::Stats(crate::workload::WorkloadStats {
+                lost_updates: Some(3),
+                bytes_moved: None,
+            }),
         ];
         for m in &msgs {
             send_from_worker(&mut buf, m).unwrap();

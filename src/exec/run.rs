@@ -12,7 +12,7 @@ use crate::metrics::histogram::{LatencyHistogram, LatencySummary, latency_cdf};
 use crate::metrics::{Aggregator, BUCKET, Flush, Recorder, Sampler, WorkerCounter};
 use crate::profile::{Model, PlannedRun, Stop};
 use crate::results::{ProcessFigures, RunResult, RunStatus};
-use crate::workload::{TaskContext, Workload};
+use crate::workload::{TaskContext, Workload, WorkloadStats};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
@@ -48,8 +48,10 @@ pub struct RunCtx<'a> {
     tx: Mutex<Sender<Flush>>,
     start: Mutex<Instant>,
     failure: OnceLock<String>,
+    stalled: std::sync::atomic::AtomicBool,
     tasks_failed: AtomicU64,
     start_line: StartLine,
+    child_stats: Mutex<WorkloadStats>,
 }
 
 impl RunCtx<'_> {
@@ -58,7 +60,16 @@ impl RunCtx<'_> {
         TaskContext {
             cancel: &self.stop,
             run: self.run_id,
+            input: &[],
         }
+    }
+
+    /// Adds a worker process's workload figures.
+    pub fn add_stats(&self, stats: &WorkloadStats) {
+        self.child_stats
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .merge(stats);
     }
 
     /// A recorder for worker `w` (counter slots beyond the worker count are not used).
@@ -111,6 +122,11 @@ impl RunCtx<'_> {
             self.stop.cancel();
             children::kill_run(self.run_id);
         }
+    }
+
+    /// Tasks that failed so far.
+    pub fn tasks_failed(&self) -> u64 {
+        self.tasks_failed.load(Ordering::Relaxed)
     }
 
     /// Counts a task that failed.
@@ -194,6 +210,19 @@ pub fn execute(
     live: &dyn Fn(LiveRun),
 ) -> RunResult {
     let run_id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
+    let workload = match plan.workload.build() {
+        Ok(w) => w,
+        Err(message) => {
+            return assemble(
+                plan,
+                RunStatus::Failed,
+                Some(message),
+                0,
+                Measured::nothing(),
+                None,
+            );
+        }
+    };
     let (tx, rx) = mpsc::channel();
     let stop = CancelToken::new();
     let (limit, duration) = match plan.stop {
@@ -210,7 +239,7 @@ pub fn execute(
     let ctx = RunCtx {
         run_id,
         plan,
-        workload: plan.workload.workload(),
+        workload: workload.as_ref(),
         source: TaskSource::new(limit, duration, plan.workers, stop.clone()),
         stop: stop.clone(),
         worker_command,
@@ -218,9 +247,12 @@ pub fn execute(
         tx: Mutex::new(tx),
         start: Mutex::new(start),
         failure: OnceLock::new(),
+        stalled: Default::default(),
         tasks_failed: AtomicU64::new(0),
         start_line: StartLine::default(),
+        child_stats: Mutex::new(WorkloadStats::default()),
     };
+    let mut watchdog = Watchdog::new(plan.workers);
     if plan.warmup_tasks == 0 {
         ctx.source.start_clock(start);
     }
@@ -245,6 +277,12 @@ pub fn execute(
                 stop.cancel();
                 children::kill_run(run_id);
             }
+            if !stop.is_cancelled()
+                && let Some(stuck) = watchdog.check(&ctx.counters, ctx.start(), plan.stall_timeout)
+            {
+                ctx.stalled.store(true, Ordering::SeqCst);
+                ctx.fail(stuck);
+            }
             if driver.is_finished() {
                 while let Ok(flush) = rx.try_recv() {
                     aggregator.apply(flush);
@@ -265,7 +303,14 @@ pub fn execute(
                     peak_rss: 0,
                     sampler_cpu_s: 0.0,
                 };
-                Arc::new(assemble(plan, &ctx, RunStatus::Running, measured))
+                Arc::new(assemble(
+                    plan,
+                    RunStatus::Running,
+                    None,
+                    ctx.tasks_failed(),
+                    measured,
+                    None,
+                ))
             });
             live(LiveRun {
                 tasks_done: ctx.counters.iter().map(|c| c.get()).sum(),
@@ -286,11 +331,22 @@ pub fn execute(
     let totals = aggregator.finish(wall);
     let status = if cancel.is_cancelled() {
         RunStatus::Stopped
+    } else if ctx.stalled.load(Ordering::SeqCst) {
+        RunStatus::Stalled
     } else if ctx.failure.get().is_some() {
         RunStatus::Failed
     } else {
         RunStatus::Completed
     };
+    let stats = if plan.model.uses_processes() {
+        ctx.child_stats
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    } else {
+        workload.stats()
+    };
+    workload.cleanup();
     let measured = Measured {
         wall,
         latencies: totals.latencies,
@@ -304,7 +360,60 @@ pub fn execute(
             .max(crate::sys::self_peak_rss().unwrap_or(0)),
         sampler_cpu_s: sampled.own_cpu_s,
     };
-    assemble(plan, &ctx, status, measured)
+    let error = status
+        .is_failure()
+        .then(|| ctx.failure.get().cloned())
+        .flatten();
+    let stats = (!stats.is_empty()).then_some(stats);
+    assemble(plan, status, error, ctx.tasks_failed(), measured, stats)
+}
+
+/// Ends a run whose tasks stopped completing: a deadlock, a hung worker.
+struct Watchdog {
+    counts: Vec<u64>,
+    since: Instant,
+    started: Option<Instant>,
+}
+
+impl Watchdog {
+    fn new(workers: usize) -> Self {
+        Self {
+            counts: vec![0; workers],
+            since: Instant::now(),
+            started: None,
+        }
+    }
+
+    /// The error to fail the run with once no task completed for `timeout`.
+    fn check(
+        &mut self,
+        counters: &[Arc<WorkerCounter>],
+        start: Instant,
+        timeout: Duration,
+    ) -> Option<String> {
+        let now: Vec<u64> = counters.iter().map(|c| c.get()).collect();
+        // Progress, or the end of warm-up (which moves the run clock), restarts the wait.
+        if now != self.counts || self.started != Some(start) {
+            self.counts = now;
+            self.since = Instant::now();
+            self.started = Some(start);
+            return None;
+        }
+        if self.since.elapsed() < timeout {
+            return None;
+        }
+        let stuck: Vec<String> = self
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(w, done)| format!("worker {} after {done} tasks", w + 1))
+            .collect();
+        Some(format!(
+            "no task completed for {:.1} s (a deadlock or a hung worker); stuck: {}",
+            timeout.as_secs_f64(),
+            stuck.join(", ")
+        ))
+    }
 }
 
 /// CPU time and context switches of parlab and its reaped children since the marks.
@@ -330,7 +439,31 @@ struct Measured {
     sampler_cpu_s: f64,
 }
 
-fn assemble(plan: &PlannedRun, ctx: &RunCtx, status: RunStatus, m: Measured) -> RunResult {
+impl Measured {
+    /// A run that never started.
+    fn nothing() -> Self {
+        Self {
+            wall: Duration::ZERO,
+            latencies: crate::metrics::histogram::new_histogram(),
+            tasks: 0,
+            sum_ns: 0,
+            timeline: Vec::new(),
+            cpu: CpuSeries::default(),
+            usage: crate::sys::Usage::default(),
+            peak_rss: 0,
+            sampler_cpu_s: 0.0,
+        }
+    }
+}
+
+fn assemble(
+    plan: &PlannedRun,
+    status: RunStatus,
+    error: Option<String>,
+    tasks_failed: u64,
+    m: Measured,
+    workload_stats: Option<WorkloadStats>,
+) -> RunResult {
     let wall_s = m.wall.as_secs_f64();
     let overhead = (m.tasks > 0).then(|| {
         let busy_us = m.sum_ns as f64 / 1000.0;
@@ -342,13 +475,9 @@ fn assemble(plan: &PlannedRun, ctx: &RunCtx, status: RunStatus, m: Measured) -> 
         workers: plan.workers,
         workload: plan.workload.clone(),
         status,
-        error: if status == RunStatus::Failed {
-            ctx.failure.get().cloned()
-        } else {
-            None
-        },
+        error,
         tasks_completed: m.tasks,
-        tasks_failed: ctx.tasks_failed.load(Ordering::Relaxed),
+        tasks_failed,
         warmup_tasks: plan.warmup_tasks,
         wall_seconds: wall_s,
         throughput_per_sec: if wall_s > 0.0 {
@@ -369,6 +498,7 @@ fn assemble(plan: &PlannedRun, ctx: &RunCtx, status: RunStatus, m: Measured) -> 
         timeline: m.timeline,
         cpu: m.cpu,
         sampler_cpu_seconds: m.sampler_cpu_s,
+        workload_stats,
         host: None,
     }
 }

@@ -40,12 +40,21 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
         ToWorker::Init(spec) => spec,
         ToWorker::Run { .. } => return Err(ProtocolError::Garbage("RUN before INIT".into())),
     };
-    let workload = spec.workload();
-    let cancel = CancelToken::new();
-    let ctx = TaskContext {
-        cancel: &cancel,
-        run: 0,
+    let workload = match spec.build() {
+        Ok(w) => w,
+        Err(message) => {
+            send(
+                output,
+                &FromWorker::Failed {
+                    index: u64::MAX,
+                    message,
+                },
+            )?;
+            return Ok(());
+        }
     };
+    let cancel = CancelToken::new();
+
     send(
         output,
         &FromWorker::Ready {
@@ -54,17 +63,26 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
     )?;
     let mut latencies = Vec::new();
     loop {
-        let (first, count) = match recv_to_worker(input) {
-            Ok(ToWorker::Run { first, count }) => (first, count),
+        let (first, count, data) = match recv_to_worker(input) {
+            Ok(ToWorker::Run { first, count, data }) => (first, count, data),
             Ok(ToWorker::Init(_)) => return Err(ProtocolError::Garbage("a second INIT".into())),
-            Err(ProtocolError::Closed) => return Ok(()),
+            Err(ProtocolError::Closed) => {
+                send(output, &FromWorker::Stats(workload.stats()))?;
+                return Ok(());
+            }
             Err(e) => return Err(e),
         };
         latencies.clear();
         let mut failed = None;
-        for index in first..first.saturating_add(count as u64) {
+        let block = data.len() / count.max(1) as usize;
+        for (k, index) in (first..first.saturating_add(count as u64)).enumerate() {
+            let ctx = TaskContext {
+                cancel: &cancel,
+                run: 0,
+                input: &data[k * block..(k + 1) * block],
+            };
             let start = Instant::now();
-            let outcome = run_guarded(workload, index, &ctx);
+            let outcome = run_guarded(workload.as_ref(), index, &ctx);
             let ns = start.elapsed().as_nanos() as u64;
             match outcome {
                 Ok(()) => latencies.push(ns),

@@ -5,7 +5,7 @@ use crate::results::Results;
 use std::path::Path;
 
 /// The header, in order. Documented in the README; names never change meaning.
-pub const CSV_HEADER: [&str; 25] = [
+pub const CSV_HEADER: [&str; 27] = [
     "label",
     "model",
     "workers",
@@ -31,6 +31,8 @@ pub const CSV_HEADER: [&str; 25] = [
     "peak_rss_bytes",
     "host_cpu",
     "host_logical_cpus",
+    "lost_updates",
+    "bytes_moved",
 ];
 
 /// Writes `results` as CSV to `path` (atomically).
@@ -46,6 +48,7 @@ pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
         let host = run.host.as_ref().unwrap_or(&results.host);
         let workload = serde_json::to_string(&run.workload).unwrap_or_default();
         let l = &run.latency_us;
+        let stats = run.workload_stats.clone().unwrap_or_default();
         let p = &run.process;
         let row: Vec<String> = vec![
             run.label.clone(),
@@ -75,6 +78,11 @@ pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
             p.peak_rss_bytes.to_string(),
             host.cpu_brand.clone(),
             host.logical_cpus.to_string(),
+            stats
+                .lost_updates
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            stats.bytes_moved.map(|v| v.to_string()).unwrap_or_default(),
         ];
         out.write_record(&row).map_err(|e| fail(e.to_string()))?;
     }

@@ -140,7 +140,7 @@ impl ParlabApp {
             .profile
             .runs
             .iter()
-            .flat_map(|r| r.workload.workload().external_commands())
+            .flat_map(|r| r.workload.external_commands())
             .filter(|c| !self.approved.contains(c))
             .collect();
         commands.dedup();
@@ -390,7 +390,7 @@ impl ParlabApp {
                         .runner
                         .history
                         .iter()
-                        .filter(|e| e.result.status == crate::results::RunStatus::Failed)
+                        .filter(|e| e.result.status.is_failure())
                         .count();
                     ui.label(format!("{runs} run(s) in the history, {failed} failed. Press Start (F5) to run again."));
                 }
@@ -442,6 +442,7 @@ impl ParlabApp {
                     let status = match entry.result.status {
                         crate::results::RunStatus::Completed => "",
                         crate::results::RunStatus::Failed => " (failed)",
+                        crate::results::RunStatus::Stalled => " (stalled)",
                         crate::results::RunStatus::Stopped => " (stopped)",
                         crate::results::RunStatus::Running => " (running)",
                     };

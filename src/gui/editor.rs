@@ -3,7 +3,7 @@
 //! where they are entered, with the same sentence the command line prints.
 
 use crate::profile::{FieldPath, Model, Profile, RunSpec, Segment, ValidationError, Workers};
-use crate::workload::{Command, Cpu, Fault, FaultAction, Sleep, WorkloadSpec};
+use crate::workload::{Cpu, WorkloadSpec};
 use eframe::egui::{self, Color32, RichText, Ui};
 
 /// The profile being edited, with the text the user typed where it is not yet a value.
@@ -28,6 +28,7 @@ pub fn default_run() -> RunSpec {
         tasks: None,
         duration_s: Some(2.0),
         warmup_tasks: 0,
+        stall_timeout_s: None,
         workload: WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
     }
 }
@@ -60,15 +61,6 @@ pub fn model_help(model: Model) -> &'static str {
         Model::ProcessPerTask => {
             "A new child process for every task, at most N alive: shows process creation cost."
         }
-    }
-}
-
-fn kind_help(kind: &str) -> &'static str {
-    match kind {
-        "cpu" => "CPU-bound: a 64-bit hash loop, about 1.8 ns per iteration.",
-        "sleep" => "Blocking wait without CPU use: stands in for I/O.",
-        "command" => "Runs an external program per task (no shell).",
-        _ => "Misbehaves at one task, to see how the model copes with a failing worker.",
     }
 }
 
@@ -358,8 +350,23 @@ impl Editor {
                 .changed();
         });
 
+        ui.horizontal(|ui| {
+            let label = ui.label("Stall timeout (s)");
+            let mut secs = run.stall_timeout_s.unwrap_or(crate::profile::DEFAULT_STALL_TIMEOUT_S);
+            if ui
+                .add(egui::DragValue::new(&mut secs).speed(0.5).max_decimals(1))
+                .labelled_by(label.id)
+                .on_hover_text("End the run as stalled when no task completes for this long (a deadlock or a hung worker).")
+                .changed()
+            {
+                run.stall_timeout_s = Some(secs);
+                changed = true;
+            }
+        });
+        show_problems(ui, &problems, &at.key("stall_timeout_s"));
+
         ui.separator();
-        changed |= workload_fields(
+        changed |= super::workload_editor::workload_fields(
             ui,
             run,
             &mut self.argv_text[i],
@@ -382,147 +389,15 @@ fn workers_path(i: usize) -> FieldPath {
     FieldPath::root().key("run").index(i).key("workers")
 }
 
-fn argv_text(run: &RunSpec) -> String {
+pub(super) fn argv_text(run: &RunSpec) -> String {
     match &run.workload {
         WorkloadSpec::Command(c) => c.argv.join("\n"),
         _ => String::new(),
     }
 }
 
-const KINDS: [&str; 4] = ["cpu", "sleep", "command", "fault"];
-
-fn default_workload(kind: &str) -> WorkloadSpec {
-    match kind {
-        "cpu" => WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
-        "sleep" => WorkloadSpec::Sleep(Sleep { ms: 10.0 }),
-        "command" => WorkloadSpec::Command(Command {
-            argv: vec!["/bin/true".into()],
-        }),
-        _ => WorkloadSpec::Fault(Fault {
-            action: FaultAction::Panic,
-            at_task: 0,
-        }),
-    }
-}
-
-fn workload_fields(
-    ui: &mut Ui,
-    run: &mut RunSpec,
-    argv: &mut String,
-    problems: &[ValidationError],
-    at: &FieldPath,
-    i: usize,
-) -> bool {
-    let mut changed = false;
-    ui.horizontal(|ui| {
-        let label = ui.label("Workload");
-        let mut kind = run.workload.kind();
-        egui::ComboBox::from_id_salt(("kind", i))
-            .selected_text(kind)
-            .show_ui(ui, |ui| {
-                for k in KINDS {
-                    ui.selectable_value(&mut kind, k, k)
-                        .on_hover_text(kind_help(k));
-                }
-            })
-            .response
-            .labelled_by(label.id)
-            .on_hover_text(kind_help(kind));
-        if kind != run.workload.kind() {
-            run.workload = default_workload(kind);
-            *argv = argv_text(run);
-            changed = true;
-        }
-    });
-    match &mut run.workload {
-        WorkloadSpec::Cpu(cpu) => {
-            ui.horizontal(|ui| {
-                let label = ui.label("Iterations");
-                changed |= ui
-                    .add(egui::DragValue::new(&mut cpu.iterations).speed(1000.0))
-                    .labelled_by(label.id)
-                    .on_hover_text("About 1.8 ns each: 55 000 iterations ≈ 100 µs")
-                    .changed();
-            });
-            show_problems(ui, problems, &at.key("iterations"));
-        }
-        WorkloadSpec::Sleep(sleep) => {
-            ui.horizontal(|ui| {
-                let label = ui.label("Milliseconds");
-                changed |= ui
-                    .add(
-                        egui::DragValue::new(&mut sleep.ms)
-                            .speed(0.5)
-                            .max_decimals(3),
-                    )
-                    .labelled_by(label.id)
-                    .changed();
-            });
-            show_problems(ui, problems, &at.key("ms"));
-        }
-        WorkloadSpec::Command(command) => {
-            let label = ui.label("Program and arguments, one per line (no shell)");
-            if ui
-                .add(
-                    egui::TextEdit::multiline(argv)
-                        .desired_rows(3)
-                        .desired_width(f32::INFINITY)
-                        .code_editor(),
-                )
-                .labelled_by(label.id)
-                .changed()
-            {
-                command.argv = argv
-                    .lines()
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                changed = true;
-            }
-            show_problems(ui, problems, &at.key("argv"));
-        }
-        WorkloadSpec::Fault(fault) => {
-            ui.horizontal(|ui| {
-                let label = ui.label("Action");
-                let names = [
-                    (FaultAction::Panic, "panic"),
-                    (FaultAction::Error, "error"),
-                    (FaultAction::Exit, "exit"),
-                    (FaultAction::Signal, "signal"),
-                    (FaultAction::Garbage, "garbage"),
-                    (FaultAction::Hang, "hang"),
-                ];
-                let current = names
-                    .iter()
-                    .find(|n| n.0 == fault.action)
-                    .map_or("", |n| n.1);
-                egui::ComboBox::from_id_salt(("fault", i))
-                    .selected_text(current)
-                    .show_ui(ui, |ui| {
-                        for (action, name) in names {
-                            changed |= ui
-                                .selectable_value(&mut fault.action, action, name)
-                                .changed();
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-            });
-            show_problems(ui, problems, &at.key("action"));
-            ui.horizontal(|ui| {
-                let label = ui.label("At task");
-                changed |= ui
-                    .add(egui::DragValue::new(&mut fault.at_task))
-                    .labelled_by(label.id)
-                    .changed();
-            });
-        }
-    }
-    changed
-}
-
 /// Shows, in the error colour, every problem whose path is exactly `path`.
-fn show_problems(ui: &mut Ui, problems: &[ValidationError], path: &FieldPath) {
+pub(super) fn show_problems(ui: &mut Ui, problems: &[ValidationError], path: &FieldPath) {
     for p in problems
         .iter()
         .filter(|p| &p.path == path || is_element_of(&p.path, path))

@@ -51,7 +51,9 @@ pub fn summary(ui: &mut Ui, rows: &[Row]) {
                         });
                         let status = RichText::new(r.status.to_string());
                         ui.label(match r.status {
-                            RunStatus::Failed => status.color(ui.visuals().error_fg_color),
+                            RunStatus::Failed | RunStatus::Stalled => {
+                                status.color(ui.visuals().error_fg_color)
+                            }
                             RunStatus::Stopped => status.color(ui.visuals().warn_fg_color),
                             _ => status,
                         });

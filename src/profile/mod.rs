@@ -60,9 +60,15 @@ pub struct RunSpec {
     /// Tasks run before measuring starts (spread over the workers), not counted.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub warmup_tasks: u64,
+    /// End the run as stalled when no task completes for this long (default 10 s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stall_timeout_s: Option<f64>,
     /// What each task does.
     pub workload: WorkloadSpec,
 }
+
+/// The stall timeout when a run does not set one.
+pub const DEFAULT_STALL_TIMEOUT_S: f64 = 10.0;
 
 fn is_zero(v: &u64) -> bool {
     *v == 0
@@ -144,6 +150,8 @@ pub struct PlannedRun {
     pub stop: Stop,
     /// Unmeasured warm-up tasks.
     pub warmup_tasks: u64,
+    /// No completed task for this long ends the run as stalled.
+    pub stall_timeout: std::time::Duration,
     /// The workload.
     pub workload: WorkloadSpec,
 }
@@ -171,6 +179,11 @@ impl Profile {
                     workers: workers as usize,
                     stop,
                     warmup_tasks: run.warmup_tasks,
+                    stall_timeout: std::time::Duration::from_secs_f64(
+                        run.stall_timeout_s
+                            .unwrap_or(DEFAULT_STALL_TIMEOUT_S)
+                            .clamp(0.1, 86_400.0),
+                    ),
                     workload: run.workload.clone(),
                 });
             }

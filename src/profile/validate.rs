@@ -139,6 +139,14 @@ fn validate_run(run: &RunSpec, at: &FieldPath, errors: &mut Vec<ValidationError>
         )),
         _ => {}
     }
+    if let Some(t) = run.stall_timeout_s
+        && !(0.5..=86_400.0).contains(&t)
+    {
+        errors.push(ValidationError::new(
+            at.key("stall_timeout_s"),
+            format!("stall_timeout_s must be between 0.5 and 86400 (24 h), got {t}"),
+        ));
+    }
     errors.extend(run.workload.validate(run.model, &at.key("workload")));
 }
 

@@ -1,6 +1,6 @@
 //! `command { argv }`: runs an external program per task, never through a shell.
 
-use super::{TaskContext, TaskError, Workload};
+use super::{Kind, TaskContext, TaskError, Workload};
 use crate::exec::children;
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,7 @@ impl Command {
     }
 }
 
-impl Workload for Command {
+impl Kind for Command {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
         match self.argv.first() {
             None => vec![ValidationError::new(
@@ -36,6 +36,16 @@ impl Workload for Command {
         }
     }
 
+    fn build(&self) -> Result<Box<dyn Workload>, String> {
+        Ok(Box::new(self.clone()))
+    }
+
+    fn external_commands(&self) -> Vec<String> {
+        vec![self.display()]
+    }
+}
+
+impl Workload for Command {
     fn run_task(&self, _index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
         let Some((program, args)) = self.argv.split_first() else {
             return Err(TaskError::Failed("argv is empty".into()));
@@ -86,9 +96,5 @@ impl Workload for Command {
             msg.push_str(&format!(": {}", last.trim()));
         }
         Err(TaskError::Failed(msg))
-    }
-
-    fn external_commands(&self) -> Vec<String> {
-        vec![self.display()]
     }
 }

@@ -1,6 +1,6 @@
 //! `cpu { iterations }`: a deterministic integer-hash loop whose result is consumed.
 
-use super::{TaskContext, TaskError, Workload};
+use super::{Kind, TaskContext, TaskError, Workload};
 use crate::exec::cancel::CancelToken;
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -39,7 +39,7 @@ pub fn kernel(seed: u64, iterations: u64, cancel: &CancelToken) -> Option<u64> {
     Some(x)
 }
 
-impl Workload for Cpu {
+impl Kind for Cpu {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
         if (1..=MAX_ITERATIONS).contains(&self.iterations) {
             return Vec::new();
@@ -53,6 +53,12 @@ impl Workload for Cpu {
         )]
     }
 
+    fn build(&self) -> Result<Box<dyn Workload>, String> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Workload for Cpu {
     fn run_task(&self, index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
         match kernel(index, self.iterations, ctx.cancel) {
             Some(x) => {

@@ -1,7 +1,7 @@
 //! `fault { action, at_task }`: misbehaves on purpose at one task, so a user (and the test
 //! suite) can see how each execution model copes with a panicking, crashing or garbled worker.
 
-use super::{TaskContext, TaskError, Workload};
+use super::{Kind, TaskContext, TaskError, Workload};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -36,7 +36,7 @@ pub struct Fault {
     pub at_task: u64,
 }
 
-impl Workload for Fault {
+impl Kind for Fault {
     fn validate(&self, model: Model, at: &FieldPath) -> Vec<ValidationError> {
         let process_only = matches!(
             self.action,
@@ -54,6 +54,12 @@ impl Workload for Fault {
         Vec::new()
     }
 
+    fn build(&self) -> Result<Box<dyn Workload>, String> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Workload for Fault {
     fn run_task(&self, index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
         if index != self.at_task {
             return Ok(());

@@ -1,15 +1,28 @@
-//! The workload catalogue: what one task does. One file per kind, all behind [`Workload`],
-//! so execution models never need to know which kind they run.
+//! The workload catalogue: what one task does. One file per kind. Each kind's parameters
+//! implement [`Kind`] (validation, and building a fresh [`Workload`] for a run); the runner
+//! only ever sees [`Workload`], so adding a kind never touches the execution models.
 
 mod command;
+mod contention;
 mod cpu;
 mod fault;
+mod file_io;
+mod memory;
 mod sleep;
+mod spawn;
+mod stats;
+mod transfer;
 
 pub use command::Command;
+pub use contention::{Contention, LockKind};
 pub use cpu::{Cpu, kernel};
 pub use fault::{Fault, FaultAction};
+pub use file_io::FileIo;
+pub use memory::{Memory, Pattern};
 pub use sleep::Sleep;
+pub use spawn::Spawn;
+pub use stats::WorkloadStats;
+pub use transfer::Transfer;
 
 use crate::exec::cancel::CancelToken;
 use crate::exec::children::RunId;
@@ -22,6 +35,9 @@ pub struct TaskContext<'a> {
     pub cancel: &'a CancelToken,
     /// The run, so child processes a task starts can be killed with it.
     pub run: RunId,
+    /// Data sent with the task through the pipe (process models of the `transfer` kind);
+    /// empty otherwise.
+    pub input: &'a [u8],
 }
 
 /// Why a task did not complete.
@@ -35,13 +51,38 @@ pub enum TaskError {
     Cancelled,
 }
 
-/// One kind of task.
+/// A workload instance for one run (in-process models) or one worker process; it may hold
+/// state the tasks share (a buffer, a counter, locks).
 pub trait Workload: Send + Sync {
+    /// Runs task number `index`.
+    fn run_task(&self, index: u64, ctx: &TaskContext) -> Result<(), TaskError>;
+
+    /// Bytes the parent sends with each task in the process models; 0 for most kinds.
+    fn payload_bytes(&self) -> usize {
+        0
+    }
+
+    /// The block the parent copies into the pipe for each task (`payload_bytes` long).
+    fn payload(&self) -> &[u8] {
+        &[]
+    }
+
+    /// Figures only this kind measures (lost updates, bytes moved), so far.
+    fn stats(&self) -> WorkloadStats {
+        WorkloadStats::default()
+    }
+
+    /// Called once in the parent when the run is over, to remove what the tasks left.
+    fn cleanup(&self) {}
+}
+
+/// The parameters of one kind, as written in a profile.
+pub trait Kind {
     /// Problems with the parameters for `model`; `at` is the path of the workload table.
     fn validate(&self, model: Model, at: &FieldPath) -> Vec<ValidationError>;
 
-    /// Runs task number `index`.
-    fn run_task(&self, index: u64, ctx: &TaskContext) -> Result<(), TaskError>;
+    /// A fresh instance with fresh shared state.
+    fn build(&self) -> Result<Box<dyn Workload>, String>;
 
     /// The external programs this workload starts, for the user's consent; none by default.
     fn external_commands(&self) -> Vec<String> {
@@ -59,33 +100,139 @@ pub enum WorkloadSpec {
     Sleep(Sleep),
     /// Runs an external program per task.
     Command(Command),
+    /// Reads a buffer: memory bandwidth, and how much memory each model holds.
+    Memory(Memory),
+    /// Writes and reads a file: real blocking I/O.
+    FileIo(FileIo),
+    /// Updates shared state under a lock (or without one): the cost of sharing.
+    Contention(Contention),
+    /// Does nothing: the pure cost of the execution model.
+    Spawn(Spawn),
+    /// Reads a block of data that processes receive through the pipe: the cost of IPC.
+    Transfer(Transfer),
     /// Misbehaves on purpose, to see how a model copes with a failing worker.
     Fault(Fault),
 }
 
 impl WorkloadSpec {
+    /// Every kind's name, in menu order.
+    pub const KINDS: [&'static str; 9] = [
+        "cpu",
+        "sleep",
+        "command",
+        "memory",
+        "file-io",
+        "contention",
+        "spawn",
+        "transfer",
+        "fault",
+    ];
+
     /// The kind's name as written in profiles.
     pub fn kind(&self) -> &'static str {
         match self {
             WorkloadSpec::Cpu(_) => "cpu",
             WorkloadSpec::Sleep(_) => "sleep",
             WorkloadSpec::Command(_) => "command",
+            WorkloadSpec::Memory(_) => "memory",
+            WorkloadSpec::FileIo(_) => "file-io",
+            WorkloadSpec::Contention(_) => "contention",
+            WorkloadSpec::Spawn(_) => "spawn",
+            WorkloadSpec::Transfer(_) => "transfer",
             WorkloadSpec::Fault(_) => "fault",
         }
     }
 
-    /// The workload behind the spec.
-    pub fn workload(&self) -> &dyn Workload {
+    /// The kind's parameters.
+    pub fn params(&self) -> &dyn Kind {
         match self {
             WorkloadSpec::Cpu(w) => w,
             WorkloadSpec::Sleep(w) => w,
             WorkloadSpec::Command(w) => w,
+            WorkloadSpec::Memory(w) => w,
+            WorkloadSpec::FileIo(w) => w,
+            WorkloadSpec::Contention(w) => w,
+            WorkloadSpec::Spawn(w) => w,
+            WorkloadSpec::Transfer(w) => w,
             WorkloadSpec::Fault(w) => w,
         }
     }
 
     /// Problems with the parameters for `model`.
     pub fn validate(&self, model: Model, at: &FieldPath) -> Vec<ValidationError> {
-        self.workload().validate(model, at)
+        self.params().validate(model, at)
+    }
+
+    /// A fresh workload instance.
+    pub fn build(&self) -> Result<Box<dyn Workload>, String> {
+        self.params().build()
+    }
+
+    /// The external programs this workload starts.
+    pub fn external_commands(&self) -> Vec<String> {
+        self.params().external_commands()
+    }
+
+    /// Default parameters of kind `name` (for editors).
+    pub fn default_of(name: &str) -> Option<Self> {
+        Some(match name {
+            "cpu" => WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
+            "sleep" => WorkloadSpec::Sleep(Sleep { ms: 10.0 }),
+            "command" => WorkloadSpec::Command(Command {
+                argv: vec!["/bin/true".into()],
+            }),
+            "memory" => WorkloadSpec::Memory(Memory {
+                bytes: 64 << 20,
+                pattern: Pattern::Sequential,
+            }),
+            "file-io" => WorkloadSpec::FileIo(FileIo {
+                bytes: 64 << 10,
+                fsync: false,
+            }),
+            "contention" => WorkloadSpec::Contention(Contention {
+                lock: LockKind::Mutex,
+                critical_iterations: 1000,
+            }),
+            "spawn" => WorkloadSpec::Spawn(Spawn {}),
+            "transfer" => WorkloadSpec::Transfer(Transfer { bytes: 1 << 20 }),
+            "fault" => WorkloadSpec::Fault(Fault {
+                action: FaultAction::Panic,
+                at_task: 0,
+            }),
+            _ => return None,
+        })
+    }
+
+    /// One paragraph on what the kind makes measurable (shown in the app).
+    pub fn explanation(name: &str) -> &'static str {
+        match name {
+            "cpu" => {
+                "CPU-bound work: a 64-bit hash loop, about 1.8 ns per iteration. With as many workers as cores, every model should scale almost linearly; beyond that, workers only queue for the cores."
+            }
+            "sleep" => {
+                "A blocking wait that uses no CPU, standing in for network or disk I/O. Throughput grows with workers far past the core count: waiting does not need a core."
+            }
+            "command" => {
+                "Runs an external program per task (no shell): the cost of creating a process and loading a program, about half a millisecond here."
+            }
+            "memory" => {
+                "Reads a buffer of `bytes` per task, sequentially or at random. Memory bandwidth is shared by all cores, so it scales worse than CPU work; threads share one buffer while each process holds its own copy (watch peak RSS grow with process workers)."
+            }
+            "file-io" => {
+                "Writes `bytes` to a file in a temporary folder, optionally fsyncs, reads it back and deletes it: real blocking I/O, where threads keep scaling past the core count while the disk keeps up."
+            }
+            "contention" => {
+                "Each task updates one shared counter, doing `critical_iterations` of work while holding the lock. A mutex serialises the workers and throughput collapses as they grow; sharded counters scale; `unsynchronized` reads, works, then writes and loses updates (counted as lost_updates); `lock-order` takes two locks in opposite orders and deadlocks. Processes each have their own counter: no sharing, no races."
+            }
+            "spawn" => {
+                "An empty task: with the per-task models, the pure cost of creating a thread versus a process; with the pool models, the bookkeeping cost per task."
+            }
+            "transfer" => {
+                "Reads `bytes` of data per task. Threads read one shared buffer; processes receive a copy through the pipe with every task, so the overhead per task shows the IPC cost in µs per MB."
+            }
+            _ => {
+                "Misbehaves at one task (panic, error, exit, signal, garbage on the pipe, hang) to show how each model copes with a failing worker."
+            }
+        }
     }
 }

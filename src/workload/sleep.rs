@@ -1,6 +1,6 @@
 //! `sleep { ms }`: a blocking wait that stands in for I/O.
 
-use super::{TaskContext, TaskError, Workload};
+use super::{Kind, TaskContext, TaskError, Workload};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -15,7 +15,7 @@ pub struct Sleep {
 
 const MAX_MS: f64 = 3_600_000.0;
 
-impl Workload for Sleep {
+impl Kind for Sleep {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
         if (0.0..=MAX_MS).contains(&self.ms) {
             return Vec::new();
@@ -26,6 +26,12 @@ impl Workload for Sleep {
         )]
     }
 
+    fn build(&self) -> Result<Box<dyn Workload>, String> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Workload for Sleep {
     fn run_task(&self, _index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
         if ctx.cancel.sleep(Duration::from_secs_f64(self.ms / 1000.0)) {
             Ok(())

@@ -1,0 +1,83 @@
+//! `transfer { bytes }`: each task reads a block of data. Threads read one shared buffer;
+//! in the process models the parent copies the block into the pipe for every task.
+
+use super::{Kind, TaskContext, TaskError, Workload, WorkloadStats};
+use crate::profile::{FieldPath, Model, ValidationError};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Moves `bytes` of data to the task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// Bytes per task.
+    pub bytes: u64,
+}
+
+const MAX: u64 = 16 << 20;
+
+impl Kind for Transfer {
+    fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
+        if (1..=MAX).contains(&self.bytes) {
+            return Vec::new();
+        }
+        vec![ValidationError::new(
+            at.key("bytes"),
+            format!(
+                "bytes must be between 1 and {MAX} (16 MiB), got {}",
+                self.bytes
+            ),
+        )]
+    }
+
+    fn build(&self) -> Result<Box<dyn Workload>, String> {
+        Ok(Box::new(TransferWorkload {
+            data: (0..self.bytes).map(|i| (i * 7 % 253) as u8).collect(),
+            moved: AtomicU64::new(0),
+        }))
+    }
+}
+
+struct TransferWorkload {
+    data: Vec<u8>,
+    moved: AtomicU64,
+}
+
+impl Workload for TransferWorkload {
+    fn run_task(&self, _index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
+        let data = if ctx.input.is_empty() {
+            &self.data[..]
+        } else {
+            ctx.input
+        };
+        if data.len() != self.data.len() {
+            return Err(TaskError::Failed(format!(
+                "transfer: received {} bytes, expected {}",
+                data.len(),
+                self.data.len()
+            )));
+        }
+        // Read every byte, 8 at a time, so the data really is consumed.
+        let sum = data.chunks(8).fold(0u64, |acc, c| {
+            acc.rotate_left(5) ^ c.iter().fold(0u64, |w, b| (w << 8) | u64::from(*b))
+        });
+        std::hint::black_box(sum);
+        self.moved.fetch_add(data.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn payload_bytes(&self) -> usize {
+        self.data.len()
+    }
+
+    fn payload(&self) -> &[u8] {
+        &self.data
+    }
+
+    fn stats(&self) -> WorkloadStats {
+        WorkloadStats {
+            bytes_moved: Some(self.moved.load(Ordering::Relaxed)),
+            ..Default::default()
+        }
+    }
+}
