@@ -73,6 +73,7 @@ pub(crate) fn conclude(
     match outcome {
         Ok(()) => match child.finish() {
             Ok(end) if end.exit.success() || ctx.stopping() => {
+                ctx.add_child_peak(end.usage.max_rss_bytes);
                 if let Some(stats) = &end.stats {
                     ctx.add_stats(stats);
                 }

@@ -52,6 +52,7 @@ pub struct RunCtx<'a> {
     tasks_failed: AtomicU64,
     start_line: StartLine,
     child_stats: Mutex<WorkloadStats>,
+    child_peaks: Mutex<Vec<u64>>,
 }
 
 impl RunCtx<'_> {
@@ -62,6 +63,26 @@ impl RunCtx<'_> {
             run: self.run_id,
             input: &[],
         }
+    }
+
+    /// Records the peak resident memory of a worker process that ended.
+    pub fn add_child_peak(&self, bytes: u64) {
+        self.child_peaks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(bytes);
+    }
+
+    /// Peak memory of the worker processes together: at most `workers` are alive at once,
+    /// so the largest `workers` peaks added up (an upper bound for the per-task models).
+    fn children_peak(&self) -> u64 {
+        let mut peaks = self
+            .child_peaks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        peaks.sort_unstable_by(|a, b| b.cmp(a));
+        peaks.iter().take(self.plan.workers).sum()
     }
 
     /// Adds a worker process's workload figures.
@@ -251,6 +272,7 @@ pub fn execute(
         tasks_failed: AtomicU64::new(0),
         start_line: StartLine::default(),
         child_stats: Mutex::new(WorkloadStats::default()),
+        child_peaks: Mutex::new(Vec::new()),
     };
     let mut watchdog = Watchdog::new(plan.workers);
     if plan.warmup_tasks == 0 {
@@ -355,9 +377,10 @@ pub fn execute(
         timeline: totals.timeline,
         cpu: sampled.cpu,
         usage,
+        // Sampling misses short-lived children; their own peaks (from wait4) do not.
         peak_rss: sampled
             .peak_rss_bytes
-            .max(crate::sys::self_peak_rss().unwrap_or(0)),
+            .max(crate::sys::self_peak_rss().unwrap_or(0) + ctx.children_peak()),
         sampler_cpu_s: sampled.own_cpu_s,
     };
     let error = status

@@ -26,6 +26,12 @@ examples![
     "creation-cost.toml",
     "scaling-sweep.toml",
     "external-command.toml",
+    "memory-bandwidth.toml",
+    "file-io.toml",
+    "contention.toml",
+    "deadlock.toml",
+    "spawn-cost.toml",
+    "transfer.toml",
 ];
 
 impl Example {
