@@ -254,3 +254,87 @@ fn catalogue_parameters_are_validated() {
         assert!(err.contains("bad.toml:") && err.contains(message), "{err}");
     }
 }
+
+/// The Python tests need an interpreter; without one they fail and say how to get it.
+fn require_python() {
+    let found = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "these tests need python3: install it (Debian/Ubuntu: apt-get install python3); .ci/run does"
+    );
+}
+
+#[test]
+fn python_runs_in_every_model_and_reports_its_own_timings() {
+    require_python();
+    let code = "kind = \"python\"\ncode = \"\"\"\nimport time\ndef task(i):\n    time.sleep(0.002)\n\"\"\"";
+    let runs: Vec<String> = [
+        "threads",
+        "pool",
+        "processes",
+        "thread-per-task",
+        "process-per-task",
+    ]
+    .iter()
+    .map(|m| run_table(m, "2", "tasks = 6", code))
+    .collect();
+    for r in run(&runs) {
+        assert_eq!(r["status"], "completed", "{}: {}", r["model"], r["error"]);
+        assert_eq!(r["tasks_completed"], 6);
+        let p50 = r["latency_us"]["p50"].as_f64().unwrap();
+        assert!(
+            (1_900.0..20_000.0).contains(&p50),
+            "{}: the harness timed task(i) at {p50} µs",
+            r["model"]
+        );
+    }
+}
+
+#[test]
+fn a_python_exception_fails_the_run_with_its_traceback() {
+    require_python();
+    let code = "kind = \"python\"\ncode = \"\"\"\ndef task(i):\n    if i == 2:\n        raise ValueError('bad input ' + str(i))\n\"\"\"";
+    let runs = run(&[
+        run_table("threads", "1", "tasks = 5", code),
+        run_table("processes", "1", "tasks = 5", code),
+    ]);
+    for r in runs {
+        assert_eq!(r["status"], "failed");
+        let error = r["error"].as_str().unwrap();
+        assert!(
+            error.contains("task(2) raised") && error.contains("ValueError: bad input 2"),
+            "{error}"
+        );
+        assert!(error.contains("Traceback"), "{error}");
+    }
+    let broken = "kind = \"python\"\ncode = \"def task(i):\\n    return (\"";
+    let runs = run(&[run_table("threads", "1", "tasks = 1", broken)]);
+    let error = runs[0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("failed to load") && error.contains("SyntaxError"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_missing_interpreter_is_named_with_how_to_install_one() {
+    let code = "kind = \"python\"\ninterpreter = \"python-does-not-exist\"\ncode = \"def task(i):\\n    pass\"";
+    let runs = run(&[
+        run_table("threads", "1", "tasks = 1", code),
+        run_table("processes", "1", "tasks = 1", code),
+    ]);
+    for r in runs {
+        assert_eq!(r["status"], "failed");
+        let error = r["error"].as_str().unwrap();
+        assert!(
+            error.contains(
+                "cannot start the Python interpreter `python-does-not-exist`: no such program"
+            ),
+            "{error}"
+        );
+        assert!(error.contains("apt-get install python3"), "{error}");
+    }
+}

@@ -60,6 +60,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
         .iter()
         .flat_map(|r| r.workload.external_commands())
         .collect();
+    let commands: Vec<String> = commands
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !commands[..*i].contains(c))
+        .map(|(_, c)| c.clone())
+        .collect();
     if !commands.is_empty() {
         eprintln!("This profile runs external programs:");
         for c in &commands {

@@ -34,7 +34,6 @@ pub fn execute(ctx: &RunCtx) {
     };
     pool.broadcast(|b| RECORDER.set(Some(ctx.recorder(b.index()))));
     let workload = ctx.workload;
-    let task_ctx = ctx.task_ctx();
     let report = |index: u64, message: String| {
         ctx.count_failed_task();
         let w = rayon::current_thread_index().map_or(0, |i| i + 1);
@@ -46,7 +45,7 @@ pub fn execute(ctx: &RunCtx) {
             (0..ctx.plan.warmup_tasks)
                 .into_par_iter()
                 .try_for_each(
-                    |k| match run_guarded(workload, WARMUP_BASE + k, &task_ctx) {
+                    |k| match run_guarded(workload, WARMUP_BASE + k, &ctx.task_ctx()) {
                         Err(TaskError::Failed(m)) => Err(report(k, format!("warm-up: {m}"))),
                         _ => Ok(()),
                     },
@@ -66,6 +65,8 @@ pub fn execute(ctx: &RunCtx) {
         if ctx.stopping() {
             return Err(Halt);
         }
+        // A context per task: pool threads share this closure, and a context is not `Sync`.
+        let task_ctx = ctx.task_ctx();
         let start = Instant::now();
         let outcome = run_guarded(workload, index, &task_ctx);
         let end = Instant::now();
@@ -73,7 +74,7 @@ pub fn execute(ctx: &RunCtx) {
             Ok(()) => {
                 RECORDER.with_borrow_mut(|r| {
                     if let Some(r) = r.as_mut() {
-                        r.record(end, (end - start).as_nanos() as u64);
+                        r.record(end, task_ctx.latency((end - start).as_nanos() as u64));
                     }
                 });
                 match deadline {

@@ -58,11 +58,7 @@ pub struct RunCtx<'a> {
 impl RunCtx<'_> {
     /// The task context for in-process task bodies.
     pub fn task_ctx(&self) -> TaskContext<'_> {
-        TaskContext {
-            cancel: &self.stop,
-            run: self.run_id,
-            input: &[],
-        }
+        TaskContext::new(&self.stop, self.run_id, &[])
     }
 
     /// Records the peak resident memory of a worker process that ended.
@@ -231,7 +227,13 @@ pub fn execute(
     live: &dyn Fn(LiveRun),
 ) -> RunResult {
     let run_id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
-    let workload = match plan.workload.build() {
+    let placement = crate::workload::Placement {
+        model: plan.model,
+        workers: plan.workers,
+        runs_tasks: !plan.model.uses_processes(),
+        run: run_id,
+    };
+    let workload = match plan.workload.build(&placement) {
         Ok(w) => w,
         Err(message) => {
             return assemble(
@@ -347,6 +349,8 @@ pub fn execute(
     });
     // Whatever is still running now is stray: nothing of this run may outlive it.
     children::kill_run(run_id);
+    // Programs the workload started end here, so their CPU time counts for this run.
+    workload.cleanup();
     let sampled = sampler.stop();
     let usage = usage_since(&self_before, &children_before);
     let wall = end.saturating_duration_since(ctx.start());
@@ -368,7 +372,6 @@ pub fn execute(
     } else {
         workload.stats()
     };
-    workload.cleanup();
     let measured = Measured {
         wall,
         latencies: totals.latencies,

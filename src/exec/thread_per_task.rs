@@ -21,7 +21,8 @@ fn spawn_task(ctx: &RunCtx, index: u64) -> Result<(Result<(), TaskError>, Instan
                 let start = Instant::now();
                 let outcome = run_guarded(ctx.workload, index, &task_ctx);
                 let end = Instant::now();
-                (outcome, end, (end - start).as_nanos() as u64)
+                let ns = task_ctx.latency((end - start).as_nanos() as u64);
+                (outcome, end, ns)
             })
             .map_err(|e| format!("cannot start a thread for task {index}: {e}"))?;
         handle

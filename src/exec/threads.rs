@@ -46,7 +46,7 @@ fn worker(ctx: &RunCtx, w: usize, recorder: &mut Recorder) -> Result<(), String>
             let outcome = run_guarded(workload, index, &task_ctx);
             let end = Instant::now();
             match outcome {
-                Ok(()) => recorder.record(end, (end - start).as_nanos() as u64),
+                Ok(()) => recorder.record(end, task_ctx.latency((end - start).as_nanos() as u64)),
                 Err(TaskError::Cancelled) => return Ok(()),
                 Err(TaskError::Failed(m)) => {
                     ctx.count_failed_task();

@@ -40,7 +40,14 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
         ToWorker::Init(spec) => spec,
         ToWorker::Run { .. } => return Err(ProtocolError::Garbage("RUN before INIT".into())),
     };
-    let workload = match spec.build() {
+    // A worker process runs its tasks one at a time.
+    let placement = crate::workload::Placement {
+        model: crate::profile::Model::Processes,
+        workers: 1,
+        runs_tasks: true,
+        run: 0,
+    };
+    let workload = match spec.build(&placement) {
         Ok(w) => w,
         Err(message) => {
             send(
@@ -76,14 +83,10 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
         let mut failed = None;
         let block = data.len() / count.max(1) as usize;
         for (k, index) in (first..first.saturating_add(count as u64)).enumerate() {
-            let ctx = TaskContext {
-                cancel: &cancel,
-                run: 0,
-                input: &data[k * block..(k + 1) * block],
-            };
+            let ctx = TaskContext::new(&cancel, 0, &data[k * block..(k + 1) * block]);
             let start = Instant::now();
             let outcome = run_guarded(workload.as_ref(), index, &ctx);
-            let ns = start.elapsed().as_nanos() as u64;
+            let ns = ctx.latency(start.elapsed().as_nanos() as u64);
             match outcome {
                 Ok(()) => latencies.push(ns),
                 Err(TaskError::Failed(message)) => {

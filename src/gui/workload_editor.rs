@@ -181,6 +181,27 @@ pub fn workload_fields(
             show_problems(ui, problems, &at.key("critical_iterations"));
         }
         WorkloadSpec::Spawn(_) => {}
+        WorkloadSpec::Python(py) => {
+            let label = ui.label("Python code defining task(i)");
+            changed |= ui
+                .add(
+                    egui::TextEdit::multiline(&mut py.code)
+                        .desired_rows(6)
+                        .desired_width(f32::INFINITY)
+                        .code_editor(),
+                )
+                .labelled_by(label.id)
+                .changed();
+            show_problems(ui, problems, &at.key("code"));
+            ui.horizontal(|ui| {
+                let label = ui.label("Interpreter");
+                changed |= ui
+                    .text_edit_singleline(&mut py.interpreter)
+                    .labelled_by(label.id)
+                    .changed();
+            });
+            show_problems(ui, problems, &at.key("interpreter"));
+        }
         WorkloadSpec::Transfer(t) => {
             changed |= number(
                 ui,

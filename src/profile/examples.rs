@@ -32,6 +32,7 @@ examples![
     "deadlock.toml",
     "spawn-cost.toml",
     "transfer.toml",
+    "python-gil.toml",
 ];
 
 impl Example {

@@ -1,6 +1,6 @@
 //! `command { argv }`: runs an external program per task, never through a shell.
 
-use super::{Kind, TaskContext, TaskError, Workload};
+use super::{Kind, Placement, TaskContext, TaskError, Workload};
 use crate::exec::children;
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -36,7 +36,7 @@ impl Kind for Command {
         }
     }
 
-    fn build(&self) -> Result<Box<dyn Workload>, String> {
+    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(self.clone()))
     }
 

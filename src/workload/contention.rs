@@ -1,7 +1,7 @@
 //! `contention { lock, critical_iterations }`: every task updates shared state. In-process
 //! models share one instance across workers; each worker process has its own (no sharing).
 
-use super::{Kind, TaskContext, TaskError, Workload, WorkloadStats, kernel};
+use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats, kernel};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -57,7 +57,7 @@ impl Kind for Contention {
         )]
     }
 
-    fn build(&self) -> Result<Box<dyn Workload>, String> {
+    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(ContentionWorkload {
             params: self.clone(),
             mutex: Mutex::new(0),

@@ -1,6 +1,6 @@
 //! `cpu { iterations }`: a deterministic integer-hash loop whose result is consumed.
 
-use super::{Kind, TaskContext, TaskError, Workload};
+use super::{Kind, Placement, TaskContext, TaskError, Workload};
 use crate::exec::cancel::CancelToken;
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -53,7 +53,7 @@ impl Kind for Cpu {
         )]
     }
 
-    fn build(&self) -> Result<Box<dyn Workload>, String> {
+    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(self.clone()))
     }
 }

@@ -1,7 +1,7 @@
 //! `fault { action, at_task }`: misbehaves on purpose at one task, so a user (and the test
 //! suite) can see how each execution model copes with a panicking, crashing or garbled worker.
 
-use super::{Kind, TaskContext, TaskError, Workload};
+use super::{Kind, Placement, TaskContext, TaskError, Workload};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -54,7 +54,7 @@ impl Kind for Fault {
         Vec::new()
     }
 
-    fn build(&self) -> Result<Box<dyn Workload>, String> {
+    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(self.clone()))
     }
 }

@@ -1,7 +1,7 @@
 //! `file-io { bytes, fsync }`: writes a file, optionally fsyncs it, reads it back and deletes
 //! it, in a temporary folder that parlab removes when the run ends.
 
-use super::{Kind, TaskContext, TaskError, Workload, WorkloadStats};
+use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -35,7 +35,7 @@ impl Kind for FileIo {
         )]
     }
 
-    fn build(&self) -> Result<Box<dyn Workload>, String> {
+    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(FileIoWorkload {
             params: self.clone(),
             dir: folder(),

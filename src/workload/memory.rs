@@ -1,7 +1,7 @@
 //! `memory { bytes, pattern }`: reads a buffer per task. In-process models share one buffer;
 //! each worker process builds its own, so peak RSS grows with process workers.
 
-use super::{Kind, TaskContext, TaskError, Workload, WorkloadStats};
+use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -45,7 +45,7 @@ impl Kind for Memory {
         )]
     }
 
-    fn build(&self) -> Result<Box<dyn Workload>, String> {
+    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(MemoryWorkload {
             params: self.clone(),
             buffer: OnceLock::new(),

@@ -8,6 +8,7 @@ mod cpu;
 mod fault;
 mod file_io;
 mod memory;
+mod python;
 mod sleep;
 mod spawn;
 mod stats;
@@ -19,6 +20,7 @@ pub use cpu::{Cpu, kernel};
 pub use fault::{Fault, FaultAction};
 pub use file_io::FileIo;
 pub use memory::{Memory, Pattern};
+pub use python::Python;
 pub use sleep::Sleep;
 pub use spawn::Spawn;
 pub use stats::WorkloadStats;
@@ -38,6 +40,31 @@ pub struct TaskContext<'a> {
     /// Data sent with the task through the pipe (process models of the `transfer` kind);
     /// empty otherwise.
     pub input: &'a [u8],
+    /// A latency the task measured itself (the `python` kind times `task(i)` inside the
+    /// interpreter), used instead of parlab's own measurement around the call.
+    pub reported: std::cell::Cell<Option<u64>>,
+}
+
+impl<'a> TaskContext<'a> {
+    /// A context for tasks of run `run`.
+    pub fn new(cancel: &'a CancelToken, run: RunId, input: &'a [u8]) -> Self {
+        Self {
+            cancel,
+            run,
+            input,
+            reported: std::cell::Cell::new(None),
+        }
+    }
+
+    /// Reports the task's own latency in nanoseconds.
+    pub fn report_latency(&self, ns: u64) {
+        self.reported.set(Some(ns));
+    }
+
+    /// The latency to record: the task's own report, else `measured`.
+    pub fn latency(&self, measured: u64) -> u64 {
+        self.reported.take().unwrap_or(measured)
+    }
 }
 
 /// Why a task did not complete.
@@ -76,13 +103,27 @@ pub trait Workload: Send + Sync {
     fn cleanup(&self) {}
 }
 
+/// Where a workload instance will run tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// The run's execution model.
+    pub model: Model,
+    /// How many workers share this instance: the run's worker count in-process, 1 in a
+    /// worker process.
+    pub workers: usize,
+    /// False for the parent of the process models, whose instance runs no task.
+    pub runs_tasks: bool,
+    /// The run, so programs the instance starts are killed with it (0 in a worker process).
+    pub run: RunId,
+}
+
 /// The parameters of one kind, as written in a profile.
 pub trait Kind {
     /// Problems with the parameters for `model`; `at` is the path of the workload table.
     fn validate(&self, model: Model, at: &FieldPath) -> Vec<ValidationError>;
 
-    /// A fresh instance with fresh shared state.
-    fn build(&self) -> Result<Box<dyn Workload>, String>;
+    /// A fresh instance with fresh shared state, for tasks run as `placement` says.
+    fn build(&self, placement: &Placement) -> Result<Box<dyn Workload>, String>;
 
     /// The external programs this workload starts, for the user's consent; none by default.
     fn external_commands(&self) -> Vec<String> {
@@ -110,13 +151,15 @@ pub enum WorkloadSpec {
     Spawn(Spawn),
     /// Reads a block of data that processes receive through the pipe: the cost of IPC.
     Transfer(Transfer),
+    /// Runs `task(i)` from Python code: the GIL, measured.
+    Python(Python),
     /// Misbehaves on purpose, to see how a model copes with a failing worker.
     Fault(Fault),
 }
 
 impl WorkloadSpec {
     /// Every kind's name, in menu order.
-    pub const KINDS: [&'static str; 9] = [
+    pub const KINDS: [&'static str; 10] = [
         "cpu",
         "sleep",
         "command",
@@ -125,6 +168,7 @@ impl WorkloadSpec {
         "contention",
         "spawn",
         "transfer",
+        "python",
         "fault",
     ];
 
@@ -139,6 +183,7 @@ impl WorkloadSpec {
             WorkloadSpec::Contention(_) => "contention",
             WorkloadSpec::Spawn(_) => "spawn",
             WorkloadSpec::Transfer(_) => "transfer",
+            WorkloadSpec::Python(_) => "python",
             WorkloadSpec::Fault(_) => "fault",
         }
     }
@@ -154,6 +199,7 @@ impl WorkloadSpec {
             WorkloadSpec::Contention(w) => w,
             WorkloadSpec::Spawn(w) => w,
             WorkloadSpec::Transfer(w) => w,
+            WorkloadSpec::Python(w) => w,
             WorkloadSpec::Fault(w) => w,
         }
     }
@@ -164,8 +210,8 @@ impl WorkloadSpec {
     }
 
     /// A fresh workload instance.
-    pub fn build(&self) -> Result<Box<dyn Workload>, String> {
-        self.params().build()
+    pub fn build(&self, placement: &Placement) -> Result<Box<dyn Workload>, String> {
+        self.params().build(placement)
     }
 
     /// The external programs this workload starts.
@@ -195,6 +241,10 @@ impl WorkloadSpec {
             }),
             "spawn" => WorkloadSpec::Spawn(Spawn {}),
             "transfer" => WorkloadSpec::Transfer(Transfer { bytes: 1 << 20 }),
+            "python" => WorkloadSpec::Python(Python {
+                code: "def task(i):\n    s = 0\n    for x in range(200_000):\n        s += x * x\n    return s\n".into(),
+                interpreter: "python3".into(),
+            }),
             "fault" => WorkloadSpec::Fault(Fault {
                 action: FaultAction::Panic,
                 at_task: 0,

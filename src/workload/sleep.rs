@@ -1,6 +1,6 @@
 //! `sleep { ms }`: a blocking wait that stands in for I/O.
 
-use super::{Kind, TaskContext, TaskError, Workload};
+use super::{Kind, Placement, TaskContext, TaskError, Workload};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -26,7 +26,7 @@ impl Kind for Sleep {
         )]
     }
 
-    fn build(&self) -> Result<Box<dyn Workload>, String> {
+    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(self.clone()))
     }
 }

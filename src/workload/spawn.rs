@@ -1,6 +1,6 @@
 //! `spawn {}`: an empty task, so what is measured is the execution model itself.
 
-use super::{Kind, TaskContext, TaskError, Workload};
+use super::{Kind, Placement, TaskContext, TaskError, Workload};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,7 @@ impl Kind for Spawn {
         Vec::new()
     }
 
-    fn build(&self) -> Result<Box<dyn Workload>, String> {
+    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(self.clone()))
     }
 }

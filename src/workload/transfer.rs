@@ -1,7 +1,7 @@
 //! `transfer { bytes }`: each task reads a block of data. Threads read one shared buffer;
 //! in the process models the parent copies the block into the pipe for every task.
 
-use super::{Kind, TaskContext, TaskError, Workload, WorkloadStats};
+use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,7 +30,7 @@ impl Kind for Transfer {
         )]
     }
 
-    fn build(&self) -> Result<Box<dyn Workload>, String> {
+    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(TransferWorkload {
             data: (0..self.bytes).map(|i| (i * 7 % 253) as u8).collect(),
             moved: AtomicU64::new(0),
