@@ -32,6 +32,13 @@ pub fn summary(ui: &mut Ui, rows: &[Row]) {
     if rows.is_empty() {
         return empty(ui, "Finished runs are summarised here.");
     }
+    // Workload figures get columns only when some run has them.
+    let has = |f: fn(&crate::workload::WorkloadStats) -> bool| {
+        rows.iter()
+            .any(|r| r.result.workload_stats.as_ref().is_some_and(f))
+    };
+    let lost = has(|s| s.lost_updates.is_some());
+    let moved = has(|s| s.bytes_moved.is_some());
     egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -41,6 +48,12 @@ pub fn summary(ui: &mut Ui, rows: &[Row]) {
                 .show(ui, |ui| {
                     for h in HEADER {
                         ui.label(RichText::new(h).strong());
+                    }
+                    if lost {
+                        ui.label(RichText::new("lost updates").strong());
+                    }
+                    if moved {
+                        ui.label(RichText::new("MiB moved").strong());
                     }
                     ui.end_row();
                     for row in rows {
@@ -69,6 +82,13 @@ pub fn summary(ui: &mut Ui, rows: &[Row]) {
                         ));
                         ui.label(mib(r.process.peak_rss_bytes));
                         ui.label(format!("{:.2}", r.wall_seconds));
+                        let stats = r.workload_stats.clone().unwrap_or_default();
+                        if lost {
+                            ui.label(stats.lost_updates.map_or("–".into(), |n| n.to_string()));
+                        }
+                        if moved {
+                            ui.label(stats.bytes_moved.map_or("–".into(), mib));
+                        }
                         ui.end_row();
                     }
                 });
