@@ -3,7 +3,7 @@
 # cargo deb builds the release binary itself. Extra arguments go to cargo deb, e.g.
 #   packaging/build-deb.sh --fast
 #   packaging/build-deb.sh --no-build      # package an existing target/release/parlab
-# Needs the [package.metadata.deb] table from packaging/deb-metadata.toml in Cargo.toml.
+# The package's contents and dependencies are in [package.metadata.deb] in Cargo.toml.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

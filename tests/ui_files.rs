@@ -179,7 +179,9 @@ fn external_programs_need_consent_before_the_first_run() {
 
 #[test]
 fn examples_menu_offers_every_shipped_profile() {
-    let mut h = harness(app_with(None));
+    let mut app = app_with(None);
+    app.welcome = false;
+    let mut h = harness(app);
     h.get_by_label("File").click();
     h.run_steps(2);
     h.get_by_label("Examples").click();
@@ -267,4 +269,20 @@ fn export_menu_writes_charts_and_results_and_open_results_joins_the_history() {
     h.run_steps(3);
     assert_eq!(h.state().runner.history.len(), 4);
     assert_eq!(h.state().runner.history[3].result.label, "threads ×2");
+}
+
+#[test]
+fn first_launch_welcomes_with_examples_and_one_click_loads_one() {
+    let mut h = harness(app_with(None));
+    h.get_by_label("Welcome to parlab");
+    h.get_by_label("Open a profile…");
+    h.get_by_label("Transfer: sharing data vs copying it through a pipe")
+        .click();
+    h.run_steps(2);
+    assert_eq!(h.state().editor.profile.runs[0].workload.kind(), "transfer");
+    assert!(
+        h.query_by_label("Welcome to parlab").is_none(),
+        "the charts take over"
+    );
+    h.get_by_label("Throughput");
 }

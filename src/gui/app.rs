@@ -62,6 +62,8 @@ pub struct ParlabApp {
     /// External programs waiting for the user's consent before the run starts.
     pub consent: Option<Vec<String>>,
     approved: std::collections::HashSet<String>,
+    /// Show the welcome view (first launch, until a profile is chosen or a run starts).
+    pub welcome: bool,
     pub(super) allow_close: bool,
     pub(super) close_window: bool,
     about_open: bool,
@@ -76,7 +78,9 @@ impl ParlabApp {
             .as_deref()
             .and_then(|t| crate::profile::parse_str(t, "saved profile").ok())
             .unwrap_or_else(default_profile);
+        let welcome = settings.profile_toml.is_none();
         Self {
+            welcome,
             settings,
             editor: Editor::new(profile),
             runner: Runner::new(worker),
@@ -107,6 +111,7 @@ impl ParlabApp {
     pub fn open_profile(&mut self, profile: Profile) {
         self.editor.set_profile(profile);
         self.doc = Document::unsaved(None);
+        self.welcome = false;
     }
 
     /// The window title: the profile's name, marked with `*` while there are unsaved edits.
@@ -465,6 +470,9 @@ impl ParlabApp {
     }
 
     fn charts(&mut self, ui: &mut Ui) {
+        if self.welcome && self.runner.history.is_empty() && !self.runner.is_running() {
+            return self.welcome(ui);
+        }
         ui.horizontal(|ui| {
             for tab in ChartTab::ALL {
                 ui.selectable_value(&mut self.settings.tab, tab, tab.title());

@@ -53,6 +53,7 @@ impl ParlabApp {
     fn perform(&mut self, action: Replace) {
         match action {
             Replace::New => {
+                self.welcome = false;
                 let mut profile = default_profile();
                 profile.name = "New profile".into();
                 self.editor.set_profile(profile);
@@ -72,6 +73,7 @@ impl ParlabApp {
             Replace::Example(n) => {
                 match EXAMPLES.get(n).and_then(|e| e.profile().map(|p| (e, p))) {
                     Some((example, profile)) => {
+                        self.welcome = false;
                         self.editor.set_profile(profile);
                         self.doc = Document::unsaved(Some(example.text));
                     }
@@ -92,6 +94,7 @@ impl ParlabApp {
             Ok((doc, profile)) => {
                 self.editor.set_profile(profile);
                 self.doc = doc;
+                self.welcome = false;
                 self.message = None;
                 self.remember(path);
             }

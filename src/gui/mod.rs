@@ -13,6 +13,7 @@ pub mod prompts;
 pub mod runner;
 pub mod settings;
 pub mod summary;
+mod welcome;
 pub mod workload_editor;
 
 pub use app::ParlabApp;
