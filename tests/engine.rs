@@ -125,3 +125,27 @@ fn cpu_bound_work_scales_with_workers_in_every_long_lived_model() {
         assert!(speedup > 1.3, "{}: speedup {speedup:.2}", pair[1].label);
     }
 }
+
+#[test]
+fn the_lean_worker_binary_serves_the_process_models() {
+    let lean = WorkerCommand {
+        program: env!("CARGO_BIN_EXE_parlab-worker").into(),
+        args: Vec::new(),
+    };
+    let text = common::profile(&[
+        common::run_table(
+            "processes",
+            "2",
+            "tasks = 50",
+            "kind = \"transfer\"\nbytes = 1000",
+        ),
+        common::run_table("process-per-task", "2", "tasks = 6", "kind = \"spawn\""),
+    ]);
+    let profile = parse_str(&text, "lean.toml").expect("valid");
+    let results = Session::start(profile, lean).expect("starts").wait();
+    for run in &results.runs {
+        assert_eq!(run.status, RunStatus::Completed, "{:?}", run.error);
+    }
+    assert_eq!(results.runs[0].tasks_completed, 50);
+    assert_eq!(results.runs[1].tasks_completed, 6);
+}
