@@ -1,7 +1,7 @@
 //! CPU utilisation per core: one small panel per run (lines, or a heatmap above 16 cores).
 
 use super::ExportSet;
-use super::frame::{Style, color, nothing_to_show};
+use super::frame::{Style, color, key, legend, nothing_to_show};
 use crate::analysis::downsample;
 use crate::results::RunResult;
 use plotters::coord::Shift;
@@ -115,10 +115,10 @@ fn draw_run<DB: DrawingBackend>(
             ))
             .map_err(|e| e.to_string())?
             .label(format!("core {core}"))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(4)));
+            .legend(key(c));
     }
     if cores <= 8 {
-        super::frame::legend(&mut chart, style)?;
+        legend(&mut chart, style, SeriesLabelPosition::UpperRight)?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use super::ExportSet;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::Ranged;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::Once;
@@ -113,17 +114,64 @@ pub fn headroom(max: f64) -> f64 {
     }
 }
 
-/// Draws the series labels in the upper right corner of `chart`.
+/// Draws the series labels of `chart` at `position`.
 pub fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     style: &Style,
+    position: SeriesLabelPosition,
 ) -> Result<(), String> {
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.88))
         .border_style(RGBColor(200, 200, 200))
         .label_font(style.font(16.0))
-        .position(SeriesLabelPosition::UpperRight)
+        .position(position)
         .draw()
         .map_err(|e| e.to_string())
+}
+
+/// A legend key: a short thick line in `color`.
+pub fn key(color: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(4))
+}
+
+/// One axis of a linear chart: its description, range and about how many ticks.
+pub struct Axis<'a> {
+    /// What the axis shows, with its unit.
+    pub desc: &'a str,
+    /// The range shown.
+    pub range: std::ops::Range<f64>,
+    /// About how many labelled ticks.
+    pub ticks: usize,
+}
+
+/// A captioned chart with linear axes, light grid lines and readable tick labels.
+pub fn linear_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    style: &Style,
+    caption: &str,
+    x: Axis,
+    y: Axis,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, style.font(22.0))
+        .margin(style.px(10.0))
+        .x_label_area_size(style.px(52.0))
+        .y_label_area_size(style.px(84.0))
+        .build_cartesian_2d(x.range, y.range)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc(x.desc)
+        .y_desc(y.desc)
+        .x_labels(x.ticks)
+        .y_labels(y.ticks)
+        .label_style(style.font(16.0))
+        .axis_desc_style(style.font(18.0))
+        .x_label_formatter(&|v| crate::format::axis(*v))
+        .y_label_formatter(&|v| crate::format::axis(*v))
+        .light_line_style(RGBColor(238, 238, 238))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
 }

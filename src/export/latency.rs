@@ -1,7 +1,7 @@
 //! Latency: p50 and p99 over time, and the distribution by percentile on a "nines" axis.
 
 use super::ExportSet;
-use super::frame::{Style, color, headroom, legend, nothing_to_show};
+use super::frame::{Axis, Style, color, headroom, key, legend, linear_chart, nothing_to_show};
 use crate::analysis::downsample;
 use crate::format::axis;
 use plotters::coord::Shift;
@@ -54,23 +54,21 @@ pub fn over_time<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| s.3.iter().map(|p| p[1]))
         .fold(0.0, f64::max);
-    let mut chart = ChartBuilder::on(area)
-        .caption("p50 (thick) and p99 (thin) over time", style.font(22.0))
-        .margin(style.px(10.0))
-        .x_label_area_size(style.px(52.0))
-        .y_label_area_size(style.px(84.0))
-        .build_cartesian_2d(0.0..x_max.max(1e-3) * 1.02, 0.0..headroom(y_max))
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("time since start (s)")
-        .y_desc("latency (µs)")
-        .label_style(style.font(16.0))
-        .axis_desc_style(style.font(18.0))
-        .y_label_formatter(&|v| axis(*v))
-        .light_line_style(RGBColor(238, 238, 238))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let mut chart = linear_chart(
+        area,
+        style,
+        "p50 (thick) and p99 (thin) over time",
+        Axis {
+            desc: "time since start (s)",
+            range: 0.0..x_max.max(1e-3) * 1.02,
+            ticks: 10,
+        },
+        Axis {
+            desc: "latency (µs)",
+            range: 0.0..headroom(y_max),
+            ticks: 10,
+        },
+    )?;
     for (n, label, p50, p99) in series {
         let c = color(n);
         chart
@@ -80,7 +78,7 @@ pub fn over_time<DB: DrawingBackend>(
             ))
             .map_err(|e| e.to_string())?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(4)));
+            .legend(key(c));
         chart
             .draw_series(LineSeries::new(
                 p99.iter().map(|p| (p[0], p[1])),
@@ -88,7 +86,7 @@ pub fn over_time<DB: DrawingBackend>(
             ))
             .map_err(|e| e.to_string())?;
     }
-    legend(&mut chart, style)
+    legend(&mut chart, style, SeriesLabelPosition::UpperRight)
 }
 
 /// Percentiles spread as "nines": 90 % → 1, 99 % → 2, 99.9 % → 3.
@@ -166,16 +164,9 @@ pub fn distribution<DB: DrawingBackend>(
             .draw_series(LineSeries::new(points, c.stroke_width(style.px(2.5))))
             .map_err(|e| e.to_string())?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(4)));
+            .legend(key(c));
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.88))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(style.font(16.0))
-        .position(SeriesLabelPosition::UpperLeft)
-        .draw()
-        .map_err(|e| e.to_string())
+    legend(&mut chart, style, SeriesLabelPosition::UpperLeft)
 }
 
 #[cfg(test)]

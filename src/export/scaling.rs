@@ -1,7 +1,7 @@
 //! Scaling: speedup and efficiency vs workers for each model that ran a sweep, with the ideal.
 
 use super::ExportSet;
-use super::frame::{Style, color, legend, nothing_to_show};
+use super::frame::{Axis, Style, color, key, legend, linear_chart, nothing_to_show};
 use crate::analysis::{ScalingSeries, scaling};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -75,24 +75,21 @@ fn panel<DB: DrawingBackend>(
         .flat_map(|c| c.points.iter().map(&value))
         .fold(ideal(max_workers), f64::max)
         * 1.1;
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, style.font(22.0))
-        .margin(style.px(10.0))
-        .x_label_area_size(style.px(52.0))
-        .y_label_area_size(style.px(70.0))
-        .build_cartesian_2d(0.0..max_workers * 1.05, 0.0..y_max)
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("workers")
-        .y_desc(y_desc)
-        .x_labels((max_workers as usize + 1).min(12))
-        .x_label_formatter(&|v| crate::format::axis(*v))
-        .label_style(style.font(16.0))
-        .axis_desc_style(style.font(18.0))
-        .light_line_style(RGBColor(238, 238, 238))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let mut chart = linear_chart(
+        area,
+        style,
+        caption,
+        Axis {
+            desc: "workers",
+            range: 0.0..max_workers * 1.05,
+            ticks: (max_workers as usize + 1).min(12),
+        },
+        Axis {
+            desc: y_desc,
+            range: 0.0..y_max,
+            ticks: 10,
+        },
+    )?;
     let grey = RGBColor(150, 150, 150);
     let ideal_points: Vec<(f64, f64)> = (0..=40)
         .map(|i| max_workers * f64::from(i) / 40.0)
@@ -107,7 +104,7 @@ fn panel<DB: DrawingBackend>(
         ))
         .map_err(|e| e.to_string())?
         .label("ideal")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], grey.stroke_width(2)));
+        .legend(key(grey));
     for (n, curve) in curves.iter().enumerate() {
         let c = color(n as u64);
         let points: Vec<(f64, f64)> = curve
@@ -122,11 +119,11 @@ fn panel<DB: DrawingBackend>(
             ))
             .map_err(|e| e.to_string())?
             .label(curve.name.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(4)));
+            .legend(key(c));
         let r = style.px(5.0);
         chart
             .draw_series(points.into_iter().map(|p| Circle::new(p, r, c.filled())))
             .map_err(|e| e.to_string())?;
     }
-    legend(&mut chart, style)
+    legend(&mut chart, style, SeriesLabelPosition::UpperRight)
 }

@@ -1,9 +1,8 @@
 //! Throughput over time, one line per run.
 
 use super::ExportSet;
-use super::frame::{Style, color, headroom, nothing_to_show};
+use super::frame::{Axis, Style, color, headroom, key, legend, linear_chart, nothing_to_show};
 use crate::analysis::downsample;
-use crate::format::axis;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -34,23 +33,21 @@ pub fn draw<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| s.2.iter().map(|p| p[1]))
         .fold(0.0, f64::max);
-    let mut chart = ChartBuilder::on(area)
-        .caption("Throughput", style.font(22.0))
-        .margin(style.px(10.0))
-        .x_label_area_size(style.px(52.0))
-        .y_label_area_size(style.px(84.0))
-        .build_cartesian_2d(0.0..headroom(x_max) / 1.08 * 1.02, 0.0..headroom(y_max))
-        .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("time since start (s)")
-        .y_desc("tasks per second")
-        .label_style(style.font(16.0))
-        .axis_desc_style(style.font(18.0))
-        .y_label_formatter(&|v| axis(*v))
-        .light_line_style(RGBColor(238, 238, 238))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let mut chart = linear_chart(
+        area,
+        style,
+        "Throughput",
+        Axis {
+            desc: "time since start (s)",
+            range: 0.0..x_max.max(1e-3) * 1.02,
+            ticks: 10,
+        },
+        Axis {
+            desc: "tasks per second",
+            range: 0.0..headroom(y_max),
+            ticks: 10,
+        },
+    )?;
     for (n, label, points) in series {
         let c = color(n);
         let line = points.iter().map(|p| (p[0], p[1]));
@@ -58,7 +55,7 @@ pub fn draw<DB: DrawingBackend>(
             .draw_series(LineSeries::new(line, c.stroke_width(style.px(2.5))))
             .map_err(|e| e.to_string())?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(4)));
+            .legend(key(c));
         if points.len() < 40 {
             let r = style.px(4.0);
             chart
@@ -70,5 +67,5 @@ pub fn draw<DB: DrawingBackend>(
                 .map_err(|e| e.to_string())?;
         }
     }
-    super::frame::legend(&mut chart, style)
+    legend(&mut chart, style, SeriesLabelPosition::UpperRight)
 }

@@ -9,7 +9,7 @@ mod workers;
 
 pub use load::{Problem, ProfileError, load_file, parse_str};
 pub use save::{SaveError, render, save_file};
-pub use validate::{FieldPath, Segment, ValidationError};
+pub use validate::{FieldPath, Segment, ValidationError, check_range};
 pub use workers::Workers;
 
 use crate::workload::WorkloadSpec;

@@ -78,6 +78,33 @@ impl ValidationError {
     }
 }
 
+/// A range check with the message every range error uses: `bytes must be between 1 and
+/// 1073741824 (1 GiB), got 0`. `note` follows the upper bound when not empty.
+pub fn check_range(
+    at: &FieldPath,
+    key: &str,
+    value: u64,
+    range: std::ops::RangeInclusive<u64>,
+    note: &str,
+) -> Vec<ValidationError> {
+    if range.contains(&value) {
+        return Vec::new();
+    }
+    let note = if note.is_empty() {
+        String::new()
+    } else {
+        format!(" ({note})")
+    };
+    vec![ValidationError::new(
+        at.key(key),
+        format!(
+            "{key} must be between {} and {}{note}, got {value}",
+            range.start(),
+            range.end()
+        ),
+    )]
+}
+
 impl Profile {
     /// Every problem in the profile; empty when it can run.
     pub fn validate(&self) -> Vec<ValidationError> {

@@ -2,7 +2,7 @@
 //! models share one instance across workers; each worker process has its own (no sharing).
 
 use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats, kernel};
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
@@ -45,16 +45,13 @@ struct Shard(AtomicU64);
 
 impl Kind for Contention {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
-        if self.critical_iterations <= MAX_ITERATIONS {
-            return Vec::new();
-        }
-        vec![ValidationError::new(
-            at.key("critical_iterations"),
-            format!(
-                "critical_iterations must be between 0 and {MAX_ITERATIONS}, got {}",
-                self.critical_iterations
-            ),
-        )]
+        check_range(
+            at,
+            "critical_iterations",
+            self.critical_iterations,
+            0..=MAX_ITERATIONS,
+            "",
+        )
     }
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {

@@ -2,7 +2,7 @@
 
 use super::{Kind, Placement, TaskContext, TaskError, Workload};
 use crate::exec::cancel::CancelToken;
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 
 /// CPU-bound work: `iterations` rounds of a 64-bit mixing function.
@@ -41,16 +41,7 @@ pub fn kernel(seed: u64, iterations: u64, cancel: &CancelToken) -> Option<u64> {
 
 impl Kind for Cpu {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
-        if (1..=MAX_ITERATIONS).contains(&self.iterations) {
-            return Vec::new();
-        }
-        vec![ValidationError::new(
-            at.key("iterations"),
-            format!(
-                "iterations must be between 1 and {MAX_ITERATIONS}, got {}",
-                self.iterations
-            ),
-        )]
+        check_range(at, "iterations", self.iterations, 1..=MAX_ITERATIONS, "")
     }
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {

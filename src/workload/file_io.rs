@@ -2,7 +2,7 @@
 //! it, in a temporary folder that parlab removes when the run ends.
 
 use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats};
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -23,16 +23,7 @@ const MAX: u64 = 1 << 30;
 
 impl Kind for FileIo {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
-        if (1..=MAX).contains(&self.bytes) {
-            return Vec::new();
-        }
-        vec![ValidationError::new(
-            at.key("bytes"),
-            format!(
-                "bytes must be between 1 and {MAX} (1 GiB), got {}",
-                self.bytes
-            ),
-        )]
+        check_range(at, "bytes", self.bytes, 1..=MAX, "1 GiB")
     }
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {

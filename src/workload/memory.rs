@@ -2,7 +2,7 @@
 //! each worker process builds its own, so peak RSS grows with process workers.
 
 use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats};
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,16 +33,7 @@ const LINE: usize = 64;
 
 impl Kind for Memory {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
-        if (MIN..=MAX).contains(&self.bytes) {
-            return Vec::new();
-        }
-        vec![ValidationError::new(
-            at.key("bytes"),
-            format!(
-                "bytes must be between {MIN} and {MAX} (4 GiB), got {}",
-                self.bytes
-            ),
-        )]
+        check_range(at, "bytes", self.bytes, MIN..=MAX, "4 GiB")
     }
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {

@@ -2,7 +2,7 @@
 //! in the process models the parent copies the block into the pipe for every task.
 
 use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats};
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -18,16 +18,7 @@ const MAX: u64 = 16 << 20;
 
 impl Kind for Transfer {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
-        if (1..=MAX).contains(&self.bytes) {
-            return Vec::new();
-        }
-        vec![ValidationError::new(
-            at.key("bytes"),
-            format!(
-                "bytes must be between 1 and {MAX} (16 MiB), got {}",
-                self.bytes
-            ),
-        )]
+        check_range(at, "bytes", self.bytes, 1..=MAX, "16 MiB")
     }
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
