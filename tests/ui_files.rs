@@ -286,3 +286,39 @@ fn first_launch_welcomes_with_examples_and_one_click_loads_one() {
     );
     h.get_by_label("Throughput");
 }
+
+#[test]
+fn closing_the_window_with_unsaved_edits_asks_first() {
+    let mut h = harness(app_with(None));
+    h.state_mut().doc.dirty = true;
+    let close = |h: &mut egui_kittest::Harness<'_, parlab::gui::ParlabApp>| {
+        h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .events
+            .push(egui::ViewportEvent::Close);
+        h.run_steps(3);
+    };
+    close(&mut h);
+    h.get_by_label("Unsaved changes");
+    h.get_by_label_contains("before closing parlab");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("Unsaved changes").is_none(),
+        "cancel keeps the window open"
+    );
+    close(&mut h);
+    h.get_by_label("Discard changes").click();
+    let mut closing = false;
+    for _ in 0..3 {
+        h.step();
+        closing |= h
+            .output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::Close));
+    }
+    assert!(closing, "after Discard the window is asked to close");
+}
