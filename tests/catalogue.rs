@@ -6,25 +6,15 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// Runs `runs` and returns the results' runs (any exit status).
+/// Runs `runs` and returns the results' runs (the run may fail; parlab may not).
 fn run(runs: &[String]) -> Vec<Value> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "k.toml", &profile(runs));
-    let out = dir.path().join("out.json");
-    let output = parlab()
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(&out)
-        .arg("-q")
-        .output()
-        .unwrap();
+    let (output, json) = run_with_json(runs, &["-q"]);
     assert!(
         matches!(output.status.code(), Some(0 | 1)),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    read_json(&out)["runs"].as_array().unwrap().clone()
+    json["runs"].as_array().unwrap().clone()
 }
 
 fn stat(run: &Value, name: &str) -> Option<u64> {

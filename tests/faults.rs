@@ -17,28 +17,19 @@ const NEXT_RUN: &str = "kind = \"cpu\"\niterations = 1000";
 /// Runs a profile of `(model, fault action)` runs, each followed by a healthy run, and
 /// returns the runs' JSON.
 fn run_faults(cases: &[(&str, &str)]) -> Vec<serde_json::Value> {
-    let dir = tempfile::tempdir().unwrap();
     let mut runs = Vec::new();
     for (model, action) in cases {
         runs.push(run_table(model, "2", "tasks = 50", &fault(action, 3)));
         runs.push(run_table(model, "2", "tasks = 20", NEXT_RUN));
     }
-    let path = write(dir.path(), "faults.toml", &profile(&runs));
-    let out = dir.path().join("out.json");
-    let output = parlab()
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let (output, json) = run_with_json(&runs, &[]);
     assert_eq!(output.status.code(), Some(1), "a failed run exits 1");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         !stderr.contains("panicked at"),
         "task panics are reported, not dumped: {stderr}"
     );
-    let runs = read_json(&out)["runs"].as_array().unwrap().clone();
+    let runs = json["runs"].as_array().unwrap().clone();
     assert_eq!(runs.len(), cases.len() * 2, "every run ran");
     for pair in runs.chunks(2) {
         assert_eq!(pair[0]["status"], "failed", "{}", pair[0]);

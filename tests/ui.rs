@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::ui::{app_with, harness, step_until};
+use common::ui::{app_with, harness, start_and_finish, step_until};
 use eframe::egui;
 use egui_kittest::kittest::{NodeT, Queryable};
 use parlab::exec::WorkerCommand;
@@ -111,13 +111,7 @@ fn a_real_run_finishes_into_the_history_and_the_summary() {
         "kind = \"cpu\"\niterations = 2000",
     )]);
     let mut h = harness(app_with(Some(&profile)));
-    h.get_by_label("Start").click();
-    assert!(step_until(&mut h, Duration::from_secs(30), |a| a
-        .runner
-        .history
-        .len()
-        == 2
-        && !a.runner.is_running()));
+    start_and_finish(&mut h, 2);
     let history = &h.state().runner.history;
     assert_eq!(history[0].result.label, "threads ×1");
     assert_eq!(history[1].result.tasks_completed, 300);
@@ -204,13 +198,7 @@ fn toggling_a_run_removes_it_from_the_overlay() {
         "kind = \"cpu\"\niterations = 100",
     )]);
     let mut h = harness(app_with(Some(&profile)));
-    h.get_by_label("Start").click();
-    assert!(step_until(&mut h, Duration::from_secs(20), |a| a
-        .runner
-        .history
-        .len()
-        == 1
-        && !a.runner.is_running()));
+    start_and_finish(&mut h, 1);
     h.get_by_label("Summary").click();
     h.run_steps(2);
     assert_eq!(

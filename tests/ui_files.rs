@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::ui::{app_with, harness, step_until};
+use common::ui::{app_with, harness, start_and_finish, step_until};
 use eframe::egui;
 use egui_kittest::kittest::Queryable;
 use std::time::Duration;
@@ -210,13 +210,7 @@ fn export_menu_writes_charts_and_results_and_open_results_joins_the_history() {
         "kind = \"cpu\"\niterations = 2000",
     )]);
     let mut h = harness(app_with(Some(&profile)));
-    h.get_by_label("Start").click();
-    assert!(step_until(&mut h, Duration::from_secs(30), |a| a
-        .runner
-        .history
-        .len()
-        == 2
-        && !a.runner.is_running()));
+    start_and_finish(&mut h, 2);
 
     // Ctrl+E asks where to put the current chart (the in-app prompt here).
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);

@@ -55,17 +55,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
             return bad_input(e);
         }
     }
-    let commands: Vec<String> = profile
-        .runs
-        .iter()
-        .flat_map(|r| r.workload.external_commands())
-        .collect();
-    let commands: Vec<String> = commands
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| !commands[..*i].contains(c))
-        .map(|(_, c)| c.clone())
-        .collect();
+    let commands = profile.external_commands();
     if !commands.is_empty() {
         eprintln!("This profile runs external programs:");
         for c in &commands {

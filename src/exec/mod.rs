@@ -168,8 +168,3 @@ impl Session {
         }
     }
 }
-
-/// Executes `profile` to the end on the calling thread's behalf and returns the results.
-pub fn run_profile(profile: Profile, worker_command: WorkerCommand) -> std::io::Result<Results> {
-    Ok(Session::start(profile, worker_command)?.wait())
-}

@@ -74,14 +74,6 @@ pub enum ImageFormat {
 }
 
 impl ImageFormat {
-    /// The format a path's extension asks for (PNG unless it ends in `.svg`).
-    pub fn from_path(path: &Path) -> Self {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("svg") => ImageFormat::Svg,
-            _ => ImageFormat::Png,
-        }
-    }
-
     /// The file extension.
     pub fn extension(self) -> &'static str {
         match self {

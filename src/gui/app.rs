@@ -140,15 +140,8 @@ impl ParlabApp {
             self.message = Some("Fix the fields marked in red before starting.".into());
             return;
         }
-        let mut commands: Vec<String> = self
-            .editor
-            .profile
-            .runs
-            .iter()
-            .flat_map(|r| r.workload.external_commands())
-            .filter(|c| !self.approved.contains(c))
-            .collect();
-        commands.dedup();
+        let mut commands = self.editor.profile.external_commands();
+        commands.retain(|c| !self.approved.contains(c));
         if !commands.is_empty() {
             self.consent = Some(commands);
             return;

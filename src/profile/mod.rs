@@ -191,6 +191,22 @@ impl Profile {
         plan
     }
 
+    /// The external programs the profile's runs start, each once, in order: what a user
+    /// must see (and the app must ask about) before anything runs.
+    pub fn external_commands(&self) -> Vec<String> {
+        let mut commands: Vec<String> = Vec::new();
+        for command in self
+            .runs
+            .iter()
+            .flat_map(|r| r.workload.external_commands())
+        {
+            if !commands.contains(&command) {
+                commands.push(command);
+            }
+        }
+        commands
+    }
+
     /// Serialises the profile as TOML.
     pub fn to_toml(&self) -> String {
         // A profile is plain data (strings, numbers, lists, tables): serialisation cannot fail.

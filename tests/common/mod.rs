@@ -36,6 +36,28 @@ pub fn profile(runs: &[String]) -> String {
     format!("name = \"test\"\n\n{}", runs.concat())
 }
 
+/// Writes `runs` as a profile, runs `parlab run PROFILE --json OUT` plus `extra` arguments,
+/// and returns the process output and the results (`Null` when no results were written).
+pub fn run_with_json(runs: &[String], extra: &[&str]) -> (std::process::Output, serde_json::Value) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = write(dir.path(), "profile.toml", &profile(runs));
+    let out = dir.path().join("out.json");
+    let output = parlab()
+        .arg("run")
+        .arg(&path)
+        .arg("--json")
+        .arg(&out)
+        .args(extra)
+        .output()
+        .expect("parlab runs");
+    let json = if out.exists() {
+        read_json(&out)
+    } else {
+        serde_json::Value::Null
+    };
+    (output, json)
+}
+
 /// Reads a results file as JSON.
 pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).expect("results file exists");

@@ -44,3 +44,15 @@ pub fn step_until(
     }
     false
 }
+
+/// Clicks Start and steps until `runs` runs are in the history and nothing runs.
+pub fn start_and_finish(harness: &mut Harness<'_, ParlabApp>, runs: usize) {
+    use egui_kittest::kittest::Queryable;
+    harness.get_by_label("Start").click();
+    assert!(
+        step_until(harness, Duration::from_secs(30), |a| a.runner.history.len()
+            == runs
+            && !a.runner.is_running()),
+        "{runs} run(s) finish within 30 s"
+    );
+}
