@@ -1,20 +1,31 @@
 //! `contention { lock, critical_iterations }`: every task updates shared state. In-process
 //! models share one instance across workers; each worker process has its own (no sharing).
+//!
+//! How a task waits for a lock another worker holds:
+//! - `mutex` and `rwlock` block in the kernel like any program's lock (parking_lot: a short
+//!   spin, then a futex wait; the holder's unlock wakes one waiter). The wait is timed
+//!   ([`WAIT_SLICE`]) and repeated, only so that a stop can still end it: a blocked waiter
+//!   uses no CPU and wakes on the hand-off, as with `std::sync::Mutex`.
+//! - `lock-order` polls (`try_lock`, then a 50 µs sleep that a stop interrupts): its point is
+//!   a deadlock, which only a stop ends, and two waiters that never get their lock would
+//!   otherwise sit out whole wait slices.
+//! - `atomic`, `sharded` and `unsynchronized` never wait.
 
 use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats, kernel};
 use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
+use parking_lot::{Mutex, MutexGuard, RwLock};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 /// How the shared counter is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LockKind {
-    /// One mutex held during the work: workers take turns.
+    /// One mutex held during the work: workers take turns; a waiter blocks in the kernel.
     Mutex,
-    /// The work under a read lock (shared), the increment under the write lock.
+    /// The work under a read lock (shared), the increment under the write lock; waiters
+    /// block in the kernel.
     Rwlock,
     /// The work outside any lock, then an atomic increment.
     Atomic,
@@ -22,7 +33,8 @@ pub enum LockKind {
     Sharded,
     /// Read the counter, work, write it back: a race that loses updates.
     Unsynchronized,
-    /// Two locks taken in opposite orders by alternate tasks: a deadlock.
+    /// Two locks taken in opposite orders by alternate tasks: a deadlock. Waiters poll, so
+    /// a stop ends the deadlock.
     LockOrder,
 }
 
@@ -38,6 +50,10 @@ pub struct Contention {
 
 const MAX_ITERATIONS: u64 = 1_000_000_000;
 const SHARDS: usize = 64;
+/// How long one blocking wait for a lock lasts before the waiter checks for a stop. Only a
+/// stop while another worker holds the lock for longer waits this long to end; the lock's
+/// release wakes the waiter at once.
+pub const WAIT_SLICE: Duration = Duration::from_millis(50);
 
 #[repr(align(128))]
 #[derive(Default)]
@@ -86,21 +102,31 @@ fn shard_index() -> usize {
     INDEX.with(|i| *i)
 }
 
-/// Waits for `m` like a blocked thread would, but gives up when the run is stopped, so a
-/// deadlocked run can still end.
-fn lock_or_stop<'a>(
-    m: &'a Mutex<u64>,
+/// Takes a lock with `acquire`, a timed wait of [`WAIT_SLICE`], until it succeeds; gives
+/// up when the run is stopped.
+fn blocking<G>(
     ctx: &TaskContext,
-) -> Result<MutexGuard<'a, u64>, TaskError> {
+    mut acquire: impl FnMut(Duration) -> Option<G>,
+) -> Result<G, TaskError> {
     loop {
-        match m.try_lock() {
-            Ok(guard) => return Ok(guard),
-            Err(std::sync::TryLockError::Poisoned(p)) => return Ok(p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => {
-                if !ctx.cancel.sleep(Duration::from_micros(50)) {
-                    return Err(TaskError::Cancelled);
-                }
-            }
+        if let Some(guard) = acquire(WAIT_SLICE) {
+            return Ok(guard);
+        }
+        if ctx.cancel.is_cancelled() {
+            return Err(TaskError::Cancelled);
+        }
+    }
+}
+
+/// Polls for `m` until it is free, giving up when the run is stopped: for `lock-order`,
+/// whose deadlock only a stop ends.
+fn lock_polling<'a>(m: &'a Mutex<u64>, ctx: &TaskContext) -> Result<MutexGuard<'a, u64>, TaskError> {
+    loop {
+        if let Some(guard) = m.try_lock() {
+            return Ok(guard);
+        }
+        if !ctx.cancel.sleep(Duration::from_micros(50)) {
+            return Err(TaskError::Cancelled);
         }
     }
 }
@@ -115,8 +141,8 @@ impl ContentionWorkload {
     }
 
     fn counter(&self) -> u64 {
-        let m = *self.mutex.lock().unwrap_or_else(PoisonError::into_inner);
-        let r = *self.rwlock.read().unwrap_or_else(PoisonError::into_inner);
+        let m = *self.mutex.lock();
+        let r = *self.rwlock.read();
         let s: u64 = self
             .shards
             .iter()
@@ -130,16 +156,16 @@ impl Workload for ContentionWorkload {
     fn run_task(&self, index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
         match self.params.lock {
             LockKind::Mutex => {
-                let mut guard = lock_or_stop(&self.mutex, ctx)?;
+                let mut guard = blocking(ctx, |t| self.mutex.try_lock_for(t))?;
                 self.work(index, ctx)?;
                 *guard += 1;
             }
             LockKind::Rwlock => {
                 {
-                    let _shared = self.rwlock.read().unwrap_or_else(PoisonError::into_inner);
+                    let _shared = blocking(ctx, |t| self.rwlock.try_read_for(t))?;
                     self.work(index, ctx)?;
                 }
-                *self.rwlock.write().unwrap_or_else(PoisonError::into_inner) += 1;
+                *blocking(ctx, |t| self.rwlock.try_write_for(t))? += 1;
             }
             LockKind::Atomic => {
                 self.work(index, ctx)?;
@@ -165,9 +191,9 @@ impl Workload for ContentionWorkload {
                 } else {
                     (&self.second, &self.mutex)
                 };
-                let mut a = lock_or_stop(first, ctx)?;
+                let mut a = lock_polling(first, ctx)?;
                 self.work(index, ctx)?;
-                let mut b = lock_or_stop(second, ctx)?;
+                let mut b = lock_polling(second, ctx)?;
                 // The count lives in `mutex`, whichever order it was taken in.
                 if even {
                     *a += 1;
@@ -185,6 +211,109 @@ impl Workload for ContentionWorkload {
         WorkloadStats {
             lost_updates: Some(done.saturating_sub(self.counter())),
             ..Default::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::cancel::CancelToken;
+    use std::sync::PoisonError;
+    use std::time::Instant;
+
+    fn workload(lock: LockKind) -> ContentionWorkload {
+        ContentionWorkload {
+            params: Contention {
+                lock,
+                critical_iterations: 0,
+            },
+            mutex: Default::default(),
+            second: Default::default(),
+            rwlock: Default::default(),
+            atomic: AtomicU64::new(0),
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+            done: AtomicU64::new(0),
+        }
+    }
+
+    /// Runs one task of `w` on a new thread while `hold` keeps its lock for 300 ms; returns
+    /// the waiter's CPU seconds and how long after the release it finished.
+    fn wait_behind(w: &ContentionWorkload, hold: impl FnOnce(&dyn Fn()) + Send) -> (f64, Duration) {
+        let cancel = CancelToken::new();
+        let released = std::sync::Mutex::new(None::<Instant>);
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                hold(&|| {
+                    let _ = held_tx.send(());
+                    std::thread::sleep(Duration::from_millis(300));
+                    *released.lock().unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
+                })
+            });
+            let _ = held_rx.recv();
+            let waiter = s.spawn(|| {
+                let ctx = TaskContext::new(&cancel, 0, &[]);
+                let before = crate::sys::thread_cpu_seconds();
+                let done = w.run_task(0, &ctx);
+                (crate::sys::thread_cpu_seconds() - before, Instant::now(), done)
+            });
+            let (cpu, finished, done) = waiter.join().expect("waiter thread");
+            assert_eq!(done, Ok(()));
+            let released = released
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .expect("the lock was released");
+            (cpu, finished.saturating_duration_since(released))
+        })
+    }
+
+    #[test]
+    fn a_mutex_waiter_blocks_and_proceeds_right_after_release() {
+        let w = workload(LockKind::Mutex);
+        let (cpu, after) = wait_behind(&w, |held| {
+            let _guard = w.mutex.lock();
+            held();
+        });
+        // Polling with short sleeps costs 10–30 ms of CPU over 300 ms; a blocked thread
+        // wakes only when its timed wait expires (every 50 ms).
+        assert!(cpu < 0.003, "the waiter used {:.1} ms of CPU while blocked", cpu * 1e3);
+        assert!(after < Duration::from_millis(100), "the waiter took {after:?} after the release");
+        assert_eq!(w.stats().lost_updates, Some(0));
+    }
+
+    #[test]
+    fn an_rwlock_waiter_blocks_and_proceeds_right_after_release() {
+        let w = workload(LockKind::Rwlock);
+        let (cpu, after) = wait_behind(&w, |held| {
+            let _guard = w.rwlock.write();
+            held();
+        });
+        assert!(cpu < 0.003, "the waiter used {:.1} ms of CPU while blocked", cpu * 1e3);
+        assert!(after < Duration::from_millis(100), "the waiter took {after:?} after the release");
+        assert_eq!(w.stats().lost_updates, Some(0));
+    }
+
+    #[test]
+    fn a_stop_ends_a_blocked_waiter_promptly() {
+        for lock in [LockKind::Mutex, LockKind::Rwlock, LockKind::LockOrder] {
+            let w = workload(lock);
+            let cancel = CancelToken::new();
+            let _held = w.mutex.lock();
+            let _held_rw = w.rwlock.write();
+            std::thread::scope(|s| {
+                let waiter = s.spawn(|| w.run_task(0, &TaskContext::new(&cancel, 0, &[])));
+                std::thread::sleep(Duration::from_millis(120));
+                let stopped = Instant::now();
+                cancel.cancel();
+                let result = waiter.join().expect("waiter thread");
+                let took = stopped.elapsed();
+                assert_eq!(result, Err(TaskError::Cancelled), "{lock:?}");
+                assert!(
+                    took < WAIT_SLICE + Duration::from_millis(150),
+                    "{lock:?}: the waiter ended {took:?} after the stop"
+                );
+            });
         }
     }
 }
