@@ -44,6 +44,7 @@ pub fn hour_long_run(n: usize) -> RunResult {
         cpu: CpuSeries {
             interval_s: 0.25,
             per_core: vec![core(0), core(13)],
+            last_interval_s: None,
         },
         sampler_cpu_seconds: 0.0,
         workload_stats: None,

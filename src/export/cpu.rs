@@ -42,8 +42,8 @@ fn draw_run<DB: DrawingBackend>(
     alone: bool,
 ) -> Result<(), String> {
     let dt = run.cpu.interval_s;
-    let samples = run.cpu.per_core.iter().map(Vec::len).max().unwrap_or(0);
-    let x_max = (samples as f64 * dt).max(dt);
+    let samples = run.cpu.samples();
+    let x_max = run.cpu.time_of(samples.saturating_sub(1)).max(dt);
     let cores = run.cpu.per_core.len();
     let heatmap = cores > 16;
     let y_range = if heatmap {
@@ -53,7 +53,10 @@ fn draw_run<DB: DrawingBackend>(
     };
     let mut chart = ChartBuilder::on(area)
         .caption(
-            format!("{} ({cores} cores)", run.label),
+            match run.cpu.partial_note() {
+                Some(note) => format!("{} ({cores} cores, {note})", run.label),
+                None => format!("{} ({cores} cores)", run.label),
+            },
             style.font(if alone { 22.0 } else { 18.0 }),
         )
         .margin(style.px(8.0))
@@ -88,8 +91,11 @@ fn draw_run<DB: DrawingBackend>(
                     );
                     Rectangle::new(
                         [
-                            (k as f64 * dt, core as f64),
-                            ((k + 1) as f64 * dt, core as f64 + 1.0),
+                            (
+                                if k == 0 { 0.0 } else { run.cpu.time_of(k - 1) },
+                                core as f64,
+                            ),
+                            (run.cpu.time_of(k), core as f64 + 1.0),
                         ],
                         shade.filled(),
                     )
@@ -103,9 +109,19 @@ fn draw_run<DB: DrawingBackend>(
         let points: Vec<[f64; 2]> = series
             .iter()
             .enumerate()
-            .map(|(k, v)| [(k + 1) as f64 * dt, f64::from(*v)])
+            .map(|(k, v)| [run.cpu.time_of(k), f64::from(*v)])
             .collect();
         let c = color(core as u64);
+        if let [only] = points[..] {
+            // One sample is a point, not a line: show it as a dot.
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    (only[0], only[1]),
+                    style.px(4.0),
+                    c.filled(),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
         chart
             .draw_series(LineSeries::new(
                 downsample(&points, width * 2)

@@ -4,7 +4,7 @@
 use super::{MAX_POINTS, Series, empty, hover_label};
 use crate::analysis::downsample;
 use eframe::egui::{Color32, Ui};
-use egui_plot::{Heatmap, Legend, Line, Plot, PlotPoint};
+use egui_plot::{Heatmap, Legend, Line, Plot, PlotPoint, Points};
 
 /// Above this many cores the chart switches to a heatmap.
 const MAX_LINES: usize = 16;
@@ -17,8 +17,11 @@ pub fn cpu(ui: &mut Ui, run: Option<&Series>) {
             "Per-core CPU of the selected run shows here (click a run in the history to select it).",
         );
     };
-    ui.label(format!("CPU per core during {}", run.name));
     let cpu = &run.result.cpu;
+    match cpu.partial_note() {
+        Some(note) => ui.label(format!("CPU per core during {} ({note})", run.name)),
+        None => ui.label(format!("CPU per core during {}", run.name)),
+    };
     let dt = cpu.interval_s;
     if cpu.per_core.len() <= MAX_LINES {
         Plot::new("cpu-lines")
@@ -33,12 +36,15 @@ pub fn cpu(ui: &mut Ui, run: Option<&Series>) {
                     let points: Vec<[f64; 2]> = series
                         .iter()
                         .enumerate()
-                        .map(|(k, v)| [(k + 1) as f64 * dt, f64::from(*v)])
+                        .map(|(k, v)| [cpu.time_of(k), f64::from(*v)])
                         .collect();
-                    plot.line(
-                        Line::new(format!("core {core}"), downsample(&points, MAX_POINTS))
-                            .width(1.5),
-                    );
+                    let name = format!("core {core}");
+                    if points.len() == 1 {
+                        // One sample is a point, not a line: show it as a dot.
+                        plot.points(Points::new(name, points).radius(4.0));
+                    } else {
+                        plot.line(Line::new(name, downsample(&points, MAX_POINTS)).width(1.5));
+                    }
                 }
             });
     } else {
