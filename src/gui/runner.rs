@@ -2,6 +2,8 @@
 //! It only talks to the engine's public API; the UI reads what it holds.
 
 use crate::exec::{Progress, Session, WorkerCommand};
+use crate::metrics::aggregate::TimelinePoint;
+use crate::metrics::live::LiveList;
 use crate::profile::Profile;
 use crate::results::{Host, Results, RunResult};
 use std::sync::Arc;
@@ -24,6 +26,9 @@ pub struct Runner {
     worker: WorkerCommand,
     session: Option<Session>,
     progress: Option<Progress>,
+    /// The run in progress as the charts see it: the engine's last snapshot plus the
+    /// series, grown by the new points only.
+    live: Option<Live>,
     reported: usize,
     next_id: u64,
     host: Arc<Host>,
@@ -40,6 +45,7 @@ impl Runner {
             worker,
             session: None,
             progress: None,
+            live: None,
             reported: 0,
             next_id: 0,
             host: Arc::new(Host::detect()),
@@ -92,7 +98,9 @@ impl Runner {
         if finished {
             self.session = None;
             self.progress = None;
+            self.live = None;
         } else {
+            self.live = compose_live(self.live.take(), &progress);
             self.progress = Some(progress);
         }
     }
@@ -122,13 +130,51 @@ impl Runner {
 
     /// What the run in progress has measured so far.
     pub fn live(&self) -> Option<Arc<RunResult>> {
-        self.progress.as_ref().and_then(|p| p.live.snapshot.clone())
+        self.live.as_ref().map(|(_, result, _)| Arc::clone(result))
     }
 
     /// Forgets every finished run.
     pub fn clear_history(&mut self) {
         self.history.clear();
     }
+}
+
+/// The live run as the charts see it, with the engine's list it grows from and the engine's
+/// snapshot it was made from.
+type Live = (Arc<LiveList<TimelinePoint>>, Arc<RunResult>, Arc<RunResult>);
+
+/// The live run for the charts: `previous` (when it is the same run) brought up to date with
+/// the engine's latest snapshot and the points added since, copying only those.
+fn compose_live(previous: Option<Live>, progress: &Progress) -> Option<Live> {
+    let snapshot = progress.live.snapshot.as_ref()?;
+    let source = &progress.live.timeline;
+    let (mut timeline, mut per_core) = match previous {
+        // No new snapshot since the last frame: nothing to do.
+        Some(same) if Arc::ptr_eq(&same.0, source) && Arc::ptr_eq(&same.2, snapshot) => {
+            return Some(same);
+        }
+        Some((list, prev, _)) if Arc::ptr_eq(&list, source) => {
+            // The app drops its copies at the end of each frame, so this moves, not copies.
+            let prev = Arc::try_unwrap(prev).unwrap_or_else(|shared| (*shared).clone());
+            (prev.timeline, prev.cpu.per_core)
+        }
+        // A new run starts its series afresh.
+        _ => (Vec::new(), Vec::new()),
+    };
+    source.copy_new(&mut timeline);
+    let have = per_core.iter().map(Vec::len).max().unwrap_or(0);
+    for row in progress.live.cpu_rows.items_from(have) {
+        if per_core.len() < row.len() {
+            per_core.resize(row.len(), vec![0.0; have]);
+        }
+        for (series, value) in per_core.iter_mut().zip(row) {
+            series.push(value);
+        }
+    }
+    let mut live = RunResult::clone(snapshot);
+    live.timeline = timeline;
+    live.cpu.per_core = per_core;
+    Some((Arc::clone(source), Arc::new(live), Arc::clone(snapshot)))
 }
 
 impl Drop for Runner {

@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod histogram;
+pub mod live;
 pub mod recorder;
 pub mod sampler;
 
