@@ -64,8 +64,14 @@ impl Ending {
     /// A sentence for a worker that ended when it should not have, e.g.
     /// `worker 2 (pid 4711) was killed by signal 9 (SIGKILL) after 312 tasks`.
     pub fn describe(&self, worker: usize, pid: u32, tasks: u64) -> String {
+        let oom = if self.exit == Exit::Signal(libc::SIGKILL) && crate::sys::memory_was_exhausted()
+        {
+            ", probably by the kernel's out-of-memory killer,"
+        } else {
+            ""
+        };
         let mut msg = format!(
-            "worker {worker} (pid {pid}) {} after {tasks} tasks",
+            "worker {worker} (pid {pid}) {}{oom} after {tasks} tasks",
             self.exit
         );
         if !self.stderr_tail.is_empty() {

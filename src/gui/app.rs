@@ -62,6 +62,9 @@ pub struct ParlabApp {
     /// External programs waiting for the user's consent before the run starts.
     pub consent: Option<Vec<String>>,
     approved: std::collections::HashSet<String>,
+    /// Why the profile would exhaust the machine, waiting for "start anyway" or "cancel".
+    pub too_big: Option<String>,
+    start_anyway: bool,
     /// Show the welcome view (first launch, until a profile is chosen or a run starts).
     pub welcome: bool,
     pub(super) allow_close: bool,
@@ -94,6 +97,8 @@ impl ParlabApp {
             after_save: None,
             consent: None,
             approved: Default::default(),
+            too_big: None,
+            start_anyway: false,
             allow_close: false,
             close_window: false,
             about_open: false,
@@ -146,6 +151,14 @@ impl ParlabApp {
             self.consent = Some(commands);
             return;
         }
+        if !std::mem::take(&mut self.start_anyway) {
+            let plan = self.editor.profile.plan();
+            let available = crate::profile::Available::detect();
+            if let Err(e) = crate::profile::check_needs(&plan, &available) {
+                self.too_big = Some(format!("{e} Lower workers or size, or start anyway."));
+                return;
+            }
+        }
         self.message = self.runner.start(self.editor.profile.clone()).err();
         self.cpu_run = None;
     }
@@ -175,6 +188,17 @@ impl ParlabApp {
                     self.start();
                 }
                 Some(false) => self.consent = None,
+                None => {}
+            }
+        }
+        if let Some(why) = self.too_big.clone() {
+            match prompts::confirm_too_big(&ctx, &why) {
+                Some(true) => {
+                    self.too_big = None;
+                    self.start_anyway = true;
+                    self.start();
+                }
+                Some(false) => self.too_big = None,
                 None => {}
             }
         }

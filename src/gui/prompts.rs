@@ -60,3 +60,24 @@ pub fn confirm_commands(ctx: &egui::Context, commands: &[String]) -> Option<bool
     });
     answer
 }
+
+/// Says that a run would need more memory or disk than the machine has (`why`) and asks
+/// whether to start anyway; `None` until answered.
+pub fn confirm_too_big(ctx: &egui::Context, why: &str) -> Option<bool> {
+    let mut answer = None;
+    egui::Modal::new(egui::Id::unique("parlab-confirm-too-big")).show(ctx, |ui| {
+        ui.heading("Not enough room for this profile");
+        ui.label(why);
+        ui.label("Starting anyway may make the system swap or the kernel kill processes.");
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Start anyway").clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                answer = Some(false);
+            }
+        });
+    });
+    answer
+}

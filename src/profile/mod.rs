@@ -3,11 +3,13 @@
 
 pub mod examples;
 mod load;
+mod needs;
 mod save;
 mod validate;
 mod workers;
 
 pub use load::{Problem, ProfileError, load_file, parse_str};
+pub use needs::{Available, TooBig, check_needs, estimate, human_bytes};
 pub use save::{SaveError, render, save_file};
 pub use validate::{FieldPath, Segment, ValidationError, check_range};
 pub use workers::Workers;

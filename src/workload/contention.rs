@@ -13,8 +13,8 @@
 
 use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats, kernel};
 use crate::profile::{FieldPath, Model, ValidationError, check_range};
-use serde::{Deserialize, Serialize};
 use parking_lot::{Mutex, MutexGuard, RwLock};
+use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -120,7 +120,10 @@ fn blocking<G>(
 
 /// Polls for `m` until it is free, giving up when the run is stopped: for `lock-order`,
 /// whose deadlock only a stop ends.
-fn lock_polling<'a>(m: &'a Mutex<u64>, ctx: &TaskContext) -> Result<MutexGuard<'a, u64>, TaskError> {
+fn lock_polling<'a>(
+    m: &'a Mutex<u64>,
+    ctx: &TaskContext,
+) -> Result<MutexGuard<'a, u64>, TaskError> {
     loop {
         if let Some(guard) = m.try_lock() {
             return Ok(guard);
@@ -256,7 +259,11 @@ mod tests {
                 let ctx = TaskContext::new(&cancel, 0, &[]);
                 let before = crate::sys::thread_cpu_seconds();
                 let done = w.run_task(0, &ctx);
-                (crate::sys::thread_cpu_seconds() - before, Instant::now(), done)
+                (
+                    crate::sys::thread_cpu_seconds() - before,
+                    Instant::now(),
+                    done,
+                )
             });
             let (cpu, finished, done) = waiter.join().expect("waiter thread");
             assert_eq!(done, Ok(()));
@@ -277,8 +284,15 @@ mod tests {
         });
         // Polling with short sleeps costs 10–30 ms of CPU over 300 ms; a blocked thread
         // wakes only when its timed wait expires (every 50 ms).
-        assert!(cpu < 0.003, "the waiter used {:.1} ms of CPU while blocked", cpu * 1e3);
-        assert!(after < Duration::from_millis(100), "the waiter took {after:?} after the release");
+        assert!(
+            cpu < 0.003,
+            "the waiter used {:.1} ms of CPU while blocked",
+            cpu * 1e3
+        );
+        assert!(
+            after < Duration::from_millis(100),
+            "the waiter took {after:?} after the release"
+        );
         assert_eq!(w.stats().lost_updates, Some(0));
     }
 
@@ -289,8 +303,15 @@ mod tests {
             let _guard = w.rwlock.write();
             held();
         });
-        assert!(cpu < 0.003, "the waiter used {:.1} ms of CPU while blocked", cpu * 1e3);
-        assert!(after < Duration::from_millis(100), "the waiter took {after:?} after the release");
+        assert!(
+            cpu < 0.003,
+            "the waiter used {:.1} ms of CPU while blocked",
+            cpu * 1e3
+        );
+        assert!(
+            after < Duration::from_millis(100),
+            "the waiter took {after:?} after the release"
+        );
         assert_eq!(w.stats().lost_updates, Some(0));
     }
 

@@ -1,7 +1,7 @@
 //! `file-io { bytes, fsync }`: writes a file, optionally fsyncs it, reads it back and deletes
 //! it, in a temporary folder that parlab removes when the run ends.
 
-use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats};
+use super::{Kind, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats};
 use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -24,6 +24,22 @@ const MAX: u64 = 1 << 30;
 impl Kind for FileIo {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
         check_range(at, "bytes", self.bytes, 1..=MAX, "1 GiB")
+    }
+
+    /// The data to write (once in-process, once per worker process plus the parent's), a
+    /// read-back buffer and a file per task running at once.
+    fn estimate(&self, model: Model, workers: usize) -> Needs {
+        let per_task = self.bytes.saturating_mul(workers as u64);
+        let data = super::per_process(model, workers, self.bytes);
+        let parent = if model.uses_processes() {
+            self.bytes
+        } else {
+            0
+        };
+        Needs {
+            memory_bytes: per_task.saturating_add(data).saturating_add(parent),
+            disk_bytes: per_task,
+        }
     }
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {

@@ -1,7 +1,7 @@
 //! `memory { bytes, pattern }`: reads a buffer per task. In-process models share one buffer;
 //! each worker process builds its own, so peak RSS grows with process workers.
 
-use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats};
+use super::{Kind, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats};
 use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -34,6 +34,14 @@ const LINE: usize = 64;
 impl Kind for Memory {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
         check_range(at, "bytes", self.bytes, MIN..=MAX, "4 GiB")
+    }
+
+    /// One buffer shared by the threads; one per worker process.
+    fn estimate(&self, model: Model, workers: usize) -> Needs {
+        Needs {
+            memory_bytes: super::per_process(model, workers, self.bytes),
+            disk_bytes: 0,
+        }
     }
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {

@@ -26,6 +26,15 @@ pub use spawn::Spawn;
 pub use stats::WorkloadStats;
 pub use transfer::Transfer;
 
+/// `bytes` held once per worker process, or once for every worker thread together.
+fn per_process(model: Model, workers: usize, bytes: u64) -> u64 {
+    if model.uses_processes() {
+        bytes.saturating_mul(workers as u64)
+    } else {
+        bytes
+    }
+}
+
 use crate::exec::cancel::CancelToken;
 use crate::exec::children::RunId;
 use crate::profile::{FieldPath, Model, ValidationError};
@@ -117,6 +126,16 @@ pub struct Placement {
     pub run: RunId,
 }
 
+/// What one run of a workload is expected to hold at its peak, estimated before it starts
+/// so a run that would exhaust the machine can be refused (see `profile::check_needs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// Memory the workload's buffers take, in bytes (the workers' own code not included).
+    pub memory_bytes: u64,
+    /// Temporary disk space, in bytes.
+    pub disk_bytes: u64,
+}
+
 /// The parameters of one kind, as written in a profile.
 pub trait Kind {
     /// Problems with the parameters for `model`; `at` is the path of the workload table.
@@ -128,6 +147,12 @@ pub trait Kind {
     /// The external programs this workload starts, for the user's consent; none by default.
     fn external_commands(&self) -> Vec<String> {
         Vec::new()
+    }
+
+    /// What a run of `workers` workers under `model` holds at its peak; nothing to speak of
+    /// by default.
+    fn estimate(&self, _model: Model, _workers: usize) -> Needs {
+        Needs::default()
     }
 }
 
@@ -217,6 +242,22 @@ impl WorkloadSpec {
     /// The external programs this workload starts.
     pub fn external_commands(&self) -> Vec<String> {
         self.params().external_commands()
+    }
+
+    /// What a run of `workers` workers under `model` holds at its peak.
+    pub fn estimate(&self, model: Model, workers: usize) -> Needs {
+        self.params().estimate(model, workers)
+    }
+
+    /// The size each task works on, for messages (`memory 4 GiB each`); `None` for kinds
+    /// without one.
+    pub fn size_bytes(&self) -> Option<u64> {
+        match self {
+            WorkloadSpec::Memory(w) => Some(w.bytes),
+            WorkloadSpec::FileIo(w) => Some(w.bytes),
+            WorkloadSpec::Transfer(w) => Some(w.bytes),
+            _ => None,
+        }
     }
 
     /// Default parameters of kind `name` (for editors).
