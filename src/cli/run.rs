@@ -4,7 +4,7 @@
 use super::chart::{ImageArgs, check_output, write_images};
 use super::progress::ProgressView;
 use super::{EXIT_BAD_INPUT, EXIT_RUN_FAILED, EXIT_STOPPED, summary};
-use parlab::exec::{Session, WorkerCommand, children};
+use parlab::exec::{CancelToken, Session, WorkerCommand, children};
 use parlab::results::RunStatus;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +33,10 @@ pub struct RunArgs {
     /// No progress display.
     #[arg(long, short)]
     quiet: bool,
+    /// Start even when a run is estimated to need more memory or temporary disk space than
+    /// this machine has available.
+    #[arg(long)]
+    force: bool,
 }
 
 fn bad_input(message: impl std::fmt::Display) -> ExitCode {
@@ -42,6 +46,10 @@ fn bad_input(message: impl std::fmt::Display) -> ExitCode {
 
 /// Runs the command.
 pub fn run(args: &RunArgs) -> ExitCode {
+    // First of all, so a Ctrl-C at any moment from here on stops cleanly instead of killing
+    // parlab half-way (loading, checking outputs, starting workers).
+    let cancel = CancelToken::new();
+    install_stop_handler(&cancel);
     let profile = match parlab::profile::load_file(&args.profile) {
         Ok(p) => p,
         Err(e) => return bad_input(e),
@@ -53,6 +61,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
     {
         if let Err(e) = check_output(path) {
             return bad_input(e);
+        }
+    }
+    if !args.force {
+        let available = parlab::profile::Available::detect();
+        if let Err(e) = parlab::profile::check_needs(&profile.plan(), &available) {
+            return bad_input(format!("{e} Lower workers or size, or pass --force."));
         }
     }
     let commands = profile.external_commands();
@@ -70,14 +84,16 @@ pub fn run(args: &RunArgs) -> ExitCode {
             ));
         }
     };
-    let session = match Session::start(profile, worker) {
+    if cancel.is_cancelled() {
+        return stopped_before_start();
+    }
+    let session = match Session::start_with_cancel(profile, worker, cancel.clone()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot start the run: {e}");
             return ExitCode::from(EXIT_RUN_FAILED);
         }
     };
-    install_stop_handler(&session);
     let mut view = ProgressView::new(args.quiet);
     while !session.wait_timeout(Duration::from_millis(100)) {
         view.update(&session.progress());
@@ -85,6 +101,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
     view.update(&session.progress());
     view.finish();
     let results = session.wait();
+    if results.runs.is_empty() && cancel.is_cancelled() {
+        return stopped_before_start();
+    }
     print!("{}", summary::render(&results));
     let mut code = if results.runs.iter().any(|r| r.status == RunStatus::Stopped) {
         EXIT_STOPPED
@@ -134,10 +153,17 @@ pub fn run(args: &RunArgs) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Ctrl-C (or SIGTERM) stops the session cleanly; a second one kills every child and exits.
-fn install_stop_handler(session: &Session) {
+/// A stop that came before the first run began: nothing was measured, nothing is written.
+fn stopped_before_start() -> ExitCode {
+    eprintln!("stopped before any run began: nothing was measured, no results written");
+    ExitCode::from(EXIT_STOPPED)
+}
+
+/// Ctrl-C (or SIGTERM) sets `cancel`, which stops the session cleanly; a second one kills
+/// every child and exits.
+fn install_stop_handler(cancel: &CancelToken) {
     static STOPPING: AtomicBool = AtomicBool::new(false);
-    let cancel = session.cancel_token();
+    let cancel = cancel.clone();
     let installed = ctrlc::set_handler(move || {
         if STOPPING.swap(true, Ordering::SeqCst) {
             children::kill_all();

@@ -56,7 +56,17 @@ pub struct Session {
 impl Session {
     /// Starts executing a validated `profile`, starting worker processes with `worker_command`.
     pub fn start(profile: Profile, worker_command: WorkerCommand) -> std::io::Result<Session> {
-        let cancel = CancelToken::new();
+        Self::start_with_cancel(profile, worker_command, CancelToken::new())
+    }
+
+    /// Like [`start`](Self::start), stopped by `cancel`: a token a signal handler installed
+    /// before the session existed may already hold (a session cancelled before it starts runs
+    /// nothing).
+    pub fn start_with_cancel(
+        profile: Profile,
+        worker_command: WorkerCommand,
+        cancel: CancelToken,
+    ) -> std::io::Result<Session> {
         let plan = profile.plan();
         let progress = Arc::new(Mutex::new(Progress {
             run_count: plan.len(),

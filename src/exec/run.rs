@@ -9,6 +9,7 @@ use super::{pool, process_per_task, processes, thread_per_task, threads};
 use crate::metrics::CpuSeries;
 use crate::metrics::aggregate::TimelinePoint;
 use crate::metrics::histogram::{LatencyHistogram, LatencySummary, latency_cdf};
+use crate::metrics::live::LiveList;
 use crate::metrics::{Aggregator, BUCKET, Flush, Recorder, Sampler, WorkerCounter};
 use crate::profile::{Model, PlannedRun, Stop};
 use crate::results::{ProcessFigures, RunResult, RunStatus};
@@ -26,8 +27,15 @@ pub struct LiveRun {
     /// Time since the run clock started.
     pub elapsed: Duration,
     /// Everything measured so far, as a result with status `running`; refreshed once per
-    /// timeline bucket (`None` in the updates between two refreshes).
+    /// timeline bucket (`None` in the updates between two refreshes). Its `timeline` and
+    /// `cpu.per_core` are empty: the series are in `timeline` and `cpu_rows`, which only
+    /// grow, so a viewer copies the new points instead of the whole run every time.
     pub snapshot: Option<Arc<RunResult>>,
+    /// The timeline points closed so far (a late flush that corrects a closed point shows
+    /// in the final result only).
+    pub timeline: Arc<LiveList<TimelinePoint>>,
+    /// CPU samples so far, one row per sample with every core's utilisation (%).
+    pub cpu_rows: Arc<LiveList<Vec<f32>>>,
 }
 
 /// Everything the workers of one run share.
@@ -255,6 +263,7 @@ pub fn execute(
     // The pool model records per pool thread; there are as many as workers.
     let counters: Vec<Arc<WorkerCounter>> = (0..plan.workers).map(|_| Arc::default()).collect();
     crate::sys::reset_peak_rss();
+    crate::sys::mark_oom_kills();
     let self_before = crate::sys::self_usage();
     let children_before = crate::sys::children_usage();
     let sampler = Sampler::start(run_id, BUCKET);
@@ -282,6 +291,7 @@ pub fn execute(
     }
     let mut aggregator = Aggregator::new(plan.workers, BUCKET);
     let mut last_snapshot = Instant::now();
+    let live_timeline = Arc::new(LiveList::default());
     let end = std::thread::scope(|scope| {
         let driver = scope.spawn(|| {
             match plan.model {
@@ -316,13 +326,17 @@ pub fn execute(
             // A full snapshot for live charts once per bucket; counts every iteration.
             let snapshot = (last_snapshot.elapsed() >= BUCKET).then(|| {
                 last_snapshot = Instant::now();
+                live_timeline.catch_up(aggregator.timeline());
                 let measured = Measured {
                     wall: ctx.start().elapsed(),
                     latencies: aggregator.latencies(),
                     tasks: aggregator.tasks(),
                     sum_ns: aggregator.sum_ns(),
-                    timeline: aggregator.timeline().to_vec(),
-                    cpu: sampler.cpu_so_far(),
+                    timeline: Vec::new(),
+                    cpu: CpuSeries {
+                        interval_s: BUCKET.as_secs_f64(),
+                        ..CpuSeries::default()
+                    },
                     usage: usage_since(&self_before, &children_before),
                     peak_rss: 0,
                     sampler_cpu_s: 0.0,
@@ -340,6 +354,8 @@ pub fn execute(
                 tasks_done: ctx.counters.iter().map(|c| c.get()).sum(),
                 elapsed: ctx.start().elapsed(),
                 snapshot,
+                timeline: Arc::clone(&live_timeline),
+                cpu_rows: sampler.live_rows(),
             });
         }
         driver.join().unwrap_or_else(|_| {

@@ -4,8 +4,14 @@
 //! Everything else in parlab is portable; Linux is the supported platform and other
 //! Unix systems get the subset POSIX offers.
 
+mod proc_stat;
+mod resources;
 #[cfg(unix)]
 mod unix;
+pub use proc_stat::{CoreTimes, core_times};
+pub use resources::{
+    free_disk, mark_oom_kills, memory_available_and_total, memory_was_exhausted, oom_kills,
+};
 #[cfg(unix)]
 pub use unix::*;
 
