@@ -1,0 +1,217 @@
+//! Limits and edges of a run: runs shorter than one CPU sample, profiles that would exhaust
+//! the machine, Ctrl-C at any moment of start-up, and live charts that grow incrementally.
+
+mod common;
+
+use common::ui::{app_with, harness, step_until};
+use common::{parlab_bin, profile, read_json, run_table, run_with_json, write};
+use egui_kittest::kittest::Queryable;
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CPU: &str = "kind = \"cpu\"\niterations = 20000";
+
+#[test]
+fn a_run_shorter_than_one_sample_has_its_cpu_series() {
+    // Two workers each sleep 50 ms once: a 0.05 s run, a fifth of one sampling interval.
+    let sleep = "kind = \"sleep\"\nms = 50";
+    let (output, json) = run_with_json(&[run_table("threads", "2", "tasks = 2", sleep)], &[]);
+    assert!(output.status.success(), "{output:?}");
+    let wall = json["runs"][0]["wall_seconds"].as_f64().expect("wall");
+    assert!(wall < 0.25, "the run took {wall} s");
+    let cpu = &json["runs"][0]["cpu"];
+    let cores = cpu["per_core"].as_array().expect("per_core");
+    assert!(!cores.is_empty(), "no per-core series: {cpu}");
+    for core in cores {
+        assert_eq!(core.as_array().map(Vec::len), Some(1), "{cpu}");
+    }
+    let last = cpu["last_interval_s"]
+        .as_f64()
+        .expect("the partial interval is marked");
+    assert!((0.02..0.25).contains(&last), "{cpu}");
+}
+
+#[test]
+fn a_profile_that_would_exhaust_memory_is_refused_unless_forced() {
+    let memory = "kind = \"memory\"\nbytes = 4294967296\npattern = \"sequential\"";
+    let (output, json) = run_with_json(&[run_table("processes", "256", "tasks = 1", memory)], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(json.is_null(), "nothing ran");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("run 1 (processes ×256, memory 4.0 GiB each) needs about 1.0 TiB of memory; this machine has ")
+            && stderr.contains("GiB available. Lower workers or size, or pass --force."),
+        "{stderr}"
+    );
+    // --force is accepted (a modest run, since forcing the one above would exhaust this machine).
+    let (output, json) =
+        run_with_json(&[run_table("threads", "1", "tasks = 3", CPU)], &["--force"]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(json["runs"][0]["tasks_completed"], 3);
+}
+
+#[test]
+fn the_app_shows_why_a_profile_is_too_big_before_starting() {
+    let file_io = "kind = \"file-io\"\nbytes = 1073741824";
+    let text = profile(&[run_table("threads", "1024", "tasks = 1", file_io)]);
+    let mut h = harness(app_with(Some(&text)));
+    h.get_by_label("Start").click();
+    h.run_steps(3);
+    h.get_by_label("Not enough room for this profile");
+    h.get_by_label_contains("run 1 (threads ×1024, file-io 1.0 GiB each) needs about 1.0 TiB of");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(!h.state().runner.is_running(), "nothing starts");
+    assert!(h.state().runner.history.is_empty());
+}
+
+#[test]
+fn live_charts_grow_without_recopying_the_run() {
+    let text = profile(&[run_table(
+        "threads",
+        "1",
+        "duration_s = 1.6",
+        "kind = \"sleep\"\nms = 2",
+    )]);
+    let mut h = harness(app_with(Some(&text)));
+    h.get_by_label("Start").click();
+    let grown = |n: usize| {
+        move |a: &parlab::gui::ParlabApp| {
+            a.runner
+                .live()
+                .is_some_and(|l| l.timeline.len() >= n && !l.cpu.per_core.is_empty())
+        }
+    };
+    assert!(
+        step_until(&mut h, Duration::from_secs(10), grown(2)),
+        "live points"
+    );
+    let early = h.state().runner.live().expect("live run");
+    assert!(step_until(
+        &mut h,
+        Duration::from_secs(10),
+        grown(early.timeline.len() + 2)
+    ));
+    let later = h.state().runner.live().expect("live run");
+    assert_eq!(later.timeline[..early.timeline.len()], early.timeline[..]);
+    let samples = |r: &parlab::results::RunResult| r.cpu.per_core.iter().map(Vec::len).max();
+    assert!(samples(&later) >= samples(&early));
+    assert!(
+        later
+            .cpu
+            .per_core
+            .iter()
+            .all(|c| c.len() == later.cpu.per_core[0].len())
+    );
+    assert!(step_until(&mut h, Duration::from_secs(10), |a| !a
+        .runner
+        .is_running()));
+}
+
+/// True once `pid` has a handler for SIGINT (`SigCgt` in `/proc/PID/status`).
+fn catches_sigint(pid: u32) -> bool {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigCgt:"))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .is_some_and(|mask| mask & (1 << (libc::SIGINT - 1)) != 0)
+}
+
+#[test]
+fn ctrl_c_at_any_moment_of_start_up_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "p.toml",
+        &profile(&[run_table("processes", "2", "duration_s = 5", CPU)]),
+    );
+    let mut seed: u64 = 0x5eed_1234;
+    let mut began = 0;
+    for attempt in 0..20 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay = Duration::from_millis((seed >> 33) % 300);
+        let out = dir.path().join(format!("out-{attempt}.json"));
+        let child = Command::new(parlab_bin())
+            .arg("run")
+            .arg(&path)
+            .arg("--json")
+            .arg(&out)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("parlab starts");
+        let started = Instant::now();
+        std::thread::sleep(delay);
+        let caught = catches_sigint(child.id());
+        let sent_after = started.elapsed();
+        common::signal(child.id(), libc::SIGINT);
+        let output = child.wait_with_output().expect("parlab ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if output.status.signal() == Some(libc::SIGINT) {
+            // Only possible before parlab reached its first line (the program loading).
+            assert!(
+                !caught && sent_after < Duration::from_millis(50),
+                "attempt {attempt}: killed by SIGINT {sent_after:?} after start: {stderr}"
+            );
+            continue;
+        }
+        assert_eq!(
+            output.status.code(),
+            Some(130),
+            "attempt {attempt} ({delay:?}): {stderr}"
+        );
+        if out.exists() {
+            began += 1;
+            for run in read_json(&out)["runs"].as_array().expect("runs") {
+                assert_eq!(run["status"], "stopped", "attempt {attempt}");
+            }
+        } else {
+            assert!(
+                stderr.contains("stopped before any run began"),
+                "attempt {attempt}: {stderr}"
+            );
+        }
+    }
+    assert!(
+        began >= 10,
+        "only {began} of 20 stops came after a run began"
+    );
+}
+
+#[test]
+fn the_stop_handler_is_in_place_before_the_profile_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("profile.toml");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    let child = parlab_command(&fifo);
+    let pid = child.id();
+    // parlab now blocks reading the profile from the pipe: it must already catch Ctrl-C.
+    assert!(
+        common::wait_until(Duration::from_secs(5), || catches_sigint(pid)),
+        "no handler"
+    );
+    common::signal(pid, libc::SIGINT);
+    std::thread::sleep(Duration::from_millis(100));
+    let text = profile(&[run_table("threads", "1", "duration_s = 5", CPU)]);
+    std::fs::write(&fifo, text).expect("profile written into the pipe");
+    let output = child.wait_with_output().expect("parlab ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("stopped before any run began"), "{stderr}");
+}
+
+fn parlab_command(profile: &std::path::Path) -> std::process::Child {
+    Command::new(parlab_bin())
+        .arg("run")
+        .arg(profile)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("parlab starts")
+}
