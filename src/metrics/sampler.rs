@@ -123,7 +123,7 @@ fn lock(m: &Mutex<SamplerOutput>) -> std::sync::MutexGuard<'_, SamplerOutput> {
 /// sysinfo (intervals of 200 ms or more only, so no partial last sample).
 enum CoreClock {
     ProcStat(Vec<crate::sys::CoreTimes>),
-    Sysinfo(Option<System>),
+    Sysinfo(Option<Box<System>>),
 }
 
 impl CoreClock {
@@ -133,7 +133,7 @@ impl CoreClock {
             None => {
                 let refresh =
                     RefreshKind::nothing().with_cpu(CpuRefreshKind::nothing().with_usage());
-                CoreClock::Sysinfo(System::new_with_specifics(refresh).ok())
+                CoreClock::Sysinfo(System::new_with_specifics(refresh).ok().map(Box::new))
             }
         }
     }
