@@ -87,6 +87,12 @@ fn live_charts_grow_without_recopying_the_run() {
         step_until(&mut h, Duration::from_secs(10), grown(2)),
         "live points"
     );
+    // The engine's snapshot carries no series: they travel as append-only lists, so a
+    // refresh copies only the new points.
+    let progress = h.state().runner.progress().expect("running").clone();
+    let snapshot = progress.live.snapshot.as_ref().expect("a snapshot");
+    assert!(snapshot.timeline.is_empty() && snapshot.cpu.per_core.is_empty());
+    assert!(!progress.live.timeline.is_empty());
     let early = h.state().runner.live().expect("live run");
     assert!(step_until(
         &mut h,
