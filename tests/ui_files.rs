@@ -118,7 +118,7 @@ fn a_broken_file_is_reported_and_the_current_profile_stays() {
     h.get_by_label("Open").click();
     h.run_steps(3);
     assert_eq!(h.state().editor.profile, before);
-    h.get_by_label_contains("broken.toml:4:11: workers must be between 1 and 1024, got 0");
+    h.get_by_label_contains("broken.toml:4:11: run[0].workers must be between 1 and 1024, got 0");
 }
 
 #[test]

@@ -216,7 +216,10 @@ pub fn linear_chart<'a, DB: DrawingBackend>(
         .margin(style.px(10.0))
         .x_label_area_size(style.px(52.0))
         .y_label_area_size(style.px(84.0))
-        .build_cartesian_2d(axis_range(x.range.start, x.range.end), axis_range(y.range.start, y.range.end))
+        .build_cartesian_2d(
+            axis_range(x.range.start, x.range.end),
+            axis_range(y.range.start, y.range.end),
+        )
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -232,4 +235,43 @@ pub fn linear_chart<'a, DB: DrawingBackend>(
         .draw()
         .map_err(|e| e.to_string())?;
     Ok(chart)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{axis_range, inside, log_axis_range};
+
+    fn usable(r: &std::ops::Range<f64>) -> bool {
+        r.start.is_finite() && r.end.is_finite() && r.end > r.start
+    }
+
+    #[test]
+    fn axis_ranges_are_finite_and_never_empty() {
+        for (lo, hi) in [
+            (0.0, f64::MAX * 1.08),
+            (0.0, f64::INFINITY),
+            (f64::NAN, f64::NAN),
+            (0.0, 0.0),
+            (0.0, 5e-324),
+            (1e300, 1e300),
+            (5.0, -5.0),
+            (f64::NEG_INFINITY, 0.0),
+        ] {
+            let r = axis_range(lo, hi);
+            assert!(usable(&r), "{lo}..{hi} gave {r:?}");
+            assert!(r.end - r.start >= 1e-9, "{lo}..{hi} gave {r:?}");
+        }
+        assert_eq!(axis_range(0.0, 10.0), 0.0..10.0, "sensible ranges are kept");
+        for (lo, hi) in [
+            (0.0, f64::INFINITY),
+            (f64::NAN, 1.0),
+            (5e-324, 5e-324),
+            (2.0, 1.0),
+        ] {
+            let r = log_axis_range(lo, hi);
+            assert!(usable(&r) && r.start > 0.0, "{lo}..{hi} gave {r:?}");
+        }
+        let r = axis_range(0.0, 10.0);
+        assert_eq!(inside((f64::MAX, f64::NAN), &r, &r), (10.0, 0.0));
+    }
 }
