@@ -1,7 +1,7 @@
 //! Reading profiles from TOML, with every error located by file, line, column and field.
 
 use super::Profile;
-use super::messages::{elide, elide_quoted, plain};
+use super::messages::{elide_quoted, plain};
 use super::validate::{FieldPath, Segment, ValidationError};
 use std::ops::Range;
 use std::path::Path;
@@ -166,7 +166,7 @@ pub fn parse_str(text: &str, file: &str) -> Result<Profile, ProfileError> {
     };
     let (document, syntax) = DeTable::parse_recoverable(text);
     if let Some(e) = syntax.first() {
-        return Err(invalid(vec![syntax_problem(text, &document, e)]));
+        return Err(invalid(vec![super::syntax::problem(text, &document, e)]));
     }
     let profile: Profile = match toml::from_str(text) {
         Ok(p) => p,
@@ -194,117 +194,6 @@ pub fn parse_str(text: &str, file: &str) -> Result<Profile, ProfileError> {
         });
     }
     Err(invalid(problems))
-}
-
-/// A TOML syntax error, located, with the key named for a duplicate.
-fn syntax_problem(text: &str, doc: &Spanned<DeTable>, e: &toml::de::Error) -> Problem {
-    let message = e.message().trim();
-    if message.starts_with("duplicate key")
-        && let Some(span) = e.span()
-    {
-        return duplicate(text, doc, span);
-    }
-    if message.starts_with("recursion limit") {
-        let (line, column) = deepest_line(text);
-        return Problem {
-            line: Some(line),
-            column: Some(column),
-            path: None,
-            message: "keys or values nest too deeply here; a profile needs only a few levels \
-                      (like run.workload.kind)"
-                .into(),
-        };
-    }
-    let path = e.span().and_then(|s| path_at(doc, s.start));
-    let message = plain(message, None);
-    locate(text, e.span(), path, message)
-}
-
-/// "the key `tasks` is set twice", with the line of its first setting when it can be found.
-fn duplicate(text: &str, doc: &Spanned<DeTable>, span: Range<usize>) -> Problem {
-    let raw = text.get(span.clone()).unwrap_or("").trim();
-    let key = raw.trim_matches(|c| c == '"' || c == '\'');
-    // The recovered document holds the first setting of a key, or the second of a table.
-    let known = first_key_before(doc.get_ref(), key, span.end, FieldPath::root());
-    let first_line = match &known {
-        Some((_, at)) if at.start < span.start => Some(line_col(text, at.start).0),
-        _ => earlier_line_setting(text, key, span.start),
-    };
-    let shown = elide(key);
-    let message = match first_line {
-        Some(line) => format!("the key `{shown}` is set twice: first on line {line}, again here"),
-        None => format!("the key `{shown}` is set twice"),
-    };
-    locate(text, Some(span), known.map(|(p, _)| p), message)
-}
-
-/// The last line before byte `before` that sets `key` (`key = …`) or opens a table
-/// ending in it (`[run.key]`), 1-based.
-fn earlier_line_setting(text: &str, key: &str, before: usize) -> Option<usize> {
-    let head = &text[..text.floor_char_boundary(before.min(text.len()))];
-    let sets = |line: &str| {
-        let line = line.trim();
-        if let Some(header) = line.strip_prefix('[') {
-            let name = header.trim_matches(|c| c == '[' || c == ']' || c == ' ');
-            let last = name.rsplit('.').next().unwrap_or("").trim();
-            return last.trim_matches(|c| c == '"' || c == '\'') == key;
-        }
-        line.split_once('=')
-            .is_some_and(|(k, _)| k.trim().trim_matches(|c| c == '"' || c == '\'') == key)
-    };
-    let lines: Vec<&str> = head.lines().collect();
-    // The duplicate's own line is the last (partial) one: skip it.
-    let earlier = lines.len().saturating_sub(1);
-    (0..earlier).rev().find(|&i| sets(lines[i])).map(|i| i + 1)
-}
-
-/// The last key named `key` that starts before byte `before`, with its path and span.
-fn first_key_before(
-    t: &DeTable,
-    key: &str,
-    before: usize,
-    at: FieldPath,
-) -> Option<(FieldPath, Range<usize>)> {
-    let mut best: Option<(FieldPath, Range<usize>)> = None;
-    let mut consider = |found: Option<(FieldPath, Range<usize>)>| {
-        if let Some(f) = found
-            && best.as_ref().is_none_or(|b| b.1.start < f.1.start)
-        {
-            best = Some(f);
-        }
-    };
-    for (k, v) in t.iter() {
-        let here = at.key(k.get_ref());
-        if k.get_ref().as_ref() == key && k.span().start < before {
-            consider(Some((here.clone(), k.span())));
-        }
-        match v.get_ref() {
-            DeValue::Table(inner) => consider(first_key_before(inner, key, before, here)),
-            DeValue::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if let Some(inner) = item.get_ref().as_table() {
-                        consider(first_key_before(inner, key, before, here.index(i)));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    best
-}
-
-/// The line (and column 1) that nests deepest: the most dots in a key, or brackets.
-fn deepest_line(text: &str) -> (usize, usize) {
-    let depth = |line: &str| {
-        let key = line.split('=').next().unwrap_or("");
-        key.matches('.').count() + line.matches(['[', '{']).count()
-    };
-    let line = text
-        .lines()
-        .enumerate()
-        .max_by_key(|(i, l)| (depth(l), std::cmp::Reverse(*i)))
-        .map_or(0, |(i, _)| i);
-    (line + 1, 1)
 }
 
 /// A value of the wrong type or a key that does not belong, located at the field itself,
@@ -338,7 +227,7 @@ fn workload_run(path: &FieldPath) -> Option<usize> {
     }
 }
 
-fn locate(
+pub(super) fn locate(
     text: &str,
     span: Option<Range<usize>>,
     path: Option<FieldPath>,
@@ -360,7 +249,7 @@ fn locate(
 }
 
 /// 1-based line and column (in characters) of byte `offset`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -388,7 +277,7 @@ fn span_of(doc: &Spanned<DeTable>, path: &FieldPath) -> Option<Range<usize>> {
 }
 
 /// The path of the innermost key or value whose span contains byte `offset`.
-fn path_at(doc: &Spanned<DeTable>, offset: usize) -> Option<FieldPath> {
+pub(super) fn path_at(doc: &Spanned<DeTable>, offset: usize) -> Option<FieldPath> {
     fn in_table(t: &DeTable, offset: usize, at: FieldPath) -> Option<FieldPath> {
         for (k, v) in t.iter() {
             let here = at.key(k.get_ref());

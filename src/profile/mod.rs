@@ -5,6 +5,7 @@ pub mod examples;
 mod load;
 mod messages;
 mod save;
+mod syntax;
 mod validate;
 mod workers;
 mod workload_spans;
