@@ -98,10 +98,7 @@ pub fn printable(s: &str) -> Cow<'_, str> {
 
 /// Like [`printable`], but keeps line breaks: for messages made of several lines.
 pub fn printable_lines(s: &str) -> String {
-    s.split('\n')
-        .map(printable)
-        .collect::<Vec<_>>()
-        .join("\n")
+    s.split('\n').map(printable).collect::<Vec<_>>().join("\n")
 }
 
 /// A command line as a shell would need it typed: words quoted where needed, unsafe
@@ -178,7 +175,10 @@ mod tests {
 
     #[test]
     fn shell_quote_shows_what_runs() {
-        assert_eq!(shell_quote(&["/bin/echo", "a b", "it's", ""]), r"/bin/echo 'a b' 'it'\''s' ''");
+        assert_eq!(
+            shell_quote(&["/bin/echo", "a b", "it's", ""]),
+            r"/bin/echo 'a b' 'it'\''s' ''"
+        );
         assert_eq!(
             shell_quote(&["/bin/sh", "-c", "touch pwned #\u{1b}[2K\r  /bin/true"]),
             r"/bin/sh -c $'touch pwned #\e[2K\r  /bin/true'"

@@ -67,7 +67,9 @@ fn target(path: &Path) -> io::Result<Target> {
 /// True when `path` is in `/proc` once its folder's own symlinks are resolved.
 fn is_under_proc(path: &Path) -> bool {
     let folder = folder_of(path);
-    let real = folder.canonicalize().unwrap_or_else(|_| folder.to_path_buf());
+    let real = folder
+        .canonicalize()
+        .unwrap_or_else(|_| folder.to_path_buf());
     real.starts_with("/proc")
 }
 

@@ -43,7 +43,9 @@ fn assert_clean(what: &str, bytes: &[u8]) {
     }
     // C1 controls encoded in UTF-8 (U+0080..U+009F are C2 80..C2 9F).
     assert!(
-        !bytes.windows(2).any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1])),
+        !bytes
+            .windows(2)
+            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1])),
         "{what} holds a C1 control"
     );
 }
@@ -53,11 +55,18 @@ fn run_and_validate_print_no_raw_control_characters() {
     let dir = tempfile::tempdir().unwrap();
     let p = hostile_profile(dir.path());
     let out = parlab().arg("validate").arg(&p).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_clean("validate stdout", &out.stdout);
     assert_clean("validate stderr", &out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains(r"copy\u{1b}]52;c;cHduZWQ=\u{7}\nfake row\r"), "{stdout}");
+    assert!(
+        stdout.contains(r"copy\u{1b}]52;c;cHduZWQ=\u{7}\nfake row\r"),
+        "{stdout}"
+    );
 
     let json = dir.path().join("r.json");
     let out = parlab()
@@ -80,10 +89,17 @@ fn run_and_validate_print_no_raw_control_characters() {
     // One table row per run plus the header, whatever the labels hold.
     let rows = stdout.lines().take_while(|l| !l.is_empty()).count();
     assert_eq!(rows, 3, "{stdout}");
-    assert!(stdout.contains(r"\u{1b}]0;owned\u{7}"), "the error is shown, escaped: {stdout}");
+    assert!(
+        stdout.contains(r"\u{1b}]0;owned\u{7}"),
+        "the error is shown, escaped: {stdout}"
+    );
 
     // Errors in `validate` that quote the file are escaped too.
-    let bad = write(dir.path(), "bad.toml", "name = \"x\"\nmodel\u{1b}]0;t\u{7} = 1\n");
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        "name = \"x\"\nmodel\u{1b}]0;t\u{7} = 1\n",
+    );
     let out = parlab().arg("validate").arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert_clean("validate error", &out.stderr);
@@ -129,7 +145,14 @@ fn svgs_with_control_characters_in_every_text_stay_xml() {
     );
     let p = write(dir.path(), "nasty.toml", &text);
     let json = dir.path().join("r.json");
-    parlab().arg("run").arg(&p).arg("--json").arg(&json).arg("-q").assert().success();
+    parlab()
+        .arg("run")
+        .arg(&p)
+        .arg("--json")
+        .arg(&json)
+        .arg("-q")
+        .assert()
+        .success();
     // The CPU brand and an error come from the results file.
     let mut results = read_json(&json);
     assert_eq!(results["profile"]["name"], nasty);
@@ -146,10 +169,13 @@ fn svgs_with_control_characters_in_every_text_stay_xml() {
             .assert()
             .success();
         let text = std::fs::read_to_string(&svg).unwrap();
-        let doc = roxmltree::Document::parse(&text)
-            .unwrap_or_else(|e| panic!("{kind}: not XML: {e}"));
+        let doc =
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{kind}: not XML: {e}"));
         let shown: String = doc.descendants().filter_map(|n| n.text()).collect();
-        assert!(shown.contains(r"a\u{0}b\u{1}c\u{1b}[2Kd"), "{kind}: {shown}");
+        assert!(
+            shown.contains(r"a\u{0}b\u{1}c\u{1b}[2Kd"),
+            "{kind}: {shown}"
+        );
     }
 }
 

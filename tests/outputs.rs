@@ -50,7 +50,14 @@ fn devices_stay_devices() {
     let out = parlab()
         .arg("run")
         .arg(&p)
-        .args(["--json", "/dev/null", "--csv", "/dev/null", "--svg", "/dev/null"])
+        .args([
+            "--json",
+            "/dev/null",
+            "--csv",
+            "/dev/null",
+            "--svg",
+            "/dev/null",
+        ])
         .args(["--png", "/dev/null", "-q"])
         .output()
         .unwrap();
@@ -61,10 +68,32 @@ fn devices_stay_devices() {
 
     // `chart` too; and a pipe through /dev/stdout receives the SVG.
     let json = dir.path().join("r.json");
-    parlab().arg("run").arg(&p).arg("--json").arg(&json).arg("-q").assert().success();
-    parlab().arg("chart").arg(&json).args(["--svg", "/dev/null"]).assert().success();
-    assert!(std::fs::symlink_metadata("/dev/null").unwrap().file_type().is_char_device());
-    let out = parlab().arg("chart").arg(&json).args(["--svg", "/dev/stdout"]).output().unwrap();
+    parlab()
+        .arg("run")
+        .arg(&p)
+        .arg("--json")
+        .arg(&json)
+        .arg("-q")
+        .assert()
+        .success();
+    parlab()
+        .arg("chart")
+        .arg(&json)
+        .args(["--svg", "/dev/null"])
+        .assert()
+        .success();
+    assert!(
+        std::fs::symlink_metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    let out = parlab()
+        .arg("chart")
+        .arg(&json)
+        .args(["--svg", "/dev/stdout"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     roxmltree::Document::parse(&String::from_utf8(out.stdout).unwrap()).expect("SVG on stdout");
 }
@@ -78,8 +107,20 @@ fn a_symlink_is_written_through_keeping_the_link_and_the_mode() {
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
     let link = dir.path().join("link.json");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    parlab().arg("run").arg(&p).arg("--json").arg(&link).arg("-q").assert().success();
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    parlab()
+        .arg("run")
+        .arg(&p)
+        .arg("--json")
+        .arg(&link)
+        .arg("-q")
+        .assert()
+        .success();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(read_json(&real)["runs"][0]["tasks_completed"], 20);
     assert_eq!(std::fs::metadata(&real).unwrap().mode() & 0o7777, 0o640);
 }
@@ -104,7 +145,10 @@ fn new_files_get_mode_0644_under_umask_022() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     for ext in ["json", "csv", "png", "svg"] {
-        let mode = std::fs::metadata(d.join(format!("r.{ext}"))).unwrap().mode() & 0o7777;
+        let mode = std::fs::metadata(d.join(format!("r.{ext}")))
+            .unwrap()
+            .mode()
+            & 0o7777;
         assert_eq!(mode, 0o644, "r.{ext}");
     }
 }
@@ -117,11 +161,25 @@ fn the_profile_itself_is_never_an_output() {
     let link = dir.path().join("p.json");
     std::os::unix::fs::symlink(&p, &link).unwrap();
     for target in [&p, &link] {
-        let out = parlab().arg("run").arg(&p).arg("--json").arg(target).output().unwrap();
+        let out = parlab()
+            .arg("run")
+            .arg(&p)
+            .arg("--json")
+            .arg(target)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2));
-        assert!(stderr_of(&out).contains("which parlab reads"), "{}", stderr_of(&out));
+        assert!(
+            stderr_of(&out).contains("which parlab reads"),
+            "{}",
+            stderr_of(&out)
+        );
     }
-    assert_eq!(std::fs::read(&p).unwrap(), before, "the profile is unchanged");
+    assert_eq!(
+        std::fs::read(&p).unwrap(),
+        before,
+        "the profile is unchanged"
+    );
     assert!(!marker.exists(), "nothing ran");
 }
 
@@ -139,28 +197,71 @@ fn bad_outputs_are_refused_before_the_run() {
         ("--json", dir.path().join("x.csv"), "must end in .json"),
         ("--csv", dir.path().join("x.json"), "must end in .csv"),
         ("--json", file.join("r.json"), "not a folder"),
-        ("--json", PathBuf::from("/proc/parlab-r.json"), "cannot write"),
-        ("--json", dir.path().join("missing/r.json"), "does not exist"),
+        (
+            "--json",
+            PathBuf::from("/proc/parlab-r.json"),
+            "cannot write",
+        ),
+        (
+            "--json",
+            dir.path().join("missing/r.json"),
+            "does not exist",
+        ),
         ("--json", dir.path().to_path_buf(), "it is a folder"),
     ];
     for (flag, path, says) in cases {
         let started = Instant::now();
-        let out = parlab().arg("run").arg(&p).arg(flag).arg(&path).output().unwrap();
+        let out = parlab()
+            .arg("run")
+            .arg(&p)
+            .arg(flag)
+            .arg(&path)
+            .output()
+            .unwrap();
         let stderr = stderr_of(&out);
-        assert_eq!(out.status.code(), Some(2), "{flag} {}: {stderr}", path.display());
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{flag} {}: {stderr}",
+            path.display()
+        );
         assert!(stderr.contains(says), "{flag} {}: {stderr}", path.display());
-        assert!(stderr.starts_with(&format!("error: {flag} cannot write")), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: {flag} cannot write")),
+            "{stderr}"
+        );
         assert!(!stderr.contains("Error("), "no Debug text: {stderr}");
         assert!(started.elapsed() < Duration::from_secs(10));
-        assert!(!marker.exists(), "the run did not start for {}", path.display());
+        assert!(
+            !marker.exists(),
+            "the run did not start for {}",
+            path.display()
+        );
     }
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no output written");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no output written"
+    );
 
     // `chart` checks the same way, and never writes over the results it reads.
     let json = dir.path().join("r.json");
-    parlab().arg("run").arg(&p).arg("--json").arg(&json).arg("-q").assert().success();
+    parlab()
+        .arg("run")
+        .arg(&p)
+        .arg("--json")
+        .arg(&json)
+        .arg("-q")
+        .assert()
+        .success();
     for (flag, path) in [("--png", dir.path().join("c.jpg")), ("--svg", json.clone())] {
-        let out = parlab().arg("chart").arg(&json).arg(flag).arg(&path).output().unwrap();
+        let out = parlab()
+            .arg("chart")
+            .arg(&json)
+            .arg(flag)
+            .arg(&path)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     }
     assert!(!dir.path().join("c.jpg").exists());
@@ -184,7 +285,9 @@ fn results_that_cannot_be_written_after_the_run_go_to_a_fallback_file() {
     let stderr = stderr_of(&out);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("cannot write results to /dev/full: the disk is full (no space left on device)"),
+        stderr.contains(
+            "cannot write results to /dev/full: the disk is full (no space left on device)"
+        ),
         "{stderr}"
     );
     assert!(svg.exists(), "the other outputs are still written");
@@ -194,8 +297,19 @@ fn results_that_cannot_be_written_after_the_run_go_to_a_fallback_file() {
         .collect();
     assert_eq!(saved.len(), 1, "{saved:?}");
     let name = saved[0].file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("parlab-results-") && name.ends_with(".json"), "{name}");
-    assert!(stderr.contains(&format!("the results were saved to {} instead", saved[0].display())));
+    assert!(
+        name.starts_with("parlab-results-") && name.ends_with(".json"),
+        "{name}"
+    );
+    assert!(stderr.contains(&format!(
+        "the results were saved to {} instead",
+        saved[0].display()
+    )));
     assert_eq!(read_json(&saved[0])["runs"][0]["tasks_completed"], 20);
-    assert!(std::fs::symlink_metadata("/dev/full").unwrap().file_type().is_char_device());
+    assert!(
+        std::fs::symlink_metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 }

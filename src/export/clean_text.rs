@@ -101,6 +101,7 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         style: &TStyle,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_text(&crate::format::printable(text), style, pos)
+        self.0
+            .draw_text(&crate::format::printable(text), style, pos)
     }
 }

@@ -47,15 +47,28 @@ fn a_symlink_is_written_through_and_kept() {
     let link = dir.path().join("link.json");
     std::os::unix::fs::symlink("sub/real.json", &link).unwrap();
     write_output(&link, b"new").unwrap();
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(std::fs::read(&real).unwrap(), b"new");
     assert_eq!(mode(&real), 0o600);
     // A dangling link creates the file it names.
     let dangling = dir.path().join("dangling.json");
     std::os::unix::fs::symlink("sub/made.json", &dangling).unwrap();
     write_output(&dangling, b"made").unwrap();
-    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
-    assert_eq!(std::fs::read(dir.path().join("sub/made.json")).unwrap(), b"made");
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("sub/made.json")).unwrap(),
+        b"made"
+    );
 }
 
 #[test]
@@ -65,8 +78,16 @@ fn devices_are_written_into_not_replaced() {
     assert!(meta.file_type().is_char_device());
     let full = write_output(Path::new("/dev/full"), b"x").unwrap_err();
     assert_eq!(full.kind(), io::ErrorKind::StorageFull);
-    assert_eq!(full.to_string(), "the disk is full (no space left on device)");
-    assert!(std::fs::symlink_metadata("/dev/full").unwrap().file_type().is_char_device());
+    assert_eq!(
+        full.to_string(),
+        "the disk is full (no space left on device)"
+    );
+    assert!(
+        std::fs::symlink_metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
     assert_eq!(target(Path::new("/dev/stdout")).unwrap(), Target::Direct);
     assert_eq!(target(Path::new("/dev/fd/1")).unwrap(), Target::Direct);
 }
@@ -84,7 +105,12 @@ fn a_fifo_is_written_into() {
     };
     write_output(&fifo, b"through the pipe").unwrap();
     assert_eq!(reader.join().unwrap(), b"through the pipe");
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
 }
 
 #[test]
@@ -99,7 +125,10 @@ fn checks_refuse_wrong_names_and_unwritable_folders() {
     let dir = tempfile::tempdir().unwrap();
     let ok = dir.path().join("r.json");
     assert_eq!(check_output(&ok, "json", &[]), Ok(()));
-    assert_eq!(check_output(&dir.path().join("R.JSON"), "json", &[]), Ok(()));
+    assert_eq!(
+        check_output(&dir.path().join("R.JSON"), "json", &[]),
+        Ok(())
+    );
     for bad in ["out", "x.png.bak", "x.svg", "x.jpg"] {
         let e = check_output(&dir.path().join(bad), "png", &[]).unwrap_err();
         assert!(e.ends_with("the file name must end in .png"), "{e}");
@@ -107,7 +136,10 @@ fn checks_refuse_wrong_names_and_unwritable_folders() {
     let file = dir.path().join("file");
     std::fs::write(&file, b"").unwrap();
     let e = check_output(&file.join("r.json"), "json", &[]).unwrap_err();
-    assert!(e.contains("is not a folder") || e.contains("does not exist"), "{e}");
+    assert!(
+        e.contains("is not a folder") || e.contains("does not exist"),
+        "{e}"
+    );
     let e = check_output(Path::new("/proc/parlab-r.json"), "json", &[]).unwrap_err();
     assert!(e.starts_with("cannot write /proc/parlab-r.json: "), "{e}");
     let e = check_output(&dir.path().join("missing/r.json"), "json", &[]).unwrap_err();

@@ -144,7 +144,8 @@ impl ParlabApp {
                     .save_json(&path)
                     .map(|()| done("results", &path))
                     .map_err(|e| {
-                        let shown = crate::format::printable(&path.display().to_string()).into_owned();
+                        let shown =
+                            crate::format::printable(&path.display().to_string()).into_owned();
                         format!("cannot write results to {shown}: {e}")
                     }),
                 Purpose::ResultsCsv => write_csv(&results, &path)
