@@ -170,7 +170,8 @@ pub fn check_output(path: &Path, extension: &str, inputs: &[&Path]) -> Result<()
         Err(e) => fail(describe(&e)),
         Ok(Target::Direct) => check_writable_in_place(path).or_else(|e| fail(describe(&e))),
         Ok(Target::File(file)) => {
-            let matches = file
+            // The name given decides, as typed: a link `latest.json` may name any file.
+            let matches = path
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case(extension));
             if !matches {
