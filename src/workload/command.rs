@@ -16,8 +16,10 @@ pub struct Command {
 }
 
 impl Command {
+    /// Shell-quoted, control characters escaped: shown for the user's consent, it must be
+    /// exactly what runs.
     fn display(&self) -> String {
-        self.argv.join(" ")
+        crate::format::shell_quote(&self.argv)
     }
 }
 

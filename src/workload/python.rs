@@ -80,7 +80,7 @@ impl Kind for Python {
     fn external_commands(&self) -> Vec<String> {
         vec![format!(
             "{} (running the profile's Python code)",
-            self.interpreter
+            crate::format::shell_quote(&[&self.interpreter])
         )]
     }
 }
