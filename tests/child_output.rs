@@ -38,14 +38,20 @@ fn python_writing_to_stderr_never_stalls() {
 #[test]
 fn python_printing_to_stdout_neither_corrupts_nor_fakes_replies() {
     for model in ["threads", "processes"] {
-        // The first prints without a newline; the second prints what would be a reply for
-        // the next task, claiming it took 1 ns.
-        let code = "def task(i):\n    print('x', end='')\n    print('ok', i + 1, 1)";
-        let run = only_run(&[run_table(model, "1", "tasks = 300", &python(code))]);
+        // Printing without a newline glued itself to the next reply ("task(1) raised").
+        let code = "def task(i):\n    print('x', end='')";
+        let run = only_run(&[run_table(model, "2", "tasks = 300", &python(code))]);
+        assert_eq!(run["status"], "completed", "{model}: {run}");
+        // A reply for the next task, claiming it took 1 ns.
+        let code = "def task(i):\n    print('ok', i + 1, 1)";
+        let run = only_run(&[run_table(model, "2", "tasks = 300", &python(code))]);
         assert_eq!(run["status"], "completed", "{model}: {run}");
         assert_eq!(run["tasks_completed"], 300);
         let min_us = run["latency_us"]["min"].as_f64().unwrap();
-        assert!(min_us >= 0.1, "{model}: a faked 1 ns reply counted ({min_us} µs)");
+        assert!(
+            min_us >= 0.1,
+            "{model}: a faked 1 ns reply counted ({min_us} µs)"
+        );
     }
 }
 
@@ -59,7 +65,11 @@ fn a_failing_commands_huge_last_line_gives_a_bounded_message() {
         let error = run["error"].as_str().unwrap();
         assert!(error.contains("exited with status 3"), "{model}: {error}");
         assert!(error.contains("xxxx…"), "{model}: the line is cut: {error}");
-        assert!(error.len() < 2000, "{model}: {} bytes of error", error.len());
+        assert!(
+            error.len() < 2000,
+            "{model}: {} bytes of error",
+            error.len()
+        );
     }
 }
 
@@ -80,7 +90,12 @@ fn a_large_parent_does_not_inflate_the_workers_peaks() {
     for page in ballast.chunks_mut(4096) {
         page[0] = 1;
     }
-    let text = profile(&[run_table("processes", "4", "tasks = 400", "kind = \"spawn\"")]);
+    let text = profile(&[run_table(
+        "processes",
+        "4",
+        "tasks = 400",
+        "kind = \"spawn\"",
+    )]);
     let profile = parse_str(&text, "test.toml").expect("valid profile");
     let session = Session::start(profile, WorkerCommand::new(parlab_bin())).expect("starts");
     let results = session.wait();
@@ -122,7 +137,9 @@ pub fn peak_against_proc(runs: &[String], alive: usize) -> (u64, u64) {
         std::thread::sleep(Duration::from_millis(5));
     }
     let json = read_json(&out);
-    let reported = json["runs"][0]["process"]["peak_rss_bytes"].as_u64().unwrap();
+    let reported = json["runs"][0]["process"]["peak_rss_bytes"]
+        .as_u64()
+        .unwrap();
     let own = peaks.remove(&root).unwrap_or(0);
     let mut others: Vec<u64> = peaks.into_values().collect();
     others.sort_unstable_by(|a, b| b.cmp(a));
@@ -147,11 +164,19 @@ fn empty_worker_peaks_agree_with_proc() {
         ("processes", "8"),
         ("process-per-task", "2"),
     ] {
-        let runs = [run_table(model, workers, "duration_s = 1", "kind = \"sleep\"\nms = 20")];
+        let runs = [run_table(
+            model,
+            workers,
+            "duration_s = 1",
+            "kind = \"sleep\"\nms = 20",
+        )];
         let (reported, reference) = peak_against_proc(&runs, workers.parse().unwrap());
         let ratio = reported as f64 / reference as f64;
         eprintln!("{model} ×{workers} sleep: parlab {reported} / proc {reference} = {ratio:.2}");
         // Before: each worker counted parlab's whole size at the moment it was forked.
-        assert!((0.6..1.5).contains(&ratio), "{model} ×{workers}: ratio {ratio:.2}");
+        assert!(
+            (0.6..1.5).contains(&ratio),
+            "{model} ×{workers}: ratio {ratio:.2}"
+        );
     }
 }

@@ -1,11 +1,11 @@
 //! The parent's handle on one `parlab worker` process: start it, talk to it, reap it.
 
 use super::children::{self, RunId};
+use super::drain::StderrTail;
 use super::protocol::{FromWorker, ProtocolError, ToWorker, recv_from_worker, send_to_worker};
 use crate::sys::{Exit, Usage};
 use crate::workload::WorkloadSpec;
 use std::ffi::OsString;
-use super::drain::StderrTail;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::{ChildStdin, ChildStdout, Command, Stdio};

@@ -323,7 +323,8 @@ pub fn execute(
                 children::kill_run(run_id);
             }
             if !stop.is_cancelled()
-                && let Some(stuck) = watchdog.check(&ctx.counters, &ctx.slots, ctx.start(), plan.stall_timeout)
+                && let Some(stuck) =
+                    watchdog.check(&ctx.counters, &ctx.slots, ctx.start(), plan.stall_timeout)
             {
                 ctx.stalled.store(true, Ordering::SeqCst);
                 ctx.fail(stuck);
@@ -457,11 +458,19 @@ impl Watchdog {
             .counts
             .iter()
             .enumerate()
-            .filter(|(w, _)| !slots.get(*w).is_some_and(|s| s.finished.load(Ordering::SeqCst)))
-            .map(|(w, done)| match slots.get(w).map(|s| s.pid.load(Ordering::Relaxed)) {
-                Some(pid) if pid != 0 => format!("worker {} (pid {pid}) after {done} tasks", w + 1),
-                _ => format!("worker {} after {done} tasks", w + 1),
+            .filter(|(w, _)| {
+                !slots
+                    .get(*w)
+                    .is_some_and(|s| s.finished.load(Ordering::SeqCst))
             })
+            .map(
+                |(w, done)| match slots.get(w).map(|s| s.pid.load(Ordering::Relaxed)) {
+                    Some(pid) if pid != 0 => {
+                        format!("worker {} (pid {pid}) after {done} tasks", w + 1)
+                    }
+                    _ => format!("worker {} after {done} tasks", w + 1),
+                },
+            )
             .collect();
         Some(format!(
             "no task completed for {:.1} s (a deadlock or a hung worker); stuck: {}",

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 use std::sync::atomic::{AtomicU64, Ordering};
+use tempfile::TempDir;
 
 /// Real blocking file I/O per task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -221,7 +221,9 @@ mod tests {
         std::fs::write(left.join("0.dat"), vec![1u8; 1000]).unwrap();
         let old_style = base.path().join(format!("{PREFIX}{dead}"));
         std::fs::create_dir(&old_style).unwrap();
-        let live = base.path().join(format!("{PREFIX}{}-xyz", std::process::id()));
+        let live = base
+            .path()
+            .join(format!("{PREFIX}{}-xyz", std::process::id()));
         std::fs::create_dir(&live).unwrap();
         // A link with a leftover's name must not lead the cleanup elsewhere.
         let elsewhere = tempfile::tempdir().unwrap();
