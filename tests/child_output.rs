@@ -180,3 +180,16 @@ fn empty_worker_peaks_agree_with_proc() {
         );
     }
 }
+
+#[test]
+fn a_workload_that_cannot_be_prepared_in_a_worker_says_so() {
+    let workload =
+        "kind = \"python\"\ninterpreter = \"/nonexistent/python3\"\ncode = \"def task(i): pass\"";
+    let run = only_run(&[run_table("processes", "1", "tasks = 3", workload)]);
+    let error = run["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("the workload could not be prepared in worker 1 (pid "),
+        "{error}"
+    );
+    assert!(!error.contains("18446744073709551615"), "{error}");
+}
