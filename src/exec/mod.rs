@@ -7,6 +7,7 @@
 pub mod cancel;
 pub mod child;
 pub mod children;
+pub mod drain;
 mod pool;
 mod process_per_task;
 mod processes;
