@@ -4,6 +4,7 @@ use super::{Exit, Usage};
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// Environment variable through which a worker child learns its parent's pid, so it can
 /// tell whether the parent died before the death signal was armed.
@@ -112,6 +113,7 @@ pub fn take_stdio() -> io::Result<(std::fs::File, std::fs::File)> {
     };
     let input = dup(0)?;
     let output = dup(1)?;
+    PROTOCOL_OUT.store(std::os::fd::AsRawFd::as_raw_fd(&output), Ordering::Relaxed);
     let null = std::fs::File::open("/dev/null")?;
     use std::os::fd::AsRawFd;
     // SAFETY: dup2 onto the standard descriptors, which this process owns.
@@ -121,6 +123,23 @@ pub fn take_stdio() -> io::Result<(std::fs::File, std::fs::File)> {
         }
     }
     Ok((input, output))
+}
+
+/// The descriptor [`take_stdio`] moved the protocol's output to (-1 before).
+static PROTOCOL_OUT: AtomicI32 = AtomicI32::new(-1);
+
+/// Writes `bytes` straight onto the protocol's output, past the framing: only the `fault`
+/// workload's `garbage` action does this, to show how a model copes with a garbled worker.
+pub fn write_raw_to_protocol(bytes: &[u8]) -> io::Result<()> {
+    let fd = PROTOCOL_OUT.load(Ordering::Relaxed);
+    if fd < 0 {
+        return Err(io::Error::other("not a worker process"));
+    }
+    // SAFETY: writes from a live buffer to a descriptor this process keeps open until it exits.
+    match unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) } {
+        -1 => Err(io::Error::last_os_error()),
+        _ => Ok(()),
+    }
 }
 
 /// Sends SIGKILL to every process in the group led by `pgid`.
