@@ -1,7 +1,7 @@
 //! CPU utilisation per core: one small panel per run (lines, or a heatmap above 16 cores).
 
 use super::ExportSet;
-use super::frame::{Style, color, key, legend, nothing_to_show};
+use super::frame::{Style, axis_range, color, inside, key, legend, nothing_to_show};
 use crate::analysis::downsample;
 use crate::results::RunResult;
 use plotters::coord::Shift;
@@ -43,7 +43,7 @@ fn draw_run<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let dt = run.cpu.interval_s;
     let samples = run.cpu.per_core.iter().map(Vec::len).max().unwrap_or(0);
-    let x_max = (samples as f64 * dt).max(dt);
+    let x_range = axis_range(0.0, (samples as f64 * dt).max(dt));
     let cores = run.cpu.per_core.len();
     let heatmap = cores > 16;
     let y_range = if heatmap {
@@ -59,7 +59,7 @@ fn draw_run<DB: DrawingBackend>(
         .margin(style.px(8.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(60.0))
-        .build_cartesian_2d(0.0..x_max, y_range)
+        .build_cartesian_2d(x_range.clone(), y_range.clone())
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -73,6 +73,7 @@ fn draw_run<DB: DrawingBackend>(
         .draw()
         .map_err(|e| e.to_string())?;
     if heatmap {
+        let (xr, yr) = (&x_range, &y_range);
         let cells = run
             .cpu
             .per_core
@@ -88,8 +89,8 @@ fn draw_run<DB: DrawingBackend>(
                     );
                     Rectangle::new(
                         [
-                            (k as f64 * dt, core as f64),
-                            ((k + 1) as f64 * dt, core as f64 + 1.0),
+                            inside((k as f64 * dt, core as f64), xr, yr),
+                            inside(((k + 1) as f64 * dt, core as f64 + 1.0), xr, yr),
                         ],
                         shade.filled(),
                     )
@@ -110,7 +111,7 @@ fn draw_run<DB: DrawingBackend>(
             .draw_series(LineSeries::new(
                 downsample(&points, width * 2)
                     .into_iter()
-                    .map(|p| (p[0], p[1])),
+                    .map(|p| inside((p[0], p[1]), &x_range, &y_range)),
                 c.stroke_width(style.px(2.0)),
             ))
             .map_err(|e| e.to_string())?

@@ -1,11 +1,19 @@
 //! Reading profiles from TOML, with every error located by file, line, column and field.
 
 use super::Profile;
+use super::messages::{elide, elide_quoted, plain};
 use super::validate::{FieldPath, Segment, ValidationError};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
+
+/// The largest profile read, in bytes: hand-written profiles are a few kB, and a parser fed
+/// 20 MB of blank lines would use a gigabyte.
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
+
+/// Problems listed at most; a profile with more is summarised after these.
+const MAX_PROBLEMS: usize = 20;
 
 /// Why a profile could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +26,14 @@ pub enum ProfileError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// The file is larger than any profile needs to be.
+    #[error("{file} is {}; profiles are limited to 1 MiB", describe_size(*.bytes))]
+    TooLarge {
+        /// The path as the user gave it.
+        file: String,
+        /// Its size in bytes, when known (a pipe has none).
+        bytes: Option<u64>,
+    },
     /// The file was read but is not a valid profile.
     #[error("{}", render(.file, .problems))]
     Invalid {
@@ -26,6 +42,13 @@ pub enum ProfileError {
         /// Each problem, in document order.
         problems: Vec<Problem>,
     },
+}
+
+fn describe_size(bytes: Option<u64>) -> String {
+    match bytes {
+        Some(b) => format!("{:.1} MB", b as f64 / 1e6),
+        None => "larger than 1 MiB".to_string(),
+    }
 }
 
 /// One located problem in a profile.
@@ -41,12 +64,30 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// The message with the field's full path as its subject (`run[0].workload.ms must be
+    /// …`), so a problem in the second run never reads like one in the first.
+    pub fn sentence(&self) -> String {
+        let Some(path) = self.path.as_ref().filter(|p| !p.0.is_empty()) else {
+            return self.message.clone();
+        };
+        let full = path.to_string();
+        match path.leaf() {
+            _ if self.message.starts_with(&full) => self.message.clone(),
+            Some(leaf) if self.message.starts_with(&format!("{leaf} ")) => {
+                format!("{full}{}", &self.message[leaf.len()..])
+            }
+            _ => format!("{full}: {}", self.message),
+        }
+    }
+}
+
 fn render(file: &str, problems: &[Problem]) -> String {
     problems
         .iter()
         .map(|p| match (p.line, p.column) {
-            (Some(l), Some(c)) => format!("{file}:{l}:{c}: {}", p.message),
-            _ => format!("{file}: {}", p.message),
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}: {}", p.sentence()),
+            _ => format!("{file}: {}", p.sentence()),
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -54,50 +95,248 @@ fn render(file: &str, problems: &[Problem]) -> String {
 
 /// Reads and validates the profile at `path`.
 pub fn load_file(path: &Path) -> Result<Profile, ProfileError> {
+    let text = read_text(path)?;
+    parse_str(&text, &path.display().to_string())
+}
+
+/// Reads the text of the profile at `path`: at most [`MAX_PROFILE_BYTES`], and UTF-8 (an
+/// invalid byte is reported with its line).
+pub fn read_text(path: &Path) -> Result<String, ProfileError> {
+    use std::io::Read;
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+    let unreadable = |source| ProfileError::Read {
         file: file.clone(),
         source,
-    })?;
-    parse_str(&text, &file)
+    };
+    let handle = std::fs::File::open(path).map_err(unreadable)?;
+    let declared = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    if declared > MAX_PROFILE_BYTES {
+        return Err(ProfileError::TooLarge {
+            file,
+            bytes: Some(declared),
+        });
+    }
+    let mut bytes = Vec::new();
+    handle
+        .take(MAX_PROFILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(ProfileError::TooLarge { file, bytes: None });
+    }
+    text_from_bytes(bytes, &file)
+}
+
+/// The bytes of a profile as text, or a problem naming the line and byte that are not
+/// UTF-8; `file` names it in the message.
+pub fn text_from_bytes(bytes: Vec<u8>, file: &str) -> Result<String, ProfileError> {
+    let file = file.to_string();
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The prefix is valid UTF-8 by definition; lossy conversion never changes it.
+        let before = String::from_utf8_lossy(valid);
+        let (line, column) = line_col(&before, before.len());
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let byte = valid.len() - line_start + 1;
+        ProfileError::Invalid {
+            file,
+            problems: vec![Problem {
+                line: Some(line),
+                column: Some(column),
+                path: None,
+                message: format!(
+                    "line {line}, byte {byte} is not valid UTF-8: save the profile as UTF-8 text"
+                ),
+            }],
+        }
+    })
 }
 
 /// Parses and validates profile `text`; `file` names it in error messages.
 pub fn parse_str(text: &str, file: &str) -> Result<Profile, ProfileError> {
+    if text.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(ProfileError::TooLarge {
+            file: file.to_string(),
+            bytes: Some(text.len() as u64),
+        });
+    }
     let invalid = |problems| ProfileError::Invalid {
         file: file.to_string(),
         problems,
     };
-    let document = DeTable::parse(text).ok();
+    let (document, syntax) = DeTable::parse_recoverable(text);
+    if let Some(e) = syntax.first() {
+        return Err(invalid(vec![syntax_problem(text, &document, e)]));
+    }
     let profile: Profile = match toml::from_str(text) {
         Ok(p) => p,
-        Err(e) => {
-            let span = e.span();
-            let path = span
-                .as_ref()
-                .zip(document.as_ref())
-                .and_then(|(s, doc)| path_at(doc, s.start));
-            let mut message = e.message().trim().to_string();
-            if let Some(leaf) = path.as_ref().and_then(|p| p.leaf())
-                && !message.contains(leaf)
-            {
-                message = format!("{leaf}: {message}");
-            }
-            return Err(invalid(vec![locate(text, span, path, message)]));
-        }
+        Err(e) => return Err(invalid(vec![type_problem(text, &document, &e)])),
     };
     let errors = profile.validate();
     if errors.is_empty() {
         return Ok(profile);
     }
-    let problems = errors
+    let count = errors.len();
+    let mut problems: Vec<Problem> = errors
         .into_iter()
+        .take(MAX_PROBLEMS)
         .map(|ValidationError { path, message }| {
-            let span = document.as_ref().and_then(|doc| span_of(doc, &path));
-            locate(text, span, Some(path), message)
+            let span = span_of(&document, &path);
+            locate(text, span, Some(path), elide_quoted(&message))
         })
         .collect();
+    if count > MAX_PROBLEMS {
+        problems.push(Problem {
+            line: None,
+            column: None,
+            path: None,
+            message: format!("… and {} more problems", count - MAX_PROBLEMS),
+        });
+    }
     Err(invalid(problems))
+}
+
+/// A TOML syntax error, located, with the key named for a duplicate.
+fn syntax_problem(text: &str, doc: &Spanned<DeTable>, e: &toml::de::Error) -> Problem {
+    let message = e.message().trim();
+    if message.starts_with("duplicate key")
+        && let Some(span) = e.span()
+    {
+        return duplicate(text, doc, span);
+    }
+    if message.starts_with("recursion limit") {
+        let (line, column) = deepest_line(text);
+        return Problem {
+            line: Some(line),
+            column: Some(column),
+            path: None,
+            message: "keys or values nest too deeply here; a profile needs only a few levels \
+                      (like run.workload.kind)"
+                .into(),
+        };
+    }
+    let path = e.span().and_then(|s| path_at(doc, s.start));
+    let message = plain(message, None);
+    locate(text, e.span(), path, message)
+}
+
+/// "the key `tasks` is set twice", with the line of its first setting when it can be found.
+fn duplicate(text: &str, doc: &Spanned<DeTable>, span: Range<usize>) -> Problem {
+    let raw = text.get(span.clone()).unwrap_or("").trim();
+    let key = raw.trim_matches(|c| c == '"' || c == '\'');
+    // The recovered document holds the first setting of a key, or the second of a table.
+    let known = first_key_before(doc.get_ref(), key, span.end, FieldPath::root());
+    let first_line = match &known {
+        Some((_, at)) if at.start < span.start => Some(line_col(text, at.start).0),
+        _ => earlier_line_setting(text, key, span.start),
+    };
+    let shown = elide(key);
+    let message = match first_line {
+        Some(line) => format!("the key `{shown}` is set twice: first on line {line}, again here"),
+        None => format!("the key `{shown}` is set twice"),
+    };
+    locate(text, Some(span), known.map(|(p, _)| p), message)
+}
+
+/// The last line before byte `before` that sets `key` (`key = …`) or opens a table
+/// ending in it (`[run.key]`), 1-based.
+fn earlier_line_setting(text: &str, key: &str, before: usize) -> Option<usize> {
+    let head = &text[..text.floor_char_boundary(before.min(text.len()))];
+    let sets = |line: &str| {
+        let line = line.trim();
+        if let Some(header) = line.strip_prefix('[') {
+            let name = header.trim_matches(|c| c == '[' || c == ']' || c == ' ');
+            let last = name.rsplit('.').next().unwrap_or("").trim();
+            return last.trim_matches(|c| c == '"' || c == '\'') == key;
+        }
+        line.split_once('=').is_some_and(|(k, _)| {
+            k.trim().trim_matches(|c| c == '"' || c == '\'') == key
+        })
+    };
+    let lines: Vec<&str> = head.lines().collect();
+    // The duplicate's own line is the last (partial) one: skip it.
+    let earlier = lines.len().saturating_sub(1);
+    (0..earlier).rev().find(|&i| sets(lines[i])).map(|i| i + 1)
+}
+
+/// The last key named `key` that starts before byte `before`, with its path and span.
+fn first_key_before(
+    t: &DeTable,
+    key: &str,
+    before: usize,
+    at: FieldPath,
+) -> Option<(FieldPath, Range<usize>)> {
+    let mut best: Option<(FieldPath, Range<usize>)> = None;
+    let mut consider = |found: Option<(FieldPath, Range<usize>)>| {
+        if let Some(f) = found
+            && best.as_ref().is_none_or(|b| b.1.start < f.1.start)
+        {
+            best = Some(f);
+        }
+    };
+    for (k, v) in t.iter() {
+        let here = at.key(k.get_ref());
+        if k.get_ref().as_ref() == key && k.span().start < before {
+            consider(Some((here.clone(), k.span())));
+        }
+        match v.get_ref() {
+            DeValue::Table(inner) => consider(first_key_before(inner, key, before, here)),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(inner) = item.get_ref().as_table() {
+                        consider(first_key_before(inner, key, before, here.index(i)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    best
+}
+
+/// The line (and column 1) that nests deepest: the most dots in a key, or brackets.
+fn deepest_line(text: &str) -> (usize, usize) {
+    let depth = |line: &str| {
+        let key = line.split('=').next().unwrap_or("");
+        key.matches('.').count() + line.matches(['[', '{']).count()
+    };
+    let line = text
+        .lines()
+        .enumerate()
+        .max_by_key(|(i, l)| (depth(l), std::cmp::Reverse(*i)))
+        .map_or(0, |(i, _)| i);
+    (line + 1, 1)
+}
+
+/// A value of the wrong type or a key that does not belong, located at the field itself,
+/// even inside `[run.workload]` (whose kind-tagged table serde reads without positions).
+fn type_problem(text: &str, doc: &Spanned<DeTable>, e: &toml::de::Error) -> Problem {
+    let mut span = e.span();
+    let mut message = e.message().to_string();
+    let mut path = span.as_ref().and_then(|s| path_at(doc, s.start));
+    if let Some(run) = path.as_ref().and_then(workload_run)
+        && let Some(inner) = super::workload_spans::first_error(doc, run)
+        && let Some(inner_span) = inner.span()
+    {
+        path = path_at(doc, inner_span.start);
+        span = Some(inner_span);
+        message = inner.message().to_string();
+    }
+    let leaf = path.as_ref().and_then(|p| p.leaf());
+    let message = plain(&message, leaf);
+    locate(text, span, path, message)
+}
+
+/// The index of the run whose workload `path` lies in, if it does.
+fn workload_run(path: &FieldPath) -> Option<usize> {
+    match path.0.as_slice() {
+        [Segment::Key(run), Segment::Index(i), Segment::Key(w), ..]
+            if run == "run" && w == "workload" =>
+        {
+            Some(*i)
+        }
+        _ => None,
+    }
 }
 
 fn locate(
@@ -220,7 +459,7 @@ iterations = 1000
         let err = parse_str(text, "cpu.toml").expect_err("invalid");
         assert_eq!(
             err.to_string(),
-            "cpu.toml:4:11: workers must be between 1 and 1024, got 0"
+            "cpu.toml:4:11: run[0].workers must be between 1 and 1024, got 0"
         );
     }
 

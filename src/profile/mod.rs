@@ -3,11 +3,16 @@
 
 pub mod examples;
 mod load;
+mod messages;
 mod save;
 mod validate;
 mod workers;
+mod workload_spans;
 
-pub use load::{Problem, ProfileError, load_file, parse_str};
+pub use load::{MAX_PROFILE_BYTES, Problem, ProfileError, load_file, parse_str, read_text,
+    text_from_bytes,
+};
+pub(crate) use messages::plain as plain_message;
 pub use save::{SaveError, render, save_file};
 pub use validate::{FieldPath, Segment, ValidationError, check_range};
 pub use workers::Workers;
