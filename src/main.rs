@@ -12,5 +12,9 @@ fn main() -> ExitCode {
     }
     // Whatever a run's processes leave behind is reparented to parlab, which ends it.
     parlab::exec::children::adopt_orphans();
+    // What parlab starts itself is ended by a guardian process if parlab is killed outright.
+    if let Ok(worker) = parlab::exec::WorkerCommand::current_exe() {
+        parlab::exec::guardian::enable(worker);
+    }
     cli::main()
 }

@@ -66,7 +66,9 @@ fn within_limit<T: Send + 'static>(what: &str, case: impl FnOnce() -> T + Send +
             let _ = handle.join();
             value
         }
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what}: still running after {CASE_LIMIT:?}"),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what}: still running after {CASE_LIMIT:?}")
+        }
         Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what}: panicked"),
     }
 }
@@ -175,7 +177,9 @@ fn mutate_profile(text: &[u8], rng: &mut Rng) -> Vec<u8> {
         }
         _ => {
             let count = 1 + rng.below(5000);
-            let sweep = (1..=count).map(|n| (n % 8 + 1).to_string()).collect::<Vec<_>>();
+            let sweep = (1..=count)
+                .map(|n| (n % 8 + 1).to_string())
+                .collect::<Vec<_>>();
             let new = format!("workers = [{}]", sweep.join(", "));
             let s = String::from_utf8_lossy(&t).replacen("workers = ", &format!("{new}\n#"), 1);
             t = s.into_bytes();
@@ -190,13 +194,20 @@ fn check_profile_case(bytes: Vec<u8>, what: &str) -> bool {
     match result {
         Ok(profile) => {
             let plan = profile.plan();
-            assert!(!plan.is_empty() && plan.len() <= 1000, "{what}: plans {}", plan.len());
+            assert!(
+                !plan.is_empty() && plan.len() <= 1000,
+                "{what}: plans {}",
+                plan.len()
+            );
             true
         }
         Err(e) => {
             let message = e.to_string();
             assert_sentence(&message, what);
-            assert!(message.starts_with("fuzz.toml"), "{what}: names the file: {message}");
+            assert!(
+                message.starts_with("fuzz.toml"),
+                "{what}: names the file: {message}"
+            );
             if let ProfileError::Invalid { problems, .. } = &e {
                 assert!(
                     problems[0].line.is_some(),
@@ -234,7 +245,10 @@ fn mutated_example_profiles_give_a_profile_or_a_located_sentence() {
         "profile fuzz: {cases} cases ({accepted} accepted, {refused} refused) in {:.2?}",
         started.elapsed()
     );
-    assert!(accepted > 0 && refused > 0, "the mutations reach both outcomes");
+    assert!(
+        accepted > 0 && refused > 0,
+        "the mutations reach both outcomes"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -321,7 +335,9 @@ fn mutate_results(doc: &mut Value, paths: &[String], rng: &mut Rng) -> String {
                 doc["runs"][run]["timeline"] = Value::Array(points);
                 format!("runs[{run}].timeline of {n} points")
             } else {
-                let series: Vec<Value> = (0..n).map(|k| serde_json::json!((k % 100) as f64)).collect();
+                let series: Vec<Value> = (0..n)
+                    .map(|k| serde_json::json!((k % 100) as f64))
+                    .collect();
                 doc["runs"][run]["cpu"]["per_core"] = serde_json::json!([series.clone(), series]);
                 format!("runs[{run}].cpu.per_core of 2 × {n} samples")
             }
@@ -372,7 +388,9 @@ fn render_and_check(results: &Results, kind: ChartKind, dir: &Path, what: &str) 
     let decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(&png).expect("png written"),
     ));
-    let mut reader = decoder.read_info().unwrap_or_else(|e| panic!("{what}: PNG: {e}"));
+    let mut reader = decoder
+        .read_info()
+        .unwrap_or_else(|e| panic!("{what}: PNG: {e}"));
     let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
     reader
         .next_frame(&mut buf)
@@ -405,7 +423,12 @@ fn results_with_extreme_numbers_are_refused_or_charted_in_time() {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = Rng::new(seed() ^ 0xC4A7);
     let cases = scaled(1200);
-    let kinds = [ChartKind::Dashboard, ChartKind::Latency, ChartKind::Scaling, ChartKind::Cpu];
+    let kinds = [
+        ChartKind::Dashboard,
+        ChartKind::Latency,
+        ChartKind::Scaling,
+        ChartKind::Cpu,
+    ];
     let started = Instant::now();
     let (mut charted, mut refused) = (0, 0);
     for case in 0..cases {
@@ -423,7 +446,9 @@ fn results_with_extreme_numbers_are_refused_or_charted_in_time() {
         );
         let case_dir = dir.path().to_path_buf();
         let shown = what.clone();
-        if within_limit(&what, move || check_results_case(text, &case_dir, kind, &shown)) {
+        if within_limit(&what, move || {
+            check_results_case(text, &case_dir, kind, &shown)
+        }) {
             charted += 1;
         } else {
             refused += 1;
@@ -433,7 +458,10 @@ fn results_with_extreme_numbers_are_refused_or_charted_in_time() {
         "results fuzz: {cases} cases ({charted} charted, {refused} refused) in {:.2?}",
         started.elapsed()
     );
-    assert!(charted > 0 && refused > 0, "the mutations reach both outcomes");
+    assert!(
+        charted > 0 && refused > 0,
+        "the mutations reach both outcomes"
+    );
 }
 
 /// Sets one figure of `results` (already read) to `v`, bypassing the reader's checks, as
@@ -465,7 +493,13 @@ fn poke(results: &mut Results, rng: &mut Rng, v: f64) {
                 p[1] = v;
             }
         }
-        7 => r.workers = if v.is_finite() && v >= 0.0 { v.min(1e19) as usize } else { 0 },
+        7 => {
+            r.workers = if v.is_finite() && v >= 0.0 {
+                v.min(1e19) as usize
+            } else {
+                0
+            }
+        }
         _ => {
             if let Some(c) = r.cpu.per_core.first_mut().and_then(|c| c.first_mut()) {
                 *c = v as f32;
@@ -503,7 +537,9 @@ fn charts_keep_their_axes_finite_whatever_the_figures() {
         let what = format!("chart case {case} (seed {})", seed());
         let case_dir = dir.path().to_path_buf();
         let shown = what.clone();
-        within_limit(&what, move || render_and_check(&results, kind, &case_dir, &shown));
+        within_limit(&what, move || {
+            render_and_check(&results, kind, &case_dir, &shown)
+        });
     }
     eprintln!("chart fuzz: {cases} cases in {:.2?}", started.elapsed());
 }

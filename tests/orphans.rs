@@ -70,6 +70,13 @@ fn assert_none_left(marker: &str, what: &str) {
     let gone = wait_until(Duration::from_secs(5), || marked(marker).is_empty());
     let left = marked(marker);
     for pid in &left {
+        eprintln!(
+            "LEFT {pid}: {:?} {:?}",
+            std::fs::read_to_string(format!("/proc/{pid}/stat")),
+            std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
+        );
+    }
+    for pid in &left {
         signal(*pid, libc::SIGKILL);
     }
     assert!(gone, "{what}: processes outlived the run: {left:?}");
@@ -154,19 +161,26 @@ fn python_code_that_forks_leaves_nothing_behind() {
 
 #[test]
 fn kill_9_of_parlab_leaves_no_grandchild() {
-    for model in ["processes", "process-per-task"] {
+    // In-process models: the guardian ends the commands' groups; process models: the workers.
+    for model in [
+        "processes",
+        "process-per-task",
+        "threads",
+        "pool",
+        "thread-per-task",
+    ] {
         let m = marker();
         let dir = tempfile::tempdir().unwrap();
         let runs = [run_table(
             model,
             "2",
             "duration_s = 60",
-            &command(&format!("sleep {m}; true")),
+            &command(&format!("sleep {m} & sleep {m}; true")),
         )];
         let mut child = start(dir.path(), &runs);
         assert!(
-            wait_until(Duration::from_secs(10), || marked(&m).len() >= 2),
-            "{model}: both commands start"
+            wait_until(Duration::from_secs(10), || marked(&m).len() >= 4),
+            "{model}: both commands start their two children"
         );
         signal(child.id(), libc::SIGKILL);
         let _ = child.wait();

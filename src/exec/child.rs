@@ -104,7 +104,7 @@ impl WorkerProcess {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         crate::sys::isolate_worker(&mut command);
-        let mut child = children::spawn_registered(run, || {
+        let mut child = children::spawn_worker_registered(run, || {
             command.spawn().map(|c| {
                 let pid = c.id();
                 (c, pid)

@@ -9,11 +9,13 @@
 //!   worker kills everything below it before it exits, also when parlab dies (its parent
 //!   death signal is caught for that);
 //! - the `parlab` executable is a subreaper too ([`adopt_orphans`]): what is left when a
-//!   worker is killed from outside is reparented to parlab and killed at the end of the run.
+//!   worker is killed from outside is reparented to parlab and killed at the end of the run;
+//! - the programs parlab starts itself (the in-process models' commands and interpreters)
+//!   are watched by the [`super::guardian`], which kills their process groups if parlab dies.
 //!
-//! Limits: a process that runs as another user, or one that escapes the tree before its
-//! parent is killed with `kill -9` in an in-process model (no parlab worker above it to
-//! catch the parent's death), is not caught.
+//! Limits: a process that runs as another user, or one that leaves its process group with
+//! `setsid` in an in-process model just before parlab is killed with `kill -9` (no parlab
+//! worker above it to catch the parent's death), is not caught.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,7 +24,8 @@ use std::sync::{Mutex, PoisonError, RwLock};
 /// Identifies the run a child belongs to.
 pub type RunId = u64;
 
-static LIVE: Mutex<Option<HashMap<u32, RunId>>> = Mutex::new(None);
+/// Each live child's run, and whether the guardian watches it.
+static LIVE: Mutex<Option<HashMap<u32, (RunId, bool)>>> = Mutex::new(None);
 
 /// Held (shared) from spawning a child until it is registered, and (exclusive) while
 /// orphans are swept, so a child that is not registered yet is never taken for an orphan.
@@ -31,38 +34,55 @@ static SPAWNING: RwLock<()> = RwLock::new(());
 /// Set once this process is a subreaper whose stray children parlab may kill.
 static ADOPTS: AtomicBool = AtomicBool::new(false);
 
-fn with_live<R>(f: impl FnOnce(&mut HashMap<u32, RunId>) -> R) -> R {
+fn with_live<R>(f: impl FnOnce(&mut HashMap<u32, (RunId, bool)>) -> R) -> R {
     let mut guard = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
     f(guard.get_or_insert_with(HashMap::new))
 }
 
-/// Spawns a child with `spawn` (which returns it and its pid) and registers it with `run`,
-/// with no gap in which an orphan sweep could take it for a stray process.
+/// Spawns an external program with `spawn` (which returns it and its pid) and registers it
+/// with `run`, with no gap in which an orphan sweep could take it for a stray process. The
+/// program announces itself to the guardian ([`crate::sys::isolate_external`]), which is
+/// told here when it is gone.
 pub fn spawn_registered<T, E>(
     run: RunId,
     spawn: impl FnOnce() -> Result<(T, u32), E>,
 ) -> Result<T, E> {
     let _guard = SPAWNING.read().unwrap_or_else(PoisonError::into_inner);
     let (child, pid) = spawn()?;
-    register(pid, run);
+    register(pid, run, true);
+    Ok(child)
+}
+
+/// [`spawn_registered`] for a parlab worker process, which needs no guardian: it catches
+/// parlab's death itself and ends everything below it.
+pub fn spawn_worker_registered<T, E>(
+    run: RunId,
+    spawn: impl FnOnce() -> Result<(T, u32), E>,
+) -> Result<T, E> {
+    let _guard = SPAWNING.read().unwrap_or_else(PoisonError::into_inner);
+    let (child, pid) = spawn()?;
+    register(pid, run, false);
     Ok(child)
 }
 
 /// Records that `pid` (a child that leads its own process group) belongs to `run`.
-pub fn register(pid: u32, run: RunId) {
-    with_live(|live| live.insert(pid, run));
+fn register(pid: u32, run: RunId, guarded: bool) {
+    // A guarded child announced itself to the guardian before it exec'd.
+    with_live(|live| live.insert(pid, (run, guarded)));
 }
 
-/// Forgets `pid` once it has been reaped.
+/// Forgets `pid` once it has ended (before it is reaped, so its group id is still its own).
 pub fn unregister(pid: u32) {
-    with_live(|live| live.remove(&pid));
+    if let Some((_, true)) = with_live(|live| live.remove(&pid)) {
+        super::guardian::forget(pid);
+    }
 }
 
 /// The children of `run` that are still alive.
 pub fn of_run(run: RunId) -> Vec<u32> {
     with_live(|live| {
         live.iter()
-            .filter(|(_, r)| **r == run)
+            .filter(|(_, (r, _))| *r == run)
             .map(|(pid, _)| *pid)
             .collect()
     })
@@ -101,11 +121,28 @@ pub fn sweep_orphans() {
         return;
     }
     let _guard = SPAWNING.write().unwrap_or_else(PoisonError::into_inner);
+    sweep_unregistered();
+}
+
+/// Kills everything below this process for good, when it is about to exit: no child can
+/// be spawned from now on (a spawn in progress finishes first), so none can slip past.
+pub fn end_everything_below() {
+    let guard = SPAWNING.write().unwrap_or_else(PoisonError::into_inner);
+    crate::sys::kill_descendants(std::process::id());
+    if ADOPTS.load(Ordering::SeqCst) {
+        sweep_unregistered();
+    }
+    // Held until the process exits.
+    std::mem::forget(guard);
+}
+
+fn sweep_unregistered() {
     // Killing an orphan reparents what it started to us too: a few passes find those.
     for _ in 0..8 {
         let strays: Vec<(u32, bool)> = crate::sys::own_children()
             .into_iter()
             .filter(|(pid, _)| !with_live(|live| live.contains_key(pid)))
+            .filter(|(pid, _)| Some(*pid) != super::guardian::pid())
             .collect();
         if strays.is_empty() {
             return;

@@ -11,6 +11,9 @@ use std::time::Instant;
 
 /// Runs the worker loop until the parent closes stdin; returns the process exit status.
 pub fn main() -> i32 {
+    if std::env::var_os(super::guardian::GUARD_ENV).is_some() {
+        return super::guardian::main();
+    }
     crate::sys::die_with_parent(kill_everything_below);
     // What tasks leave behind stays below this worker, which kills it before exiting.
     super::children::adopt_orphans();
@@ -42,8 +45,7 @@ pub fn main() -> i32 {
 
 /// Kills whatever the worker's tasks started that is still running.
 fn kill_everything_below() {
-    crate::sys::kill_descendants(std::process::id());
-    super::children::sweep_orphans();
+    super::children::end_everything_below();
 }
 
 fn send(out: &mut impl Write, msg: &FromWorker) -> io::Result<()> {

@@ -216,7 +216,10 @@ pub fn linear_chart<'a, DB: DrawingBackend>(
         .margin(style.px(10.0))
         .x_label_area_size(style.px(52.0))
         .y_label_area_size(style.px(84.0))
-        .build_cartesian_2d(axis_range(x.range.start, x.range.end), axis_range(y.range.start, y.range.end))
+        .build_cartesian_2d(
+            axis_range(x.range.start, x.range.end),
+            axis_range(y.range.start, y.range.end),
+        )
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()

@@ -1,7 +1,9 @@
 //! Scaling: speedup and efficiency vs workers for each model that ran a sweep, with the ideal.
 
 use super::ExportSet;
-use super::frame::{Axis, Style, axis_range, color, inside, key, legend, linear_chart, nothing_to_show};
+use super::frame::{
+    Axis, Style, axis_range, color, inside, key, legend, linear_chart, nothing_to_show,
+};
 use crate::analysis::{ScalingSeries, scaling};
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -67,11 +67,7 @@ pub fn draw<DB: DrawingBackend>(
         if points.len() < 40 {
             let r = style.px(4.0);
             chart
-                .draw_series(
-                    points
-                        .iter()
-                        .map(|p| Circle::new(*p, r, c.filled())),
-                )
+                .draw_series(points.iter().map(|p| Circle::new(*p, r, c.filled())))
                 .map_err(|e| e.to_string())?;
         }
     }

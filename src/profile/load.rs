@@ -249,9 +249,8 @@ fn earlier_line_setting(text: &str, key: &str, before: usize) -> Option<usize> {
             let last = name.rsplit('.').next().unwrap_or("").trim();
             return last.trim_matches(|c| c == '"' || c == '\'') == key;
         }
-        line.split_once('=').is_some_and(|(k, _)| {
-            k.trim().trim_matches(|c| c == '"' || c == '\'') == key
-        })
+        line.split_once('=')
+            .is_some_and(|(k, _)| k.trim().trim_matches(|c| c == '"' || c == '\'') == key)
     };
     let lines: Vec<&str> = head.lines().collect();
     // The duplicate's own line is the last (partial) one: skip it.

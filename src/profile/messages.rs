@@ -41,7 +41,10 @@ pub fn plain(message: &str, leaf: Option<&str>) -> String {
     if let Some(rest) = message.strip_prefix("invalid length ")
         && let Some((n, expected)) = rest.split_once(", expected ")
     {
-        return format!("{field} has {n} elements; it must be {}", expectation(expected));
+        return format!(
+            "{field} has {n} elements; it must be {}",
+            expectation(expected)
+        );
     }
     if let Some(rest) = message.strip_prefix("unknown field ") {
         return unknown(rest, "key", "keys allowed here");
@@ -55,7 +58,9 @@ pub fn plain(message: &str, leaf: Option<&str>) -> String {
     if let Some(key) = message.strip_prefix("duplicate field ") {
         return format!("the key {key} is set twice");
     }
-    if message.starts_with("wanted exactly 1 element") || message.starts_with("wanted string or table") {
+    if message.starts_with("wanted exactly 1 element")
+        || message.starts_with("wanted string or table")
+    {
         return format!("{field} must be one name, written as text in quotes");
     }
     elide_quoted(message)
@@ -213,24 +218,39 @@ mod tests {
             Some("iterations"),
         );
         assert_eq!(m, "iterations must be a whole number, not text \"ten\"");
-        let m = plain("invalid type: floating point `1.5`, expected i64", Some("w"));
+        let m = plain(
+            "invalid type: floating point `1.5`, expected i64",
+            Some("w"),
+        );
         assert_eq!(m, "w must be a whole number, not 1.5");
-        let m = plain("invalid type: integer `3`, expected a string", Some("label"));
+        let m = plain(
+            "invalid type: integer `3`, expected a string",
+            Some("label"),
+        );
         assert_eq!(m, "label must be text, not 3");
-        let m = plain("invalid type: integer `3`, expected a sequence", Some("argv"));
+        let m = plain(
+            "invalid type: integer `3`, expected a sequence",
+            Some("argv"),
+        );
         assert_eq!(m, "argv must be a list, not 3");
         let m = plain("invalid value: integer `-1`, expected u64", Some("bytes"));
         assert_eq!(
             m,
             "bytes must be a whole number from 0 to 18446744073709551615, got -1"
         );
-        let m = plain("wanted exactly 1 element, more than 1 element", Some("lock"));
+        let m = plain(
+            "wanted exactly 1 element, more than 1 element",
+            Some("lock"),
+        );
         assert_eq!(m, "lock must be one name, written as text in quotes");
         let m = plain(
             "invalid type: map, expected map with a single key",
             Some("lock"),
         );
-        assert_eq!(m, "lock must be one name, written as text in quotes, not a table");
+        assert_eq!(
+            m,
+            "lock must be one name, written as text in quotes, not a table"
+        );
     }
 
     #[test]

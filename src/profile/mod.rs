@@ -9,8 +9,8 @@ mod validate;
 mod workers;
 mod workload_spans;
 
-pub use load::{MAX_PROFILE_BYTES, Problem, ProfileError, load_file, parse_str, read_text,
-    text_from_bytes,
+pub use load::{
+    MAX_PROFILE_BYTES, Problem, ProfileError, load_file, parse_str, read_text, text_from_bytes,
 };
 pub(crate) use messages::plain as plain_message;
 pub use save::{SaveError, render, save_file};

@@ -113,13 +113,21 @@ fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
     if let Some(v) = run.overhead_per_task_us {
         number(|| format!("{at}.overhead_per_task_us"), v, OVERHEAD)?;
     }
-    number(|| format!("{at}.process.user_s"), run.process.user_s, SECONDS)?;
+    number(
+        || format!("{at}.process.user_s"),
+        run.process.user_s,
+        SECONDS,
+    )?;
     number(|| format!("{at}.process.sys_s"), run.process.sys_s, SECONDS)?;
     let sampler = run.sampler_cpu_seconds;
     number(|| format!("{at}.sampler_cpu_seconds"), sampler, SECONDS)?;
     for (k, p) in run.timeline.iter().enumerate() {
         number(|| format!("{at}.timeline[{k}].t"), p.t, SECONDS)?;
-        number(|| format!("{at}.timeline[{k}].tasks_per_sec"), p.tasks_per_sec, RATE)?;
+        number(
+            || format!("{at}.timeline[{k}].tasks_per_sec"),
+            p.tasks_per_sec,
+            RATE,
+        )?;
         for (name, v) in [("p50_us", p.p50_us), ("p99_us", p.p99_us)] {
             if let Some(v) = v {
                 number(|| format!("{at}.timeline[{k}].{name}"), v, MICROS)?;

@@ -19,13 +19,16 @@ pub fn isolate_worker(cmd: &mut Command) {
 }
 
 /// Puts an external program in a new process group and arranges for it to be killed if
-/// the thread that started it dies (Linux `PR_SET_PDEATHSIG`).
-pub fn isolate_external(cmd: &mut Command) {
+/// the thread that started it dies (Linux `PR_SET_PDEATHSIG`). With `announce`, the child
+/// writes its group id (`+` and the id as a little-endian `u32`) there before it execs, so
+/// that the watcher on the other end knows of it from its first instruction on.
+pub fn isolate_external(cmd: &mut Command, announce: Option<std::os::fd::RawFd>) {
     cmd.process_group(0);
     #[cfg(target_os = "linux")]
     {
         let parent = std::process::id() as libc::pid_t;
-        // SAFETY: only async-signal-safe calls (prctl, getppid, _exit) run between fork and exec.
+        // SAFETY: only async-signal-safe calls (prctl, getppid, getpid, write, _exit) run
+        // between fork and exec, on a buffer of the child's own stack.
         unsafe {
             cmd.pre_exec(move || {
                 if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
@@ -33,6 +36,11 @@ pub fn isolate_external(cmd: &mut Command) {
                 }
                 if libc::getppid() != parent {
                     libc::_exit(1);
+                }
+                if let Some(fd) = announce {
+                    let mut record = [b'+', 0, 0, 0, 0];
+                    record[1..].copy_from_slice(&(libc::getpid() as u32).to_le_bytes());
+                    libc::write(fd, record.as_ptr().cast(), record.len());
                 }
                 Ok(())
             });

@@ -71,7 +71,7 @@ impl Workload for CommandWorkload {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        crate::sys::isolate_external(&mut cmd);
+        crate::sys::isolate_external(&mut cmd, crate::exec::guardian::announce_fd());
         let spawned = children::spawn_registered(ctx.run, || {
             cmd.spawn().map(|c| {
                 let pid = c.id();

@@ -128,7 +128,7 @@ impl PythonWorkload {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        crate::sys::isolate_external(&mut cmd);
+        crate::sys::isolate_external(&mut cmd, crate::exec::guardian::announce_fd());
         let spawned = children::spawn_registered(run, || {
             cmd.spawn().map(|c| {
                 let pid = c.id();
