@@ -69,17 +69,15 @@ fn wait_exit(child: &mut Child, timeout: Duration) -> Option<i32> {
 fn assert_none_left(marker: &str, what: &str) {
     let gone = wait_until(Duration::from_secs(5), || marked(marker).is_empty());
     let left = marked(marker);
-    for pid in &left {
-        eprintln!(
-            "LEFT {pid}: {:?} {:?}",
-            std::fs::read_to_string(format!("/proc/{pid}/stat")),
-            std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
-        );
-    }
+    // Their /proc/PID/stat (state, parent, group) says which mechanism missed them.
+    let stats: Vec<String> = left
+        .iter()
+        .map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default())
+        .collect();
     for pid in &left {
         signal(*pid, libc::SIGKILL);
     }
-    assert!(gone, "{what}: processes outlived the run: {left:?}");
+    assert!(gone, "{what}: processes outlived the run: {stats:?}");
 }
 
 #[test]
