@@ -248,7 +248,7 @@ impl Results {
 
     /// Writes the results as JSON to `path` atomically.
     pub fn save_json(&self, path: &Path) -> std::io::Result<()> {
-        crate::fsutil::write_atomic(path, self.to_json().as_bytes())
+        crate::fsutil::write_output(path, self.to_json().as_bytes())
     }
 
     /// Parses results JSON; `file` names the source in errors.
