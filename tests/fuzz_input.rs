@@ -422,7 +422,7 @@ fn results_with_extreme_numbers_are_refused_or_charted_in_time() {
     number_paths(&seed_doc, String::new(), &mut paths);
     let dir = tempfile::tempdir().unwrap();
     let mut rng = Rng::new(seed() ^ 0xC4A7);
-    let cases = scaled(1200);
+    let cases = scaled(1000);
     let kinds = [
         ChartKind::Dashboard,
         ChartKind::Latency,
