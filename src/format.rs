@@ -1,4 +1,6 @@
-//! Number formatting shared by the command line, the app and exported images.
+//! Number and text formatting shared by the command line, the app and exported images.
+
+use std::borrow::Cow;
 
 /// `1234567.0` → `1.23M`: short, readable magnitudes for tables.
 pub fn si(v: f64) -> String {
@@ -66,6 +68,76 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// True for characters that can make text on a terminal (or in an image) lie: control
+/// characters (C0, DEL, C1: escape sequences, carriage returns, newlines), bidirectional
+/// overrides that reorder what follows, and the noncharacters U+FFFE and U+FFFF.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// `s` with every unsafe character escaped (`\n`, `\r`, `\t`, `\u{1b}`): the one way user
+/// text (labels, names, paths, error messages) reaches a terminal or an exported image.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`printable`], but keeps line breaks: for messages made of several lines.
+pub fn printable_lines(s: &str) -> String {
+    s.split('\n').map(printable).collect::<Vec<_>>().join("\n")
+}
+
+/// A command line as a shell would need it typed: words quoted where needed, unsafe
+/// characters written as Bash `$'…'` escapes, so what is shown is exactly what runs.
+pub fn shell_quote<S: AsRef<str>>(argv: &[S]) -> String {
+    argv.iter()
+        .map(|a| quote_word(a.as_ref()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn quote_word(w: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    if !w.is_empty() && w.chars().all(plain) {
+        return w.to_string();
+    }
+    if !w.chars().any(is_unsafe) {
+        return format!("'{}'", w.replace('\'', r"'\''"));
+    }
+    let mut out = String::from("$'");
+    for c in w.chars() {
+        match c {
+            '\\' => out.push_str(r"\\"),
+            '\'' => out.push_str(r"\'"),
+            '\n' => out.push_str(r"\n"),
+            '\r' => out.push_str(r"\r"),
+            '\t' => out.push_str(r"\t"),
+            '\u{1b}' => out.push_str(r"\e"),
+            c if is_unsafe(c) && u32::from(c) < 0x80 => {
+                out.push_str(&format!("\\x{:02x}", u32::from(c)))
+            }
+            c if is_unsafe(c) => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +161,28 @@ mod tests {
         assert_eq!(axis(80.0), "80");
         assert_eq!(axis(0.25), "0.25");
         assert_eq!(axis(16_000.0), "16.0k");
+    }
+
+    #[test]
+    fn printable_escapes_what_could_lie() {
+        assert_eq!(printable("plain µs"), "plain µs");
+        assert_eq!(
+            printable("a\u{1b}]52;c;eA==\u{7}b\r\nc\u{9b}d\u{202e}"),
+            "a\\u{1b}]52;c;eA==\\u{7}b\\r\\nc\\u{9b}d\\u{202e}"
+        );
+        assert_eq!(printable_lines("x\ny\rz"), "x\ny\\rz");
+    }
+
+    #[test]
+    fn shell_quote_shows_what_runs() {
+        assert_eq!(
+            shell_quote(&["/bin/echo", "a b", "it's", ""]),
+            r"/bin/echo 'a b' 'it'\''s' ''"
+        );
+        assert_eq!(
+            shell_quote(&["/bin/sh", "-c", "touch pwned #\u{1b}[2K\r  /bin/true"]),
+            r"/bin/sh -c $'touch pwned #\e[2K\r  /bin/true'"
+        );
+        assert_eq!(shell_quote(&["a\u{7}'\\\u{85}"]), r"$'a\x07\'\\\u0085'");
     }
 }

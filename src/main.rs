@@ -10,5 +10,11 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).as_deref() == Some(OsStr::new("worker")) {
         return ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8);
     }
+    // Whatever a run's processes leave behind is reparented to parlab, which ends it.
+    parlab::exec::children::adopt_orphans();
+    // What parlab starts itself is ended by a guardian process if parlab is killed outright.
+    if let Ok(worker) = parlab::exec::WorkerCommand::current_exe() {
+        parlab::exec::guardian::enable(worker);
+    }
     cli::main()
 }

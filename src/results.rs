@@ -8,6 +8,8 @@ use crate::workload::WorkloadSpec;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+mod check;
+
 /// The schema tag written into every results file.
 pub const SCHEMA: &str = "parlab-results/1";
 
@@ -192,6 +194,15 @@ pub enum ResultsError {
         /// The parser's complaint.
         message: String,
     },
+    /// The file parses but holds a number no run can produce (an overflowing rate, a
+    /// negative time); charting it would overflow the axes.
+    #[error("{file}: {message}")]
+    Implausible {
+        /// The file.
+        file: String,
+        /// Which field holds what, and what is allowed.
+        message: String,
+    },
     /// The file has a schema this parlab does not know.
     #[error(
         "{file}: results schema {found:?} is not supported; this parlab {version} reads {SCHEMA}"
@@ -204,6 +215,16 @@ pub enum ResultsError {
         /// This parlab's version.
         version: &'static str,
     },
+}
+
+/// serde_json's complaint in plain words, without the position it repeats.
+fn plain_json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    crate::profile::plain_message(text, None)
 }
 
 impl Results {
@@ -227,7 +248,7 @@ impl Results {
 
     /// Writes the results as JSON to `path` atomically.
     pub fn save_json(&self, path: &Path) -> std::io::Result<()> {
-        crate::fsutil::write_atomic(path, self.to_json().as_bytes())
+        crate::fsutil::write_output(path, self.to_json().as_bytes())
     }
 
     /// Parses results JSON; `file` names the source in errors.
@@ -240,11 +261,18 @@ impl Results {
             file: file.to_string(),
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            message: plain_json_message(&e),
         };
         let tag: Tag = serde_json::from_str(text).map_err(malformed)?;
         match tag.schema.as_deref() {
-            Some(SCHEMA) => serde_json::from_str(text).map_err(malformed),
+            Some(SCHEMA) => {
+                let results: Self = serde_json::from_str(text).map_err(malformed)?;
+                check::check(&results).map_err(|message| ResultsError::Implausible {
+                    file: file.to_string(),
+                    message,
+                })?;
+                Ok(results)
+            }
             other => Err(ResultsError::Schema {
                 file: file.to_string(),
                 found: other.unwrap_or("(none)").to_string(),

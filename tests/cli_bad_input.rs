@@ -36,7 +36,7 @@ fn rejected(text: &str) -> String {
 fn zero_workers_names_line_column_and_range() {
     let err = rejected(&GOOD.replace("workers = 2", "workers = 0"));
     assert!(
-        err.contains("cpu.toml:5:11: workers must be between 1 and 1024, got 0"),
+        err.contains("cpu.toml:5:11: run[0].workers must be between 1 and 1024, got 0"),
         "{err}"
     );
 }
@@ -49,7 +49,7 @@ fn too_many_processes_names_the_process_limit() {
             .replace("workers = 2", "workers = [1, 257]"),
     );
     assert!(
-        err.contains("cpu.toml:5:15: workers must be between 1 and 256, got 257"),
+        err.contains("cpu.toml:5:15: run[0].workers[1] must be between 1 and 256, got 257"),
         "{err}"
     );
 }
@@ -84,7 +84,7 @@ fn unknown_workload_kind_and_parameter() {
 fn tasks_and_duration_are_exclusive_and_one_is_required() {
     let err = rejected(&GOOD.replace("tasks = 10", "tasks = 10\nduration_s = 1.0"));
     assert!(
-        err.contains("cpu.toml:7:14: set either tasks or duration_s, not both"),
+        err.contains("cpu.toml:7:14: run[0].duration_s: set either tasks or duration_s, not both"),
         "{err}"
     );
     let err = rejected(&GOOD.replace("tasks = 10\n", ""));
@@ -95,7 +95,7 @@ fn tasks_and_duration_are_exclusive_and_one_is_required() {
 fn out_of_range_values_name_the_allowed_range() {
     let err = rejected(&GOOD.replace("tasks = 10", "tasks = 0"));
     assert!(
-        err.contains("cpu.toml:6:9: tasks must be at least 1, got 0"),
+        err.contains("cpu.toml:6:9: run[0].tasks must be at least 1, got 0"),
         "{err}"
     );
     let err = rejected(&GOOD.replace("tasks = 10", "duration_s = 0.01"));
@@ -105,7 +105,7 @@ fn out_of_range_values_name_the_allowed_range() {
     );
     let err = rejected(&GOOD.replace("iterations = 100", "iterations = 0"));
     assert!(
-        err.contains("cpu.toml:10:14: iterations must be between 1 and"),
+        err.contains("cpu.toml:10:14: run[0].workload.iterations must be between 1 and"),
         "{err}"
     );
     let err = rejected(&GOOD.replace(

@@ -61,7 +61,7 @@ fn progress_is_visible_while_running_and_cancel_keeps_what_was_measured() {
 }
 
 #[test]
-fn one_busy_worker_shows_as_one_busy_core_and_the_sampler_is_cheap() {
+fn one_busy_worker_shows_as_one_busy_core_agreeing_with_proc_stat() {
     let _serial = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
     let text = common::profile(&[common::run_table(
         "threads",
@@ -69,7 +69,11 @@ fn one_busy_worker_shows_as_one_busy_core_and_the_sampler_is_cheap() {
         "duration_s = 2.0",
         "kind = \"cpu\"\niterations = 50_000",
     )]);
+    // The kernel's own per-core counters over the same run are the reference: whatever else
+    // the machine is doing, parlab's per-core series must tell the same story.
+    let before = common::CpuClock::now();
     let results = session(&text).wait();
+    let reference = before.busy_percent(&common::CpuClock::now());
     let run = &results.runs[0];
     let cores = &run.cpu.per_core;
     assert_eq!(cores.len(), results.host.logical_cpus);
@@ -78,51 +82,96 @@ fn one_busy_worker_shows_as_one_busy_core_and_the_sampler_is_cheap() {
         samples >= 7,
         "at least 4 samples a second over 2 s, got {samples}"
     );
-    // Skip the first and last sample, which straddle the run's start and end.
+    for (i, series) in cores.iter().enumerate() {
+        let mean = series.iter().map(|&v| f64::from(v)).sum::<f64>() / samples as f64;
+        assert!(
+            (mean - reference[i]).abs() < 15.0,
+            "core {i}: parlab says {mean:.0}%, /proc/stat says {:.0}%",
+            reference[i]
+        );
+    }
+    // Skip the first and last sample, which straddle the run's start and end: in every
+    // interval some core carries the busy worker (one thread never looks like two halves).
     let inner = 1..samples - 1;
     let busiest: f32 = inner
         .clone()
         .map(|k| cores.iter().map(|c| c[k]).fold(0.0, f32::max))
         .sum::<f32>()
         / inner.len() as f32;
-    let total: f32 = inner
-        .clone()
-        .map(|k| cores.iter().map(|c| c[k]).sum::<f32>())
-        .sum::<f32>()
-        / inner.len() as f32;
     assert!(
         busiest > 70.0,
         "the busy core averages {busiest}% ({cores:?})"
     );
-    assert!(
-        (70.0..=140.0).contains(&total),
-        "one core's worth in total, got {total}%"
-    );
+    // One worker never uses more than one core's worth (the sampler and the driver are
+    // rounding errors), however idle the machine.
+    let used = (run.process.user_s + run.process.sys_s) / run.wall_seconds;
+    assert!(used <= 1.15, "one worker used {used:.2} cores");
     let share = run.sampler_cpu_seconds / run.wall_seconds;
     assert!(share < 0.01, "sampler used {:.3}% of a core", share * 100.0);
 }
 
-#[test]
-fn cpu_bound_work_scales_with_workers_in_every_long_lived_model() {
-    let _serial = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
-    // Not a timing assertion about parlab's speed: a sanity check that two workers really
-    // run in parallel on a machine with two or more cores.
-    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
-        panic!("this test needs at least 2 logical CPUs to check parallel execution");
-    }
+/// Runs 1 and 2 CPU-bound workers in each long-lived model; returns the results and the
+/// cores' worth of CPU that other programs took meanwhile.
+fn scaling_runs(tasks: u64) -> (parlab::results::Results, f64) {
     let mut runs = Vec::new();
     for model in ["threads", "pool", "processes"] {
         runs.push(common::run_table(
             model,
             "[1, 2]",
-            "tasks = 1200",
+            &format!("tasks = {tasks}"),
             "kind = \"cpu\"\niterations = 50_000",
         ));
     }
+    let before = common::CpuClock::now();
     let results = session(&common::profile(&runs)).wait();
+    (results, before.others_cores(&common::CpuClock::now()))
+}
+
+#[test]
+fn cpu_bound_work_scales_with_workers_in_every_long_lived_model() {
+    let _serial = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    // Not a timing assertion about parlab's speed: a check that two workers really run in
+    // parallel on a machine with two or more cores.
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        panic!("this test needs at least 2 logical CPUs to check parallel execution");
+    }
+    // The speedup depends on the cores other programs leave free: measure that, and retry
+    // once with a longer run when they took more than a quarter of a core.
+    let (mut results, mut others) = scaling_runs(1200);
+    if others > 0.25 {
+        (results, others) = scaling_runs(3600);
+    }
+    let quiet = others <= 0.25;
     for pair in results.runs.chunks(2) {
+        let label = &pair[1].label;
+        // Throughput follows the CPU time the workers got, load or not: no hidden
+        // serialisation that burns CPU without progress.
+        let per_cpu_s = |r: &parlab::results::RunResult| {
+            r.tasks_completed as f64 / (r.process.user_s + r.process.sys_s)
+        };
+        let efficiency = per_cpu_s(&pair[1]) / per_cpu_s(&pair[0]);
+        assert!(
+            (0.75..1.33).contains(&efficiency),
+            "{label}: tasks per CPU second changed {efficiency:.2}× from 1 to 2 workers"
+        );
+        // Both workers are inside a task all the time (Little's law: tasks in progress =
+        // throughput × mean latency). In-process workers never wait for parlab; worker
+        // processes wait for the parent's dispatch threads, which other programs can starve.
+        let in_progress = pair[1].throughput_per_sec * pair[1].latency_us.mean / 1e6;
         let speedup = pair[1].throughput_per_sec / pair[0].throughput_per_sec;
-        assert!(speedup > 1.3, "{}: speedup {speedup:.2}", pair[1].label);
+        if quiet || !pair[1].model.uses_processes() {
+            assert!(
+                in_progress > 1.7,
+                "{label}: {in_progress:.2} tasks in progress"
+            );
+        }
+        if quiet {
+            assert!(speedup > 1.5, "{label}: speedup {speedup:.2}");
+        } else {
+            eprintln!(
+                "{label}: other programs used {others:.2} cores in both attempts, so the speedup ({speedup:.2}) and the processes' {in_progress:.2} tasks in progress are not held to the core count"
+            );
+        }
     }
 }
 

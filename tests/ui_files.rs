@@ -118,7 +118,7 @@ fn a_broken_file_is_reported_and_the_current_profile_stays() {
     h.get_by_label("Open").click();
     h.run_steps(3);
     assert_eq!(h.state().editor.profile, before);
-    h.get_by_label_contains("broken.toml:4:11: workers must be between 1 and 1024, got 0");
+    h.get_by_label_contains("broken.toml:4:11: run[0].workers must be between 1 and 1024, got 0");
 }
 
 #[test]
@@ -315,4 +315,40 @@ fn closing_the_window_with_unsaved_edits_asks_first() {
             .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::Close));
     }
     assert!(closing, "after Discard the window is asked to close");
+}
+
+#[test]
+fn the_consent_dialog_shows_argv_shell_quoted_with_escapes() {
+    let profile = common::profile(&[common::run_table(
+        "threads",
+        "1",
+        "tasks = 1",
+        "kind = \"command\"\nargv = [\"/bin/sh\", \"-c\", \"touch pwned #\\u001b[2K\\r  /bin/true\"]",
+    )]);
+    let mut h = harness(app_with(Some(&profile)));
+    h.get_by_label("Start").click();
+    h.run_steps(3);
+    h.get_by_label("Run external programs?");
+    h.get_by_label(r"/bin/sh -c $'touch pwned #\e[2K\r  /bin/true'");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(!h.state().runner.is_running());
+}
+
+#[test]
+fn exports_are_checked_with_the_command_lines_sentences() {
+    use parlab::gui::dialogs::Purpose;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app_with(None);
+    app.export_to(Purpose::ChartPng, dir.path().join("chart.jpg"));
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.ends_with("chart.jpg: the file name must end in .png"),
+        "{message}"
+    );
+    app.export_to(Purpose::ResultsJson, dir.path().join("missing/r.json"));
+    let message = app.message.clone().unwrap_or_default();
+    assert!(message.contains("does not exist"), "{message}");
+    assert!(app.export_job.is_none(), "nothing was started");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

@@ -6,6 +6,9 @@
 # Protocol (lines): parlab writes one task number per line on stdin; the harness answers
 #   "ready" once, then "ok I NS" or "err I JSON-TRACEBACK" per task; closing stdin ends it.
 #   A failure before "ready" is reported as "error JSON-TRACEBACK".
+#   The harness first moves these pipes to descriptors of its own and points stdin at
+#   /dev/null and stdout at stderr, so that what the profile's code prints (or reads)
+#   never touches the protocol and cannot fake a reply.
 import json
 import os
 import queue
@@ -16,12 +19,16 @@ import traceback
 
 mode, threads = sys.argv[1], int(sys.argv[2])
 out = threading.Lock()
+requests = os.fdopen(os.dup(0), "r")
+replies = os.fdopen(os.dup(1), "w")
+os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+os.dup2(2, 1)
 
 
 def reply(line):
     with out:
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        replies.write(line + "\n")
+        replies.flush()
 
 
 try:
@@ -59,7 +66,7 @@ if mode == "pool":
     pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
     for t in pool:
         t.start()
-    for line in sys.stdin:
+    for line in requests:
         work.put(int(line))
     for _ in pool:
         work.put(None)
@@ -67,7 +74,7 @@ if mode == "pool":
         t.join()
 else:
     live = []
-    for line in sys.stdin:
+    for line in requests:
         t = threading.Thread(target=run, args=(int(line),))
         t.start()
         live = [x for x in live if x.is_alive()] + [t]

@@ -1,10 +1,12 @@
 //! `parlab chart RESULTS`: draw a chart from saved results, and the image options it shares
 //! with `parlab run`.
 
-use super::EXIT_BAD_INPUT;
-use parlab::export::{ChartKind, ExportSet, ImageFormat, ImageOptions, render};
+use super::outputs;
+use super::{EXIT_BAD_INPUT, EXIT_OUTPUT_FAILED};
+use parlab::export::{ChartKind, ImageOptions};
+use parlab::format::{printable, printable_lines};
 use parlab::results::Results;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Size options for exported images.
@@ -59,81 +61,39 @@ pub struct ChartArgs {
     image: ImageArgs,
 }
 
-/// Checks before any work that an output file can be created in an existing folder.
-pub fn check_output(path: &Path) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(format!(
-            "cannot write {}: it is a directory",
-            path.display()
-        ));
-    }
-    if !dir.is_dir() {
-        return Err(format!(
-            "cannot write {}: folder {} does not exist",
-            path.display(),
-            dir.display()
-        ));
-    }
-    Ok(())
-}
-
-/// Writes the images asked for; returns an error message for the first that fails.
-pub fn write_images(
-    results: &Results,
-    kind: ChartKind,
-    png: Option<&Path>,
-    svg: Option<&Path>,
-    image: &ImageArgs,
-) -> Result<Vec<PathBuf>, String> {
-    let set = ExportSet::from_results(results);
-    let mut written = Vec::new();
-    for (path, format) in [(png, ImageFormat::Png), (svg, ImageFormat::Svg)] {
-        if let Some(path) = path {
-            render(&set, kind, format, path, image.options()).map_err(|e| e.to_string())?;
-            written.push(path.to_path_buf());
-        }
-    }
-    Ok(written)
-}
-
 /// Runs the command.
 pub fn chart(args: &ChartArgs) -> ExitCode {
     let bad = |message: String| {
-        eprintln!("error: {message}");
+        eprintln!("error: {}", printable_lines(&message));
         ExitCode::from(EXIT_BAD_INPUT)
     };
     if args.png.is_none() && args.svg.is_none() {
         return bad("say where to write the chart: --png FILE and/or --svg FILE".into());
     }
-    for path in [&args.png, &args.svg].into_iter().flatten() {
-        if let Err(e) = check_output(path) {
-            return bad(e);
-        }
+    let outputs = outputs::given(None, None, args.png.as_deref(), args.svg.as_deref());
+    if let Err(e) = outputs::check_all(&outputs, &[&args.results]) {
+        return bad(e);
     }
     let results = match Results::load_json(&args.results) {
         Ok(r) => r,
         Err(e) => return bad(e.to_string()),
     };
-    match write_images(
-        &results,
-        args.kind,
-        args.png.as_deref(),
-        args.svg.as_deref(),
-        &args.image,
-    ) {
+    let (png, svg) = (args.png.as_deref(), args.svg.as_deref());
+    match outputs::write_images(&results, args.kind, png, svg, args.image.options()) {
         Ok(written) => {
             for path in written {
-                eprintln!("{} chart written to {}", args.kind.name(), path.display());
+                eprintln!(
+                    "{} chart written to {}",
+                    args.kind.name(),
+                    printable(&path.display().to_string())
+                );
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(super::EXIT_RUN_FAILED)
+            // The results file is still there: nothing to save elsewhere.
+            eprintln!("error: {}", printable_lines(&e));
+            ExitCode::from(EXIT_OUTPUT_FAILED)
         }
     }
 }

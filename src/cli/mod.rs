@@ -1,11 +1,13 @@
 //! Command-line interface (DESIGN §4): a thin layer over the engine.
 
 mod chart;
+mod outputs;
 mod progress;
 mod run;
 mod summary;
 
 use clap::{Parser, Subcommand};
+use parlab::format::{printable, printable_lines};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,6 +15,9 @@ use std::process::ExitCode;
 pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit status when a run failed.
 pub const EXIT_RUN_FAILED: u8 = 1;
+/// Exit status when the runs finished but an output could not be written (the results were
+/// saved to a fallback file instead, named on stderr).
+pub const EXIT_OUTPUT_FAILED: u8 = 3;
 /// Exit status when the user stopped the run (128 + SIGINT, as shells report it).
 pub const EXIT_STOPPED: u8 = 130;
 
@@ -21,7 +26,7 @@ pub const EXIT_STOPPED: u8 = 130;
     name = "parlab",
     version,
     about = "Profile parallel workloads: threads or processes, pool or spawn-per-task, and what each costs on this machine.",
-    after_help = "Exit status of `run`: 0 every run completed, 1 a run failed, 2 bad input, 130 stopped with Ctrl-C."
+    after_help = "Exit status of `run`: 0 every run completed, 1 a run failed, 2 bad input, 3 an output could not be written (results saved to a fallback file), 130 stopped with Ctrl-C."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -67,14 +72,14 @@ fn gui(profile: Option<&std::path::Path>) -> ExitCode {
     let profile = match profile.map(parlab::profile::load_file).transpose() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable_lines(&e.to_string()));
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
     match parlab::gui::run(profile) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable_lines(&e.to_string()));
             ExitCode::from(EXIT_RUN_FAILED)
         }
     }
@@ -84,10 +89,10 @@ fn validate(path: &std::path::Path) -> ExitCode {
     match parlab::profile::load_file(path) {
         Ok(profile) => {
             let plan = profile.plan();
-            let labels: Vec<&str> = plan.iter().map(|r| r.label.as_str()).collect();
+            let labels: Vec<_> = plan.iter().map(|r| printable(&r.label)).collect();
             println!(
                 "{}: valid, {} run{}: {}",
-                path.display(),
+                printable(&path.display().to_string()),
                 plan.len(),
                 if plan.len() == 1 { "" } else { "s" },
                 labels.join(", ")
@@ -95,7 +100,7 @@ fn validate(path: &std::path::Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", printable_lines(&e.to_string()));
             ExitCode::from(EXIT_BAD_INPUT)
         }
     }

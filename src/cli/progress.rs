@@ -2,6 +2,7 @@
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use parlab::exec::Progress;
+use parlab::format::printable;
 use parlab::profile::Stop;
 use parlab::results::RunResult;
 use std::io::IsTerminal;
@@ -61,7 +62,7 @@ impl ProgressView {
                 "run {}/{} {}",
                 p.run_index + 1,
                 p.run_count,
-                p.label
+                printable(&p.label)
             ));
         }
         match p.stop {
@@ -81,7 +82,7 @@ impl ProgressView {
         let line = format!(
             "run {} of {count}: {} {} in {:.2} s ({} tasks)",
             index + 1,
-            run.label,
+            printable(&run.label),
             run.status,
             run.wall_seconds,
             run.tasks_completed

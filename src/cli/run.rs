@@ -1,11 +1,13 @@
 //! `parlab run PROFILE`: execute a profile with a progress display, print a summary,
 //! write the results.
 
-use super::chart::{ImageArgs, check_output, write_images};
+use super::chart::ImageArgs;
+use super::outputs::{self, Output};
 use super::progress::ProgressView;
-use super::{EXIT_BAD_INPUT, EXIT_RUN_FAILED, EXIT_STOPPED, summary};
+use super::{EXIT_BAD_INPUT, EXIT_OUTPUT_FAILED, EXIT_RUN_FAILED, EXIT_STOPPED, summary};
 use parlab::exec::{CancelToken, Session, WorkerCommand, children};
-use parlab::results::RunStatus;
+use parlab::format::{printable, printable_lines};
+use parlab::results::{Results, RunStatus};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,7 +42,7 @@ pub struct RunArgs {
 }
 
 fn bad_input(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", printable_lines(&message.to_string()));
     ExitCode::from(EXIT_BAD_INPUT)
 }
 
@@ -55,13 +57,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Err(e) => return bad_input(e),
     };
     // Checked before running, so an hour-long run is not lost to a typo in a path.
-    for path in [&args.json, &args.csv, &args.png, &args.svg]
-        .into_iter()
-        .flatten()
-    {
-        if let Err(e) = check_output(path) {
-            return bad_input(e);
-        }
+    if let Err(e) = outputs::check_all(&args.outputs(), &[&args.profile]) {
+        return bad_input(e);
     }
     if !args.force {
         let available = parlab::profile::Available::detect();
@@ -72,8 +69,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
     let commands = profile.external_commands();
     if !commands.is_empty() {
         eprintln!("This profile runs external programs:");
+        // Shell-quoted with control characters escaped (Command::display): what runs.
         for c in &commands {
-            eprintln!("  {c}");
+            eprintln!("  {}", printable(c));
         }
     }
     let worker = match WorkerCommand::current_exe() {
@@ -90,7 +88,10 @@ pub fn run(args: &RunArgs) -> ExitCode {
     let session = match Session::start_with_cancel(profile, worker, cancel.clone()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot start the run: {e}");
+            eprintln!(
+                "error: cannot start the run: {}",
+                printable_lines(&e.to_string())
+            );
             return ExitCode::from(EXIT_RUN_FAILED);
         }
     };
@@ -105,52 +106,86 @@ pub fn run(args: &RunArgs) -> ExitCode {
         return stopped_before_start();
     }
     print!("{}", summary::render(&results));
-    let mut code = if results.runs.iter().any(|r| r.status == RunStatus::Stopped) {
+    let code = if results.runs.iter().any(|r| r.status == RunStatus::Stopped) {
         EXIT_STOPPED
     } else if results.runs.iter().any(|r| r.status.is_failure()) {
         EXIT_RUN_FAILED
     } else {
         0
     };
+    // A stop says more than a failed output (whose results are saved to a fallback file).
+    let written = write_outputs(args, &results);
+    ExitCode::from(if written || code == EXIT_STOPPED {
+        code
+    } else {
+        EXIT_OUTPUT_FAILED
+    })
+}
+
+impl RunArgs {
+    fn outputs(&self) -> Vec<Output<'_>> {
+        outputs::given(
+            self.json.as_deref(),
+            self.csv.as_deref(),
+            self.png.as_deref(),
+            self.svg.as_deref(),
+        )
+    }
+}
+
+/// Writes every output asked for; when one fails and the results are in none of them, saves
+/// the results to a fallback file and says where. True when every output was written.
+fn write_outputs(args: &RunArgs, results: &Results) -> bool {
     let mut written = Vec::new();
     let mut failures = Vec::new();
+    let mut json_written = false;
     if let Some(path) = &args.json {
         match results.save_json(path) {
-            Ok(()) => written.push(path.clone()),
-            Err(e) => failures.push(format!("cannot write results to {}: {e}", path.display())),
+            Ok(()) => {
+                written.push(path.clone());
+                json_written = true;
+            }
+            Err(e) => failures.push(format!(
+                "cannot write results to {}: {e}",
+                printable(&path.display().to_string())
+            )),
         }
     }
     if let Some(path) = &args.csv {
-        match parlab::export::write_csv(&results, path) {
+        match parlab::export::write_csv(results, path) {
             Ok(()) => written.push(path.clone()),
             Err(e) => failures.push(e.to_string()),
         }
     }
     if args.png.is_some() || args.svg.is_some() {
         let kind = parlab::export::ChartKind::Dashboard;
-        match write_images(
-            &results,
-            kind,
-            args.png.as_deref(),
-            args.svg.as_deref(),
-            &args.image,
-        ) {
+        let (png, svg) = (args.png.as_deref(), args.svg.as_deref());
+        match outputs::write_images(results, kind, png, svg, args.image.options()) {
             Ok(paths) => written.extend(paths),
             Err(e) => failures.push(e),
         }
     }
     if !args.quiet {
         for path in &written {
-            eprintln!("written: {}", path.display());
+            eprintln!("written: {}", printable(&path.display().to_string()));
         }
     }
     for failure in &failures {
-        eprintln!("error: {failure}");
+        eprintln!("error: {}", printable_lines(failure));
     }
-    if !failures.is_empty() && code == 0 {
-        code = EXIT_RUN_FAILED;
+    if failures.is_empty() {
+        return true;
     }
-    ExitCode::from(code)
+    if !json_written {
+        match outputs::save_fallback(results) {
+            Ok(path) => eprintln!(
+                "the results were saved to {} instead",
+                printable(&path.display().to_string())
+            ),
+            Err(e) => eprintln!("error: the results could not be saved anywhere: {e}"),
+        }
+    }
+    false
 }
 
 /// A stop that came before the first run began: nothing was measured, nothing is written.

@@ -1,9 +1,10 @@
 //! The summary table `parlab run` prints on stdout.
 
-use parlab::format::{mib, si};
+use parlab::format::{mib, printable, si};
 use parlab::results::Results;
 
-/// The table: one row per run, then one line per failed run with its error.
+/// The table: one row per run, then one line per failed run with its error; control
+/// characters in labels and errors are escaped.
 pub fn render(results: &Results) -> String {
     let mut header = vec![
         "run",
@@ -42,7 +43,7 @@ pub fn render(results: &Results) -> String {
         .map(|r| {
             let stats = r.workload_stats.clone().unwrap_or_default();
             let mut row = vec![
-                r.label.clone(),
+                printable(&r.label).into_owned(),
                 r.model.to_string(),
                 r.workers.to_string(),
                 r.status.to_string(),
@@ -97,11 +98,12 @@ pub fn render(results: &Results) -> String {
         out.push('\n');
     }
     for r in results.runs.iter().filter(|r| r.status.is_failure()) {
+        // User text (labels, a command's stderr) escaped: it must not rewrite the terminal.
         out.push_str(&format!(
             "\n{} {}: {}\n",
-            r.label,
+            printable(&r.label),
             r.status,
-            r.error.as_deref().unwrap_or("unknown error")
+            printable(r.error.as_deref().unwrap_or("unknown error"))
         ));
     }
     out

@@ -1,13 +1,15 @@
 //! The parent's handle on one `parlab worker` process: start it, talk to it, reap it.
 
 use super::children::{self, RunId};
+use super::drain::StderrTail;
 use super::protocol::{FromWorker, ProtocolError, ToWorker, recv_from_worker, send_to_worker};
 use crate::sys::{Exit, Usage};
 use crate::workload::WorkloadSpec;
 use std::ffi::OsString;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
-use std::process::{ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{ChildStdin, ChildStdout, Command, Stdio};
+use std::time::Duration;
 
 /// How to start a worker process: parlab's own executable and the hidden `worker` subcommand.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +58,7 @@ pub struct WorkerProcess {
     pid: u32,
     stdin: Option<BufWriter<ChildStdin>>,
     stdout: BufReader<ChildStdout>,
-    stderr: Option<ChildStderr>,
+    stderr: Option<StderrTail>,
     reaped: bool,
 }
 
@@ -88,10 +90,13 @@ pub struct Ending {
     pub exit: Exit,
     /// Its resource usage.
     pub usage: Usage,
-    /// The last line it wrote to stderr, if any.
+    /// The last line it wrote to stderr, if any (cut to a few hundred characters).
     pub stderr_tail: String,
     /// The workload's own figures, when it sent them before exiting.
     pub stats: Option<crate::workload::WorkloadStats>,
+    /// Its own peak resident memory since exec plus that of what it started, when it
+    /// reported it before exiting.
+    pub peak_rss: Option<u64>,
 }
 
 impl WorkerProcess {
@@ -105,11 +110,15 @@ impl WorkerProcess {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         crate::sys::isolate_worker(&mut command);
-        let mut child = command.spawn()?;
+        let mut child = children::spawn_worker_registered(run, || {
+            command.spawn().map(|c| {
+                let pid = c.id();
+                (c, pid)
+            })
+        })?;
         let pid = child.id();
-        children::register(pid, run);
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            crate::sys::kill_group(pid);
+            crate::sys::kill_tree(pid);
             let _ = crate::sys::reap(pid);
             children::unregister(pid);
             return Err(io::Error::other("the worker's pipes were not created"));
@@ -118,7 +127,8 @@ impl WorkerProcess {
             pid,
             stdin: Some(BufWriter::new(stdin)),
             stdout: BufReader::with_capacity(64 * 1024, stdout),
-            stderr: child.stderr.take(),
+            // Read all along, so a worker that writes a lot never blocks on a full pipe.
+            stderr: child.stderr.take().map(StderrTail::start),
             reaped: false,
         };
         process.queue(&ToWorker::Init(workload.clone()))?;
@@ -175,33 +185,45 @@ impl WorkerProcess {
     /// Closes stdin, reads the worker's last figures and waits for it to exit.
     pub fn finish(mut self) -> io::Result<Ending> {
         let _ = self.close_stdin();
-        let mut stats = None;
+        let (mut stats, mut peak) = (None, None);
         while let Ok(msg) = self.recv() {
-            if let FromWorker::Stats(s) = msg {
-                stats = Some(s);
+            match msg {
+                FromWorker::Stats(s) => stats = Some(s),
+                FromWorker::Peak(bytes) => peak = Some(bytes),
+                _ => {}
             }
         }
         let mut ending = self.reap()?;
         ending.stats = stats;
+        ending.peak_rss = peak;
         Ok(ending)
     }
 
-    /// Kills the worker's process group and reaps it.
+    /// Kills the worker and everything it started, and reaps it.
     pub fn kill(mut self) -> io::Result<Ending> {
-        crate::sys::kill_group(self.pid);
+        crate::sys::kill_tree(self.pid);
         self.stdin = None;
         self.reap()
     }
 
     fn reap(&mut self) -> io::Result<Ending> {
+        // Forgotten once it has ended but before it is reaped, so a stop never signals a
+        // reused pid.
+        crate::sys::wait_exited(self.pid)?;
+        children::unregister(self.pid);
         let (exit, usage) = crate::sys::reap(self.pid)?;
         self.reaped = true;
-        children::unregister(self.pid);
         Ok(Ending {
             exit,
             usage,
-            stderr_tail: self.stderr.take().map(read_tail).unwrap_or_default(),
+            // A stray grandchild may still hold the pipe open: do not wait long for it.
+            stderr_tail: self
+                .stderr
+                .take()
+                .map(|t| t.finish(Duration::from_millis(100)))
+                .unwrap_or_default(),
             stats: None,
+            peak_rss: None,
         })
     }
 }
@@ -210,30 +232,9 @@ impl Drop for WorkerProcess {
     /// A worker is never left behind, whatever path dropped its handle.
     fn drop(&mut self) {
         if !self.reaped {
-            crate::sys::kill_group(self.pid);
+            crate::sys::kill_tree(self.pid);
             let _ = crate::sys::reap(self.pid);
             children::unregister(self.pid);
         }
     }
-}
-
-/// The last non-empty line of a dead worker's stderr, without blocking on a pipe that a
-/// stray grandchild might still hold open.
-fn read_tail(mut stderr: ChildStderr) -> String {
-    crate::sys::set_nonblocking(&stderr);
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while let Ok(n) = stderr.read(&mut chunk) {
-        if n == 0 || buf.len() > 1 << 20 {
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    let text = String::from_utf8_lossy(&buf);
-    text.lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .to_string()
 }

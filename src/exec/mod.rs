@@ -7,6 +7,8 @@
 pub mod cancel;
 pub mod child;
 pub mod children;
+pub mod drain;
+pub mod guardian;
 mod pool;
 mod process_per_task;
 mod processes;

@@ -33,6 +33,8 @@ pub(crate) fn run_frame(ctx: &RunCtx, first: u64, count: u32) -> ToWorker {
 pub(crate) enum Broken {
     /// A task failed in the worker; it is still alive.
     Task { index: u64, message: String },
+    /// The worker could not build its workload.
+    Prepare(String),
     /// The conversation broke: the worker died, closed its pipe or sent garbage.
     Protocol(ProtocolError),
 }
@@ -51,13 +53,16 @@ impl From<std::io::Error> for Broken {
 
 /// Starts a worker process for the run, with a message naming the worker on failure.
 pub(crate) fn start(ctx: &RunCtx, w: usize) -> Result<WorkerProcess, String> {
-    WorkerProcess::spawn(ctx.worker_command, ctx.run_id, &ctx.plan.workload).map_err(|e| {
-        format!(
-            "worker {}: cannot start the worker process `{}`: {e}",
-            w + 1,
-            ctx.worker_command.program.display()
-        )
-    })
+    let child =
+        WorkerProcess::spawn(ctx.worker_command, ctx.run_id, &ctx.plan.workload).map_err(|e| {
+            format!(
+                "worker {}: cannot start the worker process `{}`: {e}",
+                w + 1,
+                ctx.worker_command.program.display()
+            )
+        })?;
+    ctx.set_worker_pid(w, child.pid());
+    Ok(child)
 }
 
 /// Ends `child` after `outcome` and turns what went wrong into the run's error message.
@@ -73,7 +78,11 @@ pub(crate) fn conclude(
     match outcome {
         Ok(()) => match child.finish() {
             Ok(end) if end.exit.success() || ctx.stopping() => {
-                ctx.add_child_peak(end.usage.max_rss_bytes);
+                // The worker's own peak since exec: `ru_maxrss` from wait4 would also count
+                // parlab's memory at the moment the worker was forked.
+                if let Some(peak) = end.peak_rss {
+                    ctx.add_child_peak(peak);
+                }
                 if let Some(stats) = &end.stats {
                     ctx.add_stats(stats);
                 }
@@ -93,6 +102,12 @@ pub(crate) fn conclude(
             let _ = child.kill();
             Err(format!(
                 "worker {worker} (pid {pid}), task {index}: {message}"
+            ))
+        }
+        Err(Broken::Prepare(message)) => {
+            let _ = child.kill();
+            Err(format!(
+                "the workload could not be prepared in worker {worker} (pid {pid}): {message}"
             ))
         }
         Err(Broken::Protocol(ProtocolError::Garbage(what))) => {
@@ -115,8 +130,12 @@ pub(crate) fn conclude(
 pub(crate) fn expect_ready(child: &mut WorkerProcess) -> Result<(), Broken> {
     match child.recv()? {
         FromWorker::Ready { .. } => Ok(()),
+        FromWorker::Failed {
+            index: u64::MAX,
+            message,
+        } => Err(Broken::Prepare(message)),
         FromWorker::Failed { index, message } => Err(Broken::Task { index, message }),
-        FromWorker::Done(_) | FromWorker::Stats(_) => {
+        FromWorker::Done(_) | FromWorker::Stats(_) | FromWorker::Peak(_) => {
             Err(ProtocolError::Garbage("DONE before READY".into()).into())
         }
     }
@@ -127,7 +146,7 @@ pub(crate) fn expect_done(child: &mut WorkerProcess) -> Result<Vec<u64>, Broken>
     match child.recv()? {
         FromWorker::Done(latencies) => Ok(latencies),
         FromWorker::Failed { index, message } => Err(Broken::Task { index, message }),
-        FromWorker::Ready { .. } | FromWorker::Stats(_) => {
+        FromWorker::Ready { .. } | FromWorker::Stats(_) | FromWorker::Peak(_) => {
             Err(ProtocolError::Garbage("a second READY".into()).into())
         }
     }

@@ -11,11 +11,14 @@
 //! | ←   | 0x82 | DONE   | `count: u32`, then `count` latencies in nanoseconds as `u64` |
 //! | ←   | 0x83 | FAILED | `index: u64`, then a UTF-8 message (`index` = `u64::MAX`: the workload could not be prepared) |
 //! | ←   | 0x84 | STATS  | the workload's own figures as JSON, sent once stdin is closed |
+//! | ←   | 0x85 | PEAK   | `bytes: u64`: the worker's peak resident memory since exec (`VmHWM`) plus that of the programs its workload started, sent just before STATS |
 //!
 //! The parent sends INIT once, then RUN frames; the worker answers INIT with READY and each
 //! RUN with DONE (or FAILED at the first task that fails). Tasks are batched and the parent
 //! keeps two RUN frames in flight, so the pipe round trip is paid per batch, not per task.
-//! Closing the worker's stdin asks it to send STATS and exit with status 0.
+//! Closing the worker's stdin asks it to send PEAK and STATS and exit with status 0.
+//! The worker moves these pipes off its descriptors 0 and 1 as it starts (see
+//! [`crate::sys::take_stdio`]), so nothing a task prints can reach them.
 
 use crate::workload::WorkloadSpec;
 use std::io::{self, Read, Write};
@@ -32,6 +35,7 @@ const READY: u8 = 0x81;
 const DONE: u8 = 0x82;
 const FAILED: u8 = 0x83;
 const STATS: u8 = 0x84;
+const PEAK: u8 = 0x85;
 
 /// A message from parlab to a worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +72,8 @@ pub enum FromWorker {
     },
     /// The workload's own figures, at the end.
     Stats(crate::workload::WorkloadStats),
+    /// The worker's peak resident memory in bytes, with the programs it started, at the end.
+    Peak(u64),
 }
 
 /// Why reading a frame failed.
@@ -191,6 +197,7 @@ pub fn send_from_worker(w: &mut impl Write, msg: &FromWorker) -> io::Result<()> 
             p.extend_from_slice(message.as_bytes());
             write_frame(w, FAILED, &p)
         }
+        FromWorker::Peak(bytes) => write_frame(w, PEAK, &bytes.to_le_bytes()),
         FromWorker::Stats(stats) => write_frame(
             w,
             STATS,
@@ -230,6 +237,10 @@ pub fn recv_from_worker(r: &mut impl Read) -> Result<FromWorker, ProtocolError> 
                 message: String::from_utf8_lossy(&body[8..]).into_owned(),
             })
         }
+        PEAK => match (u64_at(&body, 0), body.len()) {
+            (Some(bytes), 8) => Ok(FromWorker::Peak(bytes)),
+            _ => Err(short("PEAK")),
+        },
         STATS => serde_json::from_slice(&body)
             .map(FromWorker::Stats)
             .map_err(|e| ProtocolError::Garbage(format!("a STATS frame that is not JSON: {e}"))),
@@ -268,6 +279,7 @@ mod tests {
                 index: 9,
                 message: "boom".into(),
             },
+            FromWorker::Peak(3 << 20),
             FromWorker::Stats(crate::workload::WorkloadStats {
                 lost_updates: Some(3),
                 bytes_moved: None,

@@ -14,7 +14,7 @@ use crate::metrics::{Aggregator, BUCKET, Flush, Recorder, Sampler, WorkerCounter
 use crate::profile::{Model, PlannedRun, Stop};
 use crate::results::{ProcessFigures, RunResult, RunStatus};
 use crate::workload::{TaskContext, Workload, WorkloadStats};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
@@ -61,9 +61,26 @@ pub struct RunCtx<'a> {
     start_line: StartLine,
     child_stats: Mutex<WorkloadStats>,
     child_peaks: Mutex<Vec<u64>>,
+    slots: Vec<Slot>,
+}
+
+/// What the stall watchdog knows of one worker besides its task count.
+#[derive(Default)]
+struct Slot {
+    /// Its thread returned: it is not stuck, whatever its count.
+    finished: AtomicBool,
+    /// The worker process it is talking to (0: none).
+    pid: AtomicU32,
 }
 
 impl RunCtx<'_> {
+    /// Records the process worker `w` is talking to, for the stall message.
+    pub fn set_worker_pid(&self, w: usize, pid: u32) {
+        if let Some(slot) = self.slots.get(w) {
+            slot.pid.store(pid, Ordering::Relaxed);
+        }
+    }
+
     /// The task context for in-process task bodies.
     pub fn task_ctx(&self) -> TaskContext<'_> {
         TaskContext::new(&self.stop, self.run_id, &[])
@@ -211,6 +228,9 @@ where
                     if let Err(message) = worker(ctx, w, &mut recorder) {
                         ctx.fail(message);
                     }
+                    if let Some(slot) = ctx.slots.get(w) {
+                        slot.finished.store(true, Ordering::SeqCst);
+                    }
                 });
             if let Err(e) = spawned {
                 ctx.fail(format!(
@@ -284,6 +304,7 @@ pub fn execute(
         start_line: StartLine::default(),
         child_stats: Mutex::new(WorkloadStats::default()),
         child_peaks: Mutex::new(Vec::new()),
+        slots: (0..plan.workers).map(|_| Slot::default()).collect(),
     };
     let mut watchdog = Watchdog::new(plan.workers);
     if plan.warmup_tasks == 0 {
@@ -312,7 +333,8 @@ pub fn execute(
                 children::kill_run(run_id);
             }
             if !stop.is_cancelled()
-                && let Some(stuck) = watchdog.check(&ctx.counters, ctx.start(), plan.stall_timeout)
+                && let Some(stuck) =
+                    watchdog.check(&ctx.counters, &ctx.slots, ctx.start(), plan.stall_timeout)
             {
                 ctx.stalled.store(true, Ordering::SeqCst);
                 ctx.fail(stuck);
@@ -367,6 +389,8 @@ pub fn execute(
     children::kill_run(run_id);
     // Programs the workload started end here, so their CPU time counts for this run.
     workload.cleanup();
+    // What was reparented to parlab (left by a worker killed from outside) ends too.
+    children::sweep_orphans();
     let sampled = sampler.stop();
     let usage = usage_since(&self_before, &children_before);
     let wall = end.saturating_duration_since(ctx.start());
@@ -430,6 +454,7 @@ impl Watchdog {
     fn check(
         &mut self,
         counters: &[Arc<WorkerCounter>],
+        slots: &[Slot],
         start: Instant,
         timeout: Duration,
     ) -> Option<String> {
@@ -444,11 +469,24 @@ impl Watchdog {
         if self.since.elapsed() < timeout {
             return None;
         }
+        // Workers that finished their share are waiting for the others, not stuck.
         let stuck: Vec<String> = self
             .counts
             .iter()
             .enumerate()
-            .map(|(w, done)| format!("worker {} after {done} tasks", w + 1))
+            .filter(|(w, _)| {
+                !slots
+                    .get(*w)
+                    .is_some_and(|s| s.finished.load(Ordering::SeqCst))
+            })
+            .map(
+                |(w, done)| match slots.get(w).map(|s| s.pid.load(Ordering::Relaxed)) {
+                    Some(pid) if pid != 0 => {
+                        format!("worker {} (pid {pid}) after {done} tasks", w + 1)
+                    }
+                    _ => format!("worker {} after {done} tasks", w + 1),
+                },
+            )
             .collect();
         Some(format!(
             "no task completed for {:.1} s (a deadlock or a hung worker); stuck: {}",

@@ -6,11 +6,17 @@ use super::protocol::{FromWorker, ProtocolError, ToWorker, recv_to_worker, send_
 use super::task::run_guarded;
 use crate::workload::{TaskContext, TaskError};
 use std::io::{self, BufReader, Write};
+
 use std::time::Instant;
 
 /// Runs the worker loop until the parent closes stdin; returns the process exit status.
 pub fn main() -> i32 {
-    crate::sys::die_with_parent();
+    if std::env::var_os(super::guardian::GUARD_ENV).is_some() {
+        return super::guardian::main();
+    }
+    crate::sys::die_with_parent(kill_everything_below);
+    // What tasks leave behind stays below this worker, which kills it before exiting.
+    super::children::adopt_orphans();
     // Task panics are reported to the parent in a FAILED frame; anything else goes to
     // stderr, which the parent quotes when the worker dies.
     std::panic::set_hook(Box::new(|info| {
@@ -18,15 +24,28 @@ pub fn main() -> i32 {
             eprintln!("parlab worker: {info}");
         }
     }));
-    let mut input = BufReader::new(io::stdin().lock());
-    let mut output = io::stdout();
-    match serve(&mut input, &mut output) {
+    let (input, mut output) = match crate::sys::take_stdio() {
+        Ok(pipes) => pipes,
+        Err(e) => {
+            eprintln!("parlab worker: cannot set up the pipes to parlab: {e}");
+            return 2;
+        }
+    };
+    let mut input = BufReader::new(input);
+    let code = match serve(&mut input, &mut output) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("parlab worker: {e}");
             2
         }
-    }
+    };
+    kill_everything_below();
+    code
+}
+
+/// Kills whatever the worker's tasks started that is still running.
+fn kill_everything_below() {
+    super::children::end_everything_below();
 }
 
 fn send(out: &mut impl Write, msg: &FromWorker) -> io::Result<()> {
@@ -74,6 +93,10 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
             Ok(ToWorker::Run { first, count, data }) => (first, count, data),
             Ok(ToWorker::Init(_)) => return Err(ProtocolError::Garbage("a second INIT".into())),
             Err(ProtocolError::Closed) => {
+                // Its own peak since exec, and that of the programs its workload started:
+                // not `ru_maxrss`, which counts the parent's memory at spawn.
+                let peak = crate::sys::self_peak_rss().unwrap_or(0) + workload.external_peak_rss();
+                send(output, &FromWorker::Peak(peak))?;
                 send(output, &FromWorker::Stats(workload.stats()))?;
                 return Ok(());
             }

@@ -1,7 +1,7 @@
 //! CPU utilisation per core: one small panel per run (lines, or a heatmap above 16 cores).
 
 use super::ExportSet;
-use super::frame::{Style, color, key, legend, nothing_to_show};
+use super::frame::{Style, axis_range, color, inside, key, legend, nothing_to_show};
 use crate::analysis::downsample;
 use crate::results::RunResult;
 use plotters::coord::Shift;
@@ -43,7 +43,7 @@ fn draw_run<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let dt = run.cpu.interval_s;
     let samples = run.cpu.samples();
-    let x_max = run.cpu.time_of(samples.saturating_sub(1)).max(dt);
+    let x_range = axis_range(0.0, run.cpu.time_of(samples.saturating_sub(1)).max(dt));
     let cores = run.cpu.per_core.len();
     let heatmap = cores > 16;
     let y_range = if heatmap {
@@ -62,7 +62,7 @@ fn draw_run<DB: DrawingBackend>(
         .margin(style.px(8.0))
         .x_label_area_size(style.px(44.0))
         .y_label_area_size(style.px(60.0))
-        .build_cartesian_2d(0.0..x_max, y_range)
+        .build_cartesian_2d(x_range.clone(), y_range.clone())
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -76,6 +76,7 @@ fn draw_run<DB: DrawingBackend>(
         .draw()
         .map_err(|e| e.to_string())?;
     if heatmap {
+        let (xr, yr) = (&x_range, &y_range);
         let cells = run
             .cpu
             .per_core
@@ -91,11 +92,15 @@ fn draw_run<DB: DrawingBackend>(
                     );
                     Rectangle::new(
                         [
-                            (
-                                if k == 0 { 0.0 } else { run.cpu.time_of(k - 1) },
-                                core as f64,
+                            inside(
+                                (
+                                    if k == 0 { 0.0 } else { run.cpu.time_of(k - 1) },
+                                    core as f64,
+                                ),
+                                xr,
+                                yr,
                             ),
-                            (run.cpu.time_of(k), core as f64 + 1.0),
+                            inside((run.cpu.time_of(k), core as f64 + 1.0), xr, yr),
                         ],
                         shade.filled(),
                     )
@@ -116,7 +121,7 @@ fn draw_run<DB: DrawingBackend>(
             // One sample is a point, not a line: show it as a dot.
             chart
                 .draw_series(std::iter::once(Circle::new(
-                    (only[0], only[1]),
+                    inside((only[0], only[1]), &x_range, &y_range),
                     style.px(4.0),
                     c.filled(),
                 )))
@@ -126,7 +131,7 @@ fn draw_run<DB: DrawingBackend>(
             .draw_series(LineSeries::new(
                 downsample(&points, width * 2)
                     .into_iter()
-                    .map(|p| (p[0], p[1])),
+                    .map(|p| inside((p[0], p[1]), &x_range, &y_range)),
                 c.stroke_width(style.px(2.0)),
             ))
             .map_err(|e| e.to_string())?

@@ -35,10 +35,10 @@ pub const CSV_HEADER: [&str; 27] = [
     "bytes_moved",
 ];
 
-/// Writes `results` as CSV to `path` (atomically).
+/// Writes `results` as CSV to `path` (through [`crate::fsutil::write_output`]).
 pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
     let fail = |message: String| ExportError::Data {
-        path: path.display().to_string(),
+        path: crate::format::printable(&path.display().to_string()).into_owned(),
         message,
     };
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -51,12 +51,12 @@ pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
         let stats = run.workload_stats.clone().unwrap_or_default();
         let p = &run.process;
         let row: Vec<String> = vec![
-            run.label.clone(),
-            run.model.to_string(),
+            text_cell(&run.label),
+            text_cell(&run.model.to_string()),
             run.workers.to_string(),
-            workload,
-            run.status.to_string(),
-            run.error.clone().unwrap_or_default(),
+            text_cell(&workload),
+            text_cell(&run.status.to_string()),
+            text_cell(run.error.as_deref().unwrap_or_default()),
             run.tasks_completed.to_string(),
             run.tasks_failed.to_string(),
             run.wall_seconds.to_string(),
@@ -76,7 +76,7 @@ pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
             p.voluntary_ctx.to_string(),
             p.involuntary_ctx.to_string(),
             p.peak_rss_bytes.to_string(),
-            host.cpu_brand.clone(),
+            text_cell(&host.cpu_brand),
             host.logical_cpus.to_string(),
             stats
                 .lost_updates
@@ -87,5 +87,16 @@ pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
         out.write_record(&row).map_err(|e| fail(e.to_string()))?;
     }
     let bytes = out.into_inner().map_err(|e| fail(e.to_string()))?;
-    crate::fsutil::write_atomic(path, &bytes).map_err(|e| fail(e.to_string()))
+    crate::fsutil::write_output(path, &bytes).map_err(|e| fail(e.to_string()))
+}
+
+/// A text cell that a spreadsheet cannot take for a formula: text starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading `'` (as OWASP advises against CSV
+/// injection). Numbers are written as numbers and never pass through here.
+fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }

@@ -1,7 +1,10 @@
 //! Latency: p50 and p99 over time, and the distribution by percentile on a "nines" axis.
 
 use super::ExportSet;
-use super::frame::{Axis, Style, color, headroom, key, legend, linear_chart, nothing_to_show};
+use super::frame::{
+    Axis, Style, axis_range, color, headroom, inside, key, legend, linear_chart, log_axis_range,
+    nothing_to_show,
+};
 use crate::analysis::downsample;
 use crate::format::axis;
 use plotters::coord::Shift;
@@ -54,18 +57,20 @@ pub fn over_time<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| s.3.iter().map(|p| p[1]))
         .fold(0.0, f64::max);
+    let x_range = axis_range(0.0, x_max.max(1e-3) * 1.02);
+    let y_range = axis_range(0.0, headroom(y_max));
     let mut chart = linear_chart(
         area,
         style,
         "p50 (thick) and p99 (thin) over time",
         Axis {
             desc: "time since start (s)",
-            range: 0.0..x_max.max(1e-3) * 1.02,
+            range: x_range.clone(),
             ticks: 10,
         },
         Axis {
             desc: "latency (µs)",
-            range: 0.0..headroom(y_max),
+            range: y_range.clone(),
             ticks: 10,
         },
     )?;
@@ -73,7 +78,7 @@ pub fn over_time<DB: DrawingBackend>(
         let c = color(n);
         chart
             .draw_series(LineSeries::new(
-                p50.iter().map(|p| (p[0], p[1])),
+                p50.iter().map(|p| inside((p[0], p[1]), &x_range, &y_range)),
                 c.stroke_width(style.px(2.5)),
             ))
             .map_err(|e| e.to_string())?
@@ -81,7 +86,7 @@ pub fn over_time<DB: DrawingBackend>(
             .legend(key(c));
         chart
             .draw_series(LineSeries::new(
-                p99.iter().map(|p| (p[0], p[1])),
+                p99.iter().map(|p| inside((p[0], p[1]), &x_range, &y_range)),
                 c.mix(0.6).stroke_width(style.px(1.2)),
             ))
             .map_err(|e| e.to_string())?;
@@ -138,12 +143,14 @@ pub fn distribution<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| s.2.iter().map(|p| p.1))
         .fold(0.0, f64::max);
+    let x_range = 0.0..4.05;
+    let y_range = log_axis_range(y_min * 0.8, y_max * 1.5);
     let mut chart = ChartBuilder::on(area)
         .caption("Distribution by percentile", style.font(22.0))
         .margin(style.px(10.0))
         .x_label_area_size(style.px(52.0))
         .y_label_area_size(style.px(84.0))
-        .build_cartesian_2d(0.0..4.05, (y_min * 0.8..y_max * 1.5).log_scale())
+        .build_cartesian_2d(x_range.clone(), y_range.clone().log_scale())
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -161,7 +168,10 @@ pub fn distribution<DB: DrawingBackend>(
     for (n, label, points) in series {
         let c = color(n);
         chart
-            .draw_series(LineSeries::new(points, c.stroke_width(style.px(2.5))))
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| inside(*p, &x_range, &y_range)),
+                c.stroke_width(style.px(2.5)),
+            ))
             .map_err(|e| e.to_string())?
             .label(label)
             .legend(key(c));

@@ -2,6 +2,7 @@
 //! the screen) with plotters and a font built into the binary, so the command line and the
 //! app produce the same files, headless.
 
+mod clean_text;
 mod cpu;
 mod csv;
 mod frame;
@@ -160,7 +161,7 @@ pub enum ExportError {
     },
 }
 
-/// Renders one chart of `set` to `path` (PNG or SVG by `format`).
+/// Renders one chart of `set` to `path` (PNG or SVG by `format`, whatever the name says).
 pub fn render(
     set: &ExportSet,
     kind: ChartKind,
@@ -168,6 +169,23 @@ pub fn render(
     path: &Path,
     options: ImageOptions,
 ) -> Result<(), ExportError> {
+    let fail = |message: String| ExportError::Image {
+        kind: kind.name(),
+        path: crate::format::printable(&path.display().to_string()).into_owned(),
+        message,
+    };
+    let bytes = render_bytes(set, kind, format, options).map_err(fail)?;
+    // One writer for every output: atomic for files, in place for devices and pipes.
+    crate::fsutil::write_output(path, &bytes).map_err(|e| fail(e.to_string()))
+}
+
+/// Renders one chart of `set` in memory: the bytes of a PNG or SVG file.
+pub fn render_bytes(
+    set: &ExportSet,
+    kind: ChartKind,
+    format: ImageFormat,
+    options: ImageOptions,
+) -> Result<Vec<u8>, String> {
     frame::ensure_font();
     let size = (
         (f64::from(options.width) * options.scale).round() as u32,
@@ -176,31 +194,39 @@ pub fn render(
     let style = Style {
         scale: options.scale,
     };
-    // Render next to the target and rename, so a failed export never leaves half an image.
-    let tmp = temporary_beside(path);
-    let drawn = match format {
-        ImageFormat::Png => draw(
-            glyphs::GoodText(BitMapBackend::new(&tmp, size)).into_drawing_area(),
-            set,
-            kind,
-            &style,
-        ),
-        ImageFormat::Svg => draw(
-            SVGBackend::new(&tmp, size).into_drawing_area(),
-            set,
-            kind,
-            &style,
-        ),
-    };
-    let result = drawn.and_then(|()| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    match format {
+        ImageFormat::Png => {
+            let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
+            let backend = BitMapBackend::with_buffer(&mut rgb, size);
+            draw(
+                clean_text::CleanText(glyphs::GoodText(backend)).into_drawing_area(),
+                set,
+                kind,
+                &style,
+            )?;
+            encode_png(&rgb, size)
+        }
+        ImageFormat::Svg => {
+            let mut svg = String::new();
+            draw(
+                clean_text::CleanText(SVGBackend::with_string(&mut svg, size)).into_drawing_area(),
+                set,
+                kind,
+                &style,
+            )?;
+            Ok(svg.into_bytes())
+        }
     }
-    result.map_err(|message| ExportError::Image {
-        kind: kind.name(),
-        path: path.display().to_string(),
-        message,
-    })
+}
+
+/// An RGB buffer as a PNG file, with the encoder plotters itself uses.
+fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(rgb, width, height, image::ColorType::Rgb8)
+        .map_err(|e| format!("cannot encode the PNG image: {e}"))?;
+    Ok(out)
 }
 
 /// Renders every single chart of `set` into folder `dir` as `<stem>-<kind>.<ext>`; returns the files.
@@ -218,18 +244,6 @@ pub fn render_all(
         written.push(path);
     }
     Ok(written)
-}
-
-fn temporary_beside(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp.{ext}", std::process::id()))
 }
 
 fn draw<DB: DrawingBackend>(

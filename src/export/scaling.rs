@@ -1,7 +1,9 @@
 //! Scaling: speedup and efficiency vs workers for each model that ran a sweep, with the ideal.
 
 use super::ExportSet;
-use super::frame::{Axis, Style, color, key, legend, linear_chart, nothing_to_show};
+use super::frame::{
+    Axis, Style, axis_range, color, inside, key, legend, linear_chart, nothing_to_show,
+};
 use crate::analysis::{ScalingSeries, scaling};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -75,25 +77,27 @@ fn panel<DB: DrawingBackend>(
         .flat_map(|c| c.points.iter().map(&value))
         .fold(ideal(max_workers), f64::max)
         * 1.1;
+    let x_range = axis_range(0.0, max_workers * 1.05);
+    let y_range = axis_range(0.0, y_max);
     let mut chart = linear_chart(
         area,
         style,
         caption,
         Axis {
             desc: "workers",
-            range: 0.0..max_workers * 1.05,
+            range: x_range.clone(),
             ticks: (max_workers as usize + 1).min(12),
         },
         Axis {
             desc: y_desc,
-            range: 0.0..y_max,
+            range: y_range.clone(),
             ticks: 10,
         },
     )?;
     let grey = RGBColor(150, 150, 150);
     let ideal_points: Vec<(f64, f64)> = (0..=40)
         .map(|i| max_workers * f64::from(i) / 40.0)
-        .map(|w| (w, ideal(w)))
+        .map(|w| inside((w, ideal(w)), &x_range, &y_range))
         .collect();
     chart
         .draw_series(DashedLineSeries::new(
@@ -110,7 +114,7 @@ fn panel<DB: DrawingBackend>(
         let points: Vec<(f64, f64)> = curve
             .points
             .iter()
-            .map(|p| (p.workers as f64, value(p)))
+            .map(|p| inside((p.workers as f64, value(p)), &x_range, &y_range))
             .collect();
         chart
             .draw_series(LineSeries::new(

@@ -1,7 +1,9 @@
 //! Throughput over time, one line per run.
 
 use super::ExportSet;
-use super::frame::{Axis, Style, color, headroom, key, legend, linear_chart, nothing_to_show};
+use super::frame::{
+    Axis, Style, axis_range, color, headroom, inside, key, legend, linear_chart, nothing_to_show,
+};
 use crate::analysis::downsample;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -33,24 +35,30 @@ pub fn draw<DB: DrawingBackend>(
         .iter()
         .flat_map(|s| s.2.iter().map(|p| p[1]))
         .fold(0.0, f64::max);
+    let x_range = axis_range(0.0, x_max.max(1e-3) * 1.02);
+    let y_range = axis_range(0.0, headroom(y_max));
     let mut chart = linear_chart(
         area,
         style,
         "Throughput",
         Axis {
             desc: "time since start (s)",
-            range: 0.0..x_max.max(1e-3) * 1.02,
+            range: x_range.clone(),
             ticks: 10,
         },
         Axis {
             desc: "tasks per second",
-            range: 0.0..headroom(y_max),
+            range: y_range.clone(),
             ticks: 10,
         },
     )?;
     for (n, label, points) in series {
         let c = color(n);
-        let line = points.iter().map(|p| (p[0], p[1]));
+        let points: Vec<(f64, f64)> = points
+            .iter()
+            .map(|p| inside((p[0], p[1]), &x_range, &y_range))
+            .collect();
+        let line = points.iter().copied();
         chart
             .draw_series(LineSeries::new(line, c.stroke_width(style.px(2.5))))
             .map_err(|e| e.to_string())?
@@ -59,11 +67,7 @@ pub fn draw<DB: DrawingBackend>(
         if points.len() < 40 {
             let r = style.px(4.0);
             chart
-                .draw_series(
-                    points
-                        .iter()
-                        .map(|p| Circle::new((p[0], p[1]), r, c.filled())),
-                )
+                .draw_series(points.iter().map(|p| Circle::new(*p, r, c.filled())))
                 .map_err(|e| e.to_string())?;
         }
     }

@@ -1,7 +1,7 @@
 //! The profile file being edited: where it lives, the text it was read from (so a save keeps
 //! its comments) and whether there are unsaved edits.
 
-use crate::profile::{Profile, parse_str, save_file};
+use crate::profile::{Profile, parse_str, read_text, save_file};
 use std::path::{Path, PathBuf};
 
 /// The file behind the editor.
@@ -18,8 +18,8 @@ pub struct Document {
 impl Document {
     /// Reads and validates the profile at `path`; on error the message names file, line and field.
     pub fn open(path: &Path) -> Result<(Self, Profile), String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot open profile {}: {e}", path.display()))?;
+        // Size-capped and checked for UTF-8, with the line of a bad byte.
+        let text = read_text(path).map_err(|e| e.to_string())?;
         let profile = parse_str(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
         Ok((
             Self {

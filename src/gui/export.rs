@@ -93,6 +93,21 @@ impl ParlabApp {
 
     /// Carries out an export to `path` in the background.
     pub fn export_to(&mut self, purpose: Purpose, path: PathBuf) {
+        // The same check, and the same sentences, as the command line's before a run.
+        let extension = match purpose {
+            Purpose::ChartPng => Some("png"),
+            Purpose::ChartSvg => Some("svg"),
+            Purpose::ResultsJson => Some("json"),
+            Purpose::ResultsCsv => Some("csv"),
+            _ => None,
+        };
+        if let Some(extension) = extension {
+            let inputs: Vec<&Path> = self.doc.path.iter().map(PathBuf::as_path).collect();
+            if let Err(e) = crate::fsutil::check_output(&path, extension, &inputs) {
+                self.message = Some(e);
+                return;
+            }
+        }
         let kind = self.current_chart();
         let runs = self.export_runs(kind);
         let results = self.results_for_export();
@@ -128,7 +143,11 @@ impl ParlabApp {
                 Purpose::ResultsJson => results
                     .save_json(&path)
                     .map(|()| done("results", &path))
-                    .map_err(|e| format!("cannot write results to {}: {e}", path.display())),
+                    .map_err(|e| {
+                        let shown =
+                            crate::format::printable(&path.display().to_string()).into_owned();
+                        format!("cannot write results to {shown}: {e}")
+                    }),
                 Purpose::ResultsCsv => write_csv(&results, &path)
                     .map(|()| done("results table", &path))
                     .map_err(|e| e.to_string()),

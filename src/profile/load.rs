@@ -1,11 +1,19 @@
 //! Reading profiles from TOML, with every error located by file, line, column and field.
 
 use super::Profile;
+use super::messages::{elide_quoted, plain};
 use super::validate::{FieldPath, Segment, ValidationError};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
+
+/// The largest profile read, in bytes: hand-written profiles are a few kB, and a parser fed
+/// 20 MB of blank lines would use a gigabyte.
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
+
+/// Problems listed at most; a profile with more is summarised after these.
+const MAX_PROBLEMS: usize = 20;
 
 /// Why a profile could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +26,14 @@ pub enum ProfileError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// The file is larger than any profile needs to be.
+    #[error("{file} is {}; profiles are limited to 1 MiB", describe_size(*.bytes))]
+    TooLarge {
+        /// The path as the user gave it.
+        file: String,
+        /// Its size in bytes, when known (a pipe has none).
+        bytes: Option<u64>,
+    },
     /// The file was read but is not a valid profile.
     #[error("{}", render(.file, .problems))]
     Invalid {
@@ -26,6 +42,13 @@ pub enum ProfileError {
         /// Each problem, in document order.
         problems: Vec<Problem>,
     },
+}
+
+fn describe_size(bytes: Option<u64>) -> String {
+    match bytes {
+        Some(b) => format!("{:.1} MB", b as f64 / 1e6),
+        None => "larger than 1 MiB".to_string(),
+    }
 }
 
 /// One located problem in a profile.
@@ -41,12 +64,30 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// The message with the field's full path as its subject (`run[0].workload.ms must be
+    /// …`), so a problem in the second run never reads like one in the first.
+    pub fn sentence(&self) -> String {
+        let Some(path) = self.path.as_ref().filter(|p| !p.0.is_empty()) else {
+            return self.message.clone();
+        };
+        let full = path.to_string();
+        match path.leaf() {
+            _ if self.message.starts_with(&full) => self.message.clone(),
+            Some(leaf) if self.message.starts_with(&format!("{leaf} ")) => {
+                format!("{full}{}", &self.message[leaf.len()..])
+            }
+            _ => format!("{full}: {}", self.message),
+        }
+    }
+}
+
 fn render(file: &str, problems: &[Problem]) -> String {
     problems
         .iter()
         .map(|p| match (p.line, p.column) {
-            (Some(l), Some(c)) => format!("{file}:{l}:{c}: {}", p.message),
-            _ => format!("{file}: {}", p.message),
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}: {}", p.sentence()),
+            _ => format!("{file}: {}", p.sentence()),
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -54,53 +95,139 @@ fn render(file: &str, problems: &[Problem]) -> String {
 
 /// Reads and validates the profile at `path`.
 pub fn load_file(path: &Path) -> Result<Profile, ProfileError> {
+    let text = read_text(path)?;
+    parse_str(&text, &path.display().to_string())
+}
+
+/// Reads the text of the profile at `path`: at most [`MAX_PROFILE_BYTES`], and UTF-8 (an
+/// invalid byte is reported with its line).
+pub fn read_text(path: &Path) -> Result<String, ProfileError> {
+    use std::io::Read;
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+    let unreadable = |source| ProfileError::Read {
         file: file.clone(),
         source,
-    })?;
-    parse_str(&text, &file)
+    };
+    let handle = std::fs::File::open(path).map_err(unreadable)?;
+    let declared = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    if declared > MAX_PROFILE_BYTES {
+        return Err(ProfileError::TooLarge {
+            file,
+            bytes: Some(declared),
+        });
+    }
+    let mut bytes = Vec::new();
+    handle
+        .take(MAX_PROFILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(ProfileError::TooLarge { file, bytes: None });
+    }
+    text_from_bytes(bytes, &file)
+}
+
+/// The bytes of a profile as text, or a problem naming the line and byte that are not
+/// UTF-8; `file` names it in the message.
+pub fn text_from_bytes(bytes: Vec<u8>, file: &str) -> Result<String, ProfileError> {
+    let file = file.to_string();
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The prefix is valid UTF-8 by definition; lossy conversion never changes it.
+        let before = String::from_utf8_lossy(valid);
+        let (line, column) = line_col(&before, before.len());
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let byte = valid.len() - line_start + 1;
+        ProfileError::Invalid {
+            file,
+            problems: vec![Problem {
+                line: Some(line),
+                column: Some(column),
+                path: None,
+                message: format!(
+                    "line {line}, byte {byte} is not valid UTF-8: save the profile as UTF-8 text"
+                ),
+            }],
+        }
+    })
 }
 
 /// Parses and validates profile `text`; `file` names it in error messages.
 pub fn parse_str(text: &str, file: &str) -> Result<Profile, ProfileError> {
+    if text.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(ProfileError::TooLarge {
+            file: file.to_string(),
+            bytes: Some(text.len() as u64),
+        });
+    }
     let invalid = |problems| ProfileError::Invalid {
         file: file.to_string(),
         problems,
     };
-    let document = DeTable::parse(text).ok();
+    let (document, syntax) = DeTable::parse_recoverable(text);
+    if let Some(e) = syntax.first() {
+        return Err(invalid(vec![super::syntax::problem(text, &document, e)]));
+    }
     let profile: Profile = match toml::from_str(text) {
         Ok(p) => p,
-        Err(e) => {
-            let span = e.span();
-            let path = span
-                .as_ref()
-                .zip(document.as_ref())
-                .and_then(|(s, doc)| path_at(doc, s.start));
-            let mut message = e.message().trim().to_string();
-            if let Some(leaf) = path.as_ref().and_then(|p| p.leaf())
-                && !message.contains(leaf)
-            {
-                message = format!("{leaf}: {message}");
-            }
-            return Err(invalid(vec![locate(text, span, path, message)]));
-        }
+        Err(e) => return Err(invalid(vec![type_problem(text, &document, &e)])),
     };
     let errors = profile.validate();
     if errors.is_empty() {
         return Ok(profile);
     }
-    let problems = errors
+    let count = errors.len();
+    let mut problems: Vec<Problem> = errors
         .into_iter()
+        .take(MAX_PROBLEMS)
         .map(|ValidationError { path, message }| {
-            let span = document.as_ref().and_then(|doc| span_of(doc, &path));
-            locate(text, span, Some(path), message)
+            let span = span_of(&document, &path);
+            locate(text, span, Some(path), elide_quoted(&message))
         })
         .collect();
+    if count > MAX_PROBLEMS {
+        problems.push(Problem {
+            line: None,
+            column: None,
+            path: None,
+            message: format!("… and {} more problems", count - MAX_PROBLEMS),
+        });
+    }
     Err(invalid(problems))
 }
 
-fn locate(
+/// A value of the wrong type or a key that does not belong, located at the field itself,
+/// even inside `[run.workload]` (whose kind-tagged table serde reads without positions).
+fn type_problem(text: &str, doc: &Spanned<DeTable>, e: &toml::de::Error) -> Problem {
+    let mut span = e.span();
+    let mut message = e.message().to_string();
+    let mut path = span.as_ref().and_then(|s| path_at(doc, s.start));
+    if let Some(run) = path.as_ref().and_then(workload_run)
+        && let Some(inner) = super::workload_spans::first_error(doc, run)
+        && let Some(inner_span) = inner.span()
+    {
+        path = path_at(doc, inner_span.start);
+        span = Some(inner_span);
+        message = inner.message().to_string();
+    }
+    let leaf = path.as_ref().and_then(|p| p.leaf());
+    let message = plain(&message, leaf);
+    locate(text, span, path, message)
+}
+
+/// The index of the run whose workload `path` lies in, if it does.
+fn workload_run(path: &FieldPath) -> Option<usize> {
+    match path.0.as_slice() {
+        [Segment::Key(run), Segment::Index(i), Segment::Key(w), ..]
+            if run == "run" && w == "workload" =>
+        {
+            Some(*i)
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn locate(
     text: &str,
     span: Option<Range<usize>>,
     path: Option<FieldPath>,
@@ -122,7 +249,7 @@ fn locate(
 }
 
 /// 1-based line and column (in characters) of byte `offset`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..text.floor_char_boundary(offset.min(text.len()))];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -150,7 +277,7 @@ fn span_of(doc: &Spanned<DeTable>, path: &FieldPath) -> Option<Range<usize>> {
 }
 
 /// The path of the innermost key or value whose span contains byte `offset`.
-fn path_at(doc: &Spanned<DeTable>, offset: usize) -> Option<FieldPath> {
+pub(super) fn path_at(doc: &Spanned<DeTable>, offset: usize) -> Option<FieldPath> {
     fn in_table(t: &DeTable, offset: usize, at: FieldPath) -> Option<FieldPath> {
         for (k, v) in t.iter() {
             let here = at.key(k.get_ref());
@@ -220,7 +347,7 @@ iterations = 1000
         let err = parse_str(text, "cpu.toml").expect_err("invalid");
         assert_eq!(
             err.to_string(),
-            "cpu.toml:4:11: workers must be between 1 and 1024, got 0"
+            "cpu.toml:4:11: run[0].workers must be between 1 and 1024, got 0"
         );
     }
 

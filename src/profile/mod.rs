@@ -3,12 +3,18 @@
 
 pub mod examples;
 mod load;
+mod messages;
 mod needs;
 mod save;
+mod syntax;
 mod validate;
 mod workers;
+mod workload_spans;
 
-pub use load::{Problem, ProfileError, load_file, parse_str};
+pub use load::{
+    MAX_PROFILE_BYTES, Problem, ProfileError, load_file, parse_str, read_text, text_from_bytes,
+};
+pub(crate) use messages::plain as plain_message;
 pub use needs::{Available, TooBig, check_needs, estimate, human_bytes};
 pub use save::{SaveError, render, save_file};
 pub use validate::{FieldPath, Segment, ValidationError, check_range};

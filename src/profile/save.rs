@@ -37,7 +37,7 @@ pub fn save_file(
     original: Option<&str>,
 ) -> Result<String, SaveError> {
     let text = render(profile, original);
-    crate::fsutil::write_atomic(path, text.as_bytes()).map_err(|source| SaveError {
+    crate::fsutil::write_output(path, text.as_bytes()).map_err(|source| SaveError {
         path: path.display().to_string(),
         source,
     })?;

@@ -126,6 +126,7 @@ impl Profile {
                 "name must not be empty",
             ));
         }
+        errors.extend(check_length(&root, "name", &self.name));
         if self.runs.is_empty() {
             errors.push(ValidationError::new(
                 root,
@@ -135,9 +136,51 @@ impl Profile {
         for (i, run) in self.runs.iter().enumerate() {
             validate_run(run, &FieldPath::root().key("run").index(i), &mut errors);
         }
+        errors.extend(check_plan_size(self));
         errors
     }
 }
+
+/// The longest name or label, in characters: titles and legends show a line of text.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// A name or label longer than [`MAX_TITLE_CHARS`].
+fn check_length(at: &FieldPath, key: &str, text: &str) -> Option<ValidationError> {
+    let count = text.chars().count();
+    (count > MAX_TITLE_CHARS).then(|| {
+        ValidationError::new(
+            at.key(key),
+            format!("{key} is {count} characters long; at most {MAX_TITLE_CHARS} fit on a chart"),
+        )
+    })
+}
+
+/// The most runs one profile may plan (each sweep value is a run).
+pub const MAX_PLANNED_RUNS: usize = 1000;
+
+/// A profile planning more than [`MAX_PLANNED_RUNS`] runs, reported at the sweep that
+/// crosses the limit.
+fn check_plan_size(profile: &Profile) -> Option<ValidationError> {
+    let total: usize = profile.runs.iter().map(|r| r.workers.counts().len()).sum();
+    if total <= MAX_PLANNED_RUNS {
+        return None;
+    }
+    let mut so_far = 0;
+    let crossing = profile.runs.iter().position(|r| {
+        so_far += r.workers.counts().len();
+        so_far > MAX_PLANNED_RUNS
+    })?;
+    Some(ValidationError::new(
+        FieldPath::root().key("run").index(crossing).key("workers"),
+        format!(
+            "this profile plans {total} runs (one per worker count of each sweep); \
+             a profile may plan at most {MAX_PLANNED_RUNS}"
+        ),
+    ))
+}
+
+/// Out-of-range counts reported one by one at most; a longer list gets one more line.
+const MAX_COUNT_ERRORS: usize = 5;
 
 fn validate_run(run: &RunSpec, at: &FieldPath, errors: &mut Vec<ValidationError>) {
     if run.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
@@ -145,6 +188,9 @@ fn validate_run(run: &RunSpec, at: &FieldPath, errors: &mut Vec<ValidationError>
             at.key("label"),
             "label must not be empty",
         ));
+    }
+    if let Some(label) = &run.label {
+        errors.extend(check_length(at, "label", label));
     }
     validate_workers(run.model, run.workers.counts(), &at.key("workers"), errors);
     match (run.tasks, run.duration_s) {
@@ -195,6 +241,16 @@ fn validate_workers(
     } else {
         ""
     };
+    let bad = counts.iter().filter(|n| !(1..=max).contains(*n)).count();
+    if bad > MAX_COUNT_ERRORS {
+        errors.push(ValidationError::new(
+            at.clone(),
+            format!(
+                "workers must be between 1 and {max}{why}, and {bad} of the counts listed are not"
+            ),
+        ));
+        return;
+    }
     for (j, &n) in counts.iter().enumerate() {
         if !(1..=max).contains(&n) {
             let path = if counts.len() > 1 {

@@ -4,6 +4,7 @@ use super::{Exit, Usage};
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// Environment variable through which a worker child learns its parent's pid, so it can
 /// tell whether the parent died before the death signal was armed.
@@ -18,13 +19,16 @@ pub fn isolate_worker(cmd: &mut Command) {
 }
 
 /// Puts an external program in a new process group and arranges for it to be killed if
-/// the thread that started it dies (Linux `PR_SET_PDEATHSIG`).
-pub fn isolate_external(cmd: &mut Command) {
+/// the thread that started it dies (Linux `PR_SET_PDEATHSIG`). With `announce`, the child
+/// writes its group id (`+` and the id as a little-endian `u32`) there before it execs, so
+/// that the watcher on the other end knows of it from its first instruction on.
+pub fn isolate_external(cmd: &mut Command, announce: Option<std::os::fd::RawFd>) {
     cmd.process_group(0);
     #[cfg(target_os = "linux")]
     {
         let parent = std::process::id() as libc::pid_t;
-        // SAFETY: only async-signal-safe calls (prctl, getppid, _exit) run between fork and exec.
+        // SAFETY: only async-signal-safe calls (prctl, getppid, getpid, write, _exit) run
+        // between fork and exec, on a buffer of the child's own stack.
         unsafe {
             cmd.pre_exec(move || {
                 if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
@@ -33,20 +37,32 @@ pub fn isolate_external(cmd: &mut Command) {
                 if libc::getppid() != parent {
                     libc::_exit(1);
                 }
+                if let Some(fd) = announce {
+                    let mut record = [b'+', 0, 0, 0, 0];
+                    record[1..].copy_from_slice(&(libc::getpid() as u32).to_le_bytes());
+                    libc::write(fd, record.as_ptr().cast(), record.len());
+                }
                 Ok(())
             });
         }
     }
 }
 
-/// Called first thing in a worker child: die with SIGKILL when the parent dies, and exit
-/// at once if the parent is already gone.
-pub fn die_with_parent() {
+/// Called first thing in a worker child, before it starts any thread: when the parent
+/// dies (even by `kill -9`), run `on_death` (which kills what the worker started) and
+/// exit; exit at once if the parent is already gone. The parent death signal is SIGTERM,
+/// caught by a thread of its own; where that thread cannot start it is SIGKILL.
+pub fn die_with_parent(on_death: fn()) {
     #[cfg(target_os = "linux")]
     {
+        let signal = if catch_sigterm(on_death) {
+            libc::SIGTERM
+        } else {
+            libc::SIGKILL
+        };
         // SAFETY: plain system calls without pointers.
         unsafe {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            libc::prctl(libc::PR_SET_PDEATHSIG, signal);
         }
     }
     let expected = std::env::var(PARENT_PID_ENV)
@@ -57,6 +73,80 @@ pub fn die_with_parent() {
         if unsafe { libc::getppid() } != expected {
             std::process::exit(1);
         }
+    }
+}
+
+/// Blocks SIGTERM in this thread (and so in every thread started after it) and waits for
+/// it on a thread of its own, which runs `on_death` and exits. False if that failed.
+#[cfg(target_os = "linux")]
+fn catch_sigterm(on_death: fn()) -> bool {
+    // SAFETY: sigset_t is plain old data, initialised by sigemptyset before use.
+    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    unsafe {
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return false;
+        }
+    }
+    let waiter = std::thread::Builder::new()
+        .name("parlab-parent-death".into())
+        .spawn(move || {
+            let mut sig = 0;
+            // SAFETY: valid pointers to locals; SIGTERM is blocked in every thread.
+            while unsafe { libc::sigwait(&set, &mut sig) } != 0 {}
+            on_death();
+            // SAFETY: ends the process without running destructors of other threads' state.
+            unsafe { libc::_exit(128 + libc::SIGTERM) }
+        });
+    if waiter.is_err() {
+        // SAFETY: undoes the block above.
+        unsafe {
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        }
+        return false;
+    }
+    true
+}
+
+/// Moves a worker's protocol off its standard input and output: returns new descriptors
+/// for the pipes on 0 and 1, and points 0 at `/dev/null` and 1 at stderr, so that nothing
+/// a task prints (or a program it starts inherits) can reach the protocol.
+pub fn take_stdio() -> io::Result<(std::fs::File, std::fs::File)> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: F_DUPFD_CLOEXEC returns a new descriptor we own (or -1).
+    let dup = |fd: libc::c_int| match unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) } {
+        -1 => Err(io::Error::last_os_error()),
+        new => Ok(unsafe { std::fs::File::from_raw_fd(new) }),
+    };
+    let input = dup(0)?;
+    let output = dup(1)?;
+    PROTOCOL_OUT.store(std::os::fd::AsRawFd::as_raw_fd(&output), Ordering::Relaxed);
+    let null = std::fs::File::open("/dev/null")?;
+    use std::os::fd::AsRawFd;
+    // SAFETY: dup2 onto the standard descriptors, which this process owns.
+    unsafe {
+        if libc::dup2(null.as_raw_fd(), 0) < 0 || libc::dup2(2, 1) < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok((input, output))
+}
+
+/// The descriptor [`take_stdio`] moved the protocol's output to (-1 before).
+static PROTOCOL_OUT: AtomicI32 = AtomicI32::new(-1);
+
+/// Writes `bytes` straight onto the protocol's output, past the framing: only the `fault`
+/// workload's `garbage` action does this, to show how a model copes with a garbled worker.
+pub fn write_raw_to_protocol(bytes: &[u8]) -> io::Result<()> {
+    let fd = PROTOCOL_OUT.load(Ordering::Relaxed);
+    if fd < 0 {
+        return Err(io::Error::other("not a worker process"));
+    }
+    // SAFETY: writes from a live buffer to a descriptor this process keeps open until it exits.
+    match unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) } {
+        -1 => Err(io::Error::last_os_error()),
+        _ => Ok(()),
     }
 }
 
@@ -73,6 +163,24 @@ pub fn kill_process(pid: u32) {
     // SAFETY: see `kill_group`.
     unsafe {
         libc::kill(pid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
+/// Waits for child `pid` to end without reaping it: its pid (and process group id) stay
+/// reserved until [`reap`], so signalling its group in between cannot hit a stranger.
+pub fn wait_exited(pid: u32) -> io::Result<()> {
+    loop {
+        // SAFETY: siginfo_t is plain old data, filled by the kernel.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let flags = libc::WEXITED | libc::WNOWAIT;
+        // SAFETY: a valid pointer to a local.
+        if unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, flags) } == 0 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
     }
 }
 
@@ -139,12 +247,7 @@ pub fn reset_peak_rss() {
 
 /// Peak resident set size of this process since the last [`reset_peak_rss`], in bytes.
 pub fn self_peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map(|kb| kb * 1024)
+    vm_hwm(&std::fs::read_to_string("/proc/self/status").ok()?)
 }
 
 /// Current resident set size of process `pid` in bytes (`/proc/PID/statm`).
@@ -183,4 +286,134 @@ pub fn thread_cpu_seconds() -> f64 {
     {
         0.0
     }
+}
+
+/// Makes this process a child subreaper (Linux `PR_SET_CHILD_SUBREAPER`): whatever its
+/// descendants leave behind, even a program that detaches with `setsid` and a double
+/// fork, is reparented to it instead of to init, so it stays in reach of
+/// [`kill_tree`]. Returns false where the system does not offer it.
+pub fn become_subreaper() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: a plain system call without pointers.
+        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
+/// One line of `/proc/PID/stat`: the parent pid and whether the process is a zombie.
+fn stat_of(pid: u32) -> Option<(u32, bool)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may itself contain spaces and parentheses.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?;
+    let ppid = fields.next()?.parse().ok()?;
+    Some((ppid, state == "Z" || state == "X"))
+}
+
+/// Every process on the system with its parent and zombie state (Linux `/proc`).
+fn process_table() -> Vec<(u32, u32, bool)> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| stat_of(pid).map(|(ppid, zombie)| (pid, ppid, zombie)))
+        .collect()
+}
+
+/// The live (not zombie) descendants of `root`, found through the parent links in `/proc`.
+pub fn descendants(root: u32) -> Vec<u32> {
+    let table = process_table();
+    let mut found = Vec::new();
+    let mut frontier = vec![root];
+    while let Some(parent) = frontier.pop() {
+        for &(pid, ppid, zombie) in &table {
+            if ppid == parent && pid != root && !found.contains(&pid) {
+                frontier.push(pid);
+                if !zombie {
+                    found.push(pid);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The direct children of this process (zombies included).
+pub fn own_children() -> Vec<(u32, bool)> {
+    let me = std::process::id();
+    process_table()
+        .into_iter()
+        .filter(|&(_, ppid, _)| ppid == me)
+        .map(|(pid, _, zombie)| (pid, zombie))
+        .collect()
+}
+
+/// Kills everything below `root` with SIGKILL, but not `root` itself. `root` should be
+/// a subreaper (a parlab worker is), so that what a killed process started is reparented
+/// to `root` and found by the next pass; passes repeat until none is left (a bounded
+/// number of times, in case something forks faster than it is killed).
+pub fn kill_descendants(root: u32) {
+    for _ in 0..64 {
+        let below = descendants(root);
+        if below.is_empty() {
+            return;
+        }
+        for pid in below {
+            kill_process(pid);
+        }
+    }
+}
+
+/// Kills `root` and everything it started: `root` is paused first so it cannot start
+/// anything new, its descendants are killed, then its process group and itself.
+pub fn kill_tree(root: u32) {
+    // SAFETY: kill has no memory effects; a process that is gone makes it fail harmlessly.
+    unsafe {
+        libc::kill(root as libc::pid_t, libc::SIGSTOP);
+    }
+    kill_descendants(root);
+    kill_group(root);
+    kill_process(root);
+}
+
+/// Reaps `pid` if it is a child of this process that has ended; never blocks.
+pub fn reap_if_ended(pid: u32) -> bool {
+    let mut status = 0;
+    // SAFETY: a valid pointer to a local.
+    unsafe { libc::waitpid(pid as libc::pid_t, &mut status, libc::WNOHANG) == pid as libc::pid_t }
+}
+
+/// True while process `pid` exists (a zombie counts).
+pub fn pid_alive(pid: u32) -> bool {
+    // SAFETY: signal 0 only checks that the process exists.
+    let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+    r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// The peak resident set size of process `pid` (`VmHWM` in `/proc/PID/status`), in bytes;
+/// `None` once it has exited or without `/proc`.
+pub fn peak_rss_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    vm_hwm(&status)
+}
+
+fn vm_hwm(status: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+}
+
+/// The effective user id of this process.
+pub fn uid() -> u32 {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() }
 }

@@ -4,7 +4,6 @@
 use super::{Kind, Placement, TaskContext, TaskError, Workload};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::time::Duration;
 
 /// What the faulty task does.
@@ -73,9 +72,7 @@ impl Workload for Fault {
                 Ok(())
             }
             FaultAction::Garbage => {
-                let mut out = std::io::stdout().lock();
-                let _ = out.write_all(b"\xffthis is not a parlab frame\n");
-                let _ = out.flush();
+                let _ = crate::sys::write_raw_to_protocol(b"\xffthis is not a parlab frame\n");
                 Ok(())
             }
             FaultAction::Hang => {

@@ -110,6 +110,12 @@ pub trait Workload: Send + Sync {
 
     /// Called once in the parent when the run is over, to remove what the tasks left.
     fn cleanup(&self) {}
+
+    /// Peak resident memory, in bytes, of the programs this workload started (an external
+    /// command, an interpreter); 0 for workloads that start none.
+    fn external_peak_rss(&self) -> u64 {
+        0
+    }
 }
 
 /// Where a workload instance will run tasks.

@@ -6,10 +6,11 @@
 
 use super::{Kind, Placement, TaskContext, TaskError, Workload};
 use crate::exec::children;
+use crate::exec::drain::StderrTail;
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -80,7 +81,7 @@ impl Kind for Python {
     fn external_commands(&self) -> Vec<String> {
         vec![format!(
             "{} (running the profile's Python code)",
-            self.interpreter
+            crate::format::shell_quote(&[&self.interpreter])
         )]
     }
 }
@@ -98,6 +99,8 @@ struct Interpreter {
     stdin: Mutex<Option<ChildStdin>>,
     waiting: Waiting,
     pid: u32,
+    /// Its stderr, read all along (a task that prints there must not fill the pipe).
+    stderr: StderrTail,
 }
 
 struct PythonWorkload {
@@ -125,18 +128,29 @@ impl PythonWorkload {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        crate::sys::isolate_external(&mut cmd);
-        let mut child = cmd.spawn().map_err(|e| match e.kind() {
+        crate::sys::isolate_external(&mut cmd, crate::exec::guardian::announce_fd());
+        let spawned = children::spawn_registered(run, || {
+            cmd.spawn().map(|c| {
+                let pid = c.id();
+                (c, pid)
+            })
+        });
+        let mut child = spawned.map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => format!(
                 "cannot start the Python interpreter `{program}`: no such program. Install Python 3 (on Debian or Ubuntu: apt-get install python3) or set `interpreter` in the profile"
             ),
             _ => format!("cannot start the Python interpreter `{program}`: {e}"),
         })?;
         let pid = child.id();
-        children::register(pid, run);
-        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        let (Some(stdin), Some(stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            children::unregister(pid);
             return Err("the Python interpreter's pipes were not created".into());
         };
+        let stderr = StderrTail::start(stderr);
         let mut lines = BufReader::new(stdout).lines();
         match lines.next() {
             Some(Ok(line)) if line == "ready" => {}
@@ -156,13 +170,9 @@ impl PythonWorkload {
             _ => {
                 let _ = child.wait();
                 children::unregister(pid);
-                let mut err = String::new();
-                if let Some(mut e) = child.stderr.take() {
-                    let _ = e.read_to_string(&mut err);
-                }
                 return Err(format!(
                     "the Python interpreter `{program}` exited at start: {}",
-                    err.trim()
+                    stderr.finish(Duration::from_millis(500))
                 ));
             }
         }
@@ -195,6 +205,7 @@ impl PythonWorkload {
             stdin: Mutex::new(Some(stdin)),
             waiting,
             pid,
+            stderr,
         })
     }
 }
@@ -244,14 +255,10 @@ impl Workload for PythonWorkload {
                 Err(RecvTimeoutError::Disconnected) => {
                     let mut child = lock(&interpreter.child);
                     let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
-                    let mut err = String::new();
-                    if let Some(mut e) = child.stderr.take() {
-                        let _ = e.read_to_string(&mut err);
-                    }
                     return Err(TaskError::Failed(format!(
                         "the Python interpreter (pid {}) exited ({status}) during task({index}): {}",
                         interpreter.pid,
-                        err.trim()
+                        interpreter.stderr.last_line()
                     )));
                 }
             }
@@ -263,13 +270,30 @@ impl Workload for PythonWorkload {
             interpreter.shut_down();
         }
     }
+
+    fn external_peak_rss(&self) -> u64 {
+        match self.interpreter.get() {
+            // Only while it runs: once reaped, its pid may belong to a stranger.
+            Some(Ok(interpreter)) => match lock(&interpreter.child).try_wait() {
+                Ok(None) => crate::sys::peak_rss_of(interpreter.pid).unwrap_or(0),
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
 }
 
 impl Interpreter {
     /// Closes stdin so the harness finishes, then waits (killing it if it takes too long).
     fn shut_down(&self) {
-        lock(&self.stdin).take();
         let mut child = lock(&self.child);
+        // The run is over: what the profile's code forked ends now, before the interpreter
+        // exits and its children would be reparented out of reach. Only while the
+        // interpreter is still ours: once reaped, its pid may belong to a stranger.
+        if let Ok(None) = child.try_wait() {
+            crate::sys::kill_descendants(self.pid);
+        }
+        lock(&self.stdin).take();
         for _ in 0..100 {
             if let Ok(Some(_)) = child.try_wait() {
                 children::unregister(self.pid);

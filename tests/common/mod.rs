@@ -124,3 +124,75 @@ pub fn signal(pid: u32, signal: i32) {
         libc::kill(pid as i32, signal);
     }
 }
+
+/// Jiffies of CPU time from `/proc/stat` (per core) and of this test process with its
+/// reaped children (`/proc/self/stat`): an independent view of who used the machine.
+#[derive(Debug, Clone)]
+pub struct CpuClock {
+    /// Per core: (busy jiffies, total jiffies).
+    pub cores: Vec<(u64, u64)>,
+    /// This process's user + system jiffies, its reaped children's included.
+    pub own: u64,
+}
+
+impl CpuClock {
+    /// Reads the clocks now.
+    pub fn now() -> Self {
+        let stat = std::fs::read_to_string("/proc/stat").expect("/proc/stat");
+        let cores = stat
+            .lines()
+            .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
+            .map(|l| {
+                let v: Vec<u64> = l
+                    .split_whitespace()
+                    .skip(1)
+                    .filter_map(|x| x.parse().ok())
+                    .collect();
+                // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+                let total: u64 = v.iter().take(8).sum();
+                let idle = v.get(3).copied().unwrap_or(0) + v.get(4).copied().unwrap_or(0);
+                (total - idle, total)
+            })
+            .collect();
+        let me = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+        let rest = me.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let fields: Vec<u64> = rest
+            .split_whitespace()
+            .map(|f| f.parse().unwrap_or(0))
+            .collect();
+        // Fields 14–17 of stat (utime stime cutime cstime) are 11–14 after the name.
+        let own = fields.iter().skip(11).take(4).sum();
+        Self { cores, own }
+    }
+
+    /// Per-core busy percentages between `self` and `later`.
+    pub fn busy_percent(&self, later: &Self) -> Vec<f64> {
+        self.cores
+            .iter()
+            .zip(&later.cores)
+            .map(|(a, b)| {
+                let total = (b.1 - a.1).max(1) as f64;
+                100.0 * (b.0 - a.0) as f64 / total
+            })
+            .collect()
+    }
+
+    /// Cores' worth of CPU that programs other than this test process (and its reaped
+    /// children) used between `self` and `later`.
+    pub fn others_cores(&self, later: &Self) -> f64 {
+        let busy: u64 = self
+            .cores
+            .iter()
+            .zip(&later.cores)
+            .map(|(a, b)| b.0 - a.0)
+            .sum();
+        let total: u64 = self
+            .cores
+            .iter()
+            .zip(&later.cores)
+            .map(|(a, b)| b.1 - a.1)
+            .sum();
+        let wall = total as f64 / self.cores.len().max(1) as f64;
+        (busy.saturating_sub(later.own - self.own)) as f64 / wall.max(1.0)
+    }
+}

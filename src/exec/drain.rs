@@ -1,0 +1,125 @@
+//! Reading a child's stderr while it runs, keeping only its tail: a child that writes a
+//! lot never fills its pipe (and stalls), and never grows parlab's memory.
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How much of a child's stderr is kept: enough for the last message.
+const KEEP: usize = 4096;
+
+/// The longest line quoted in a message; longer lines are cut with "…".
+pub const MAX_LINE: usize = 300;
+
+#[derive(Default)]
+struct Tail {
+    bytes: VecDeque<u8>,
+    /// True once bytes were dropped from the front.
+    cut: bool,
+}
+
+/// A thread that reads a child's stderr to its end and keeps the last few KiB.
+pub struct StderrTail {
+    tail: Arc<Mutex<Tail>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl StderrTail {
+    /// Starts draining `stderr` on a thread of its own.
+    pub fn start(mut stderr: impl Read + Send + 'static) -> Self {
+        let tail = Arc::new(Mutex::new(Tail::default()));
+        let shared = Arc::clone(&tail);
+        let handle = std::thread::Builder::new()
+            .name("parlab-stderr".into())
+            .spawn(move || {
+                let mut chunk = [0u8; 8192];
+                while let Ok(n) = stderr.read(&mut chunk) {
+                    if n == 0 {
+                        break;
+                    }
+                    let mut t = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                    t.bytes.extend(&chunk[..n]);
+                    if t.bytes.len() > KEEP {
+                        let extra = t.bytes.len() - KEEP;
+                        t.bytes.drain(..extra);
+                        t.cut = true;
+                    }
+                }
+            })
+            .ok();
+        Self { tail, handle }
+    }
+
+    /// The last non-empty line written so far, at most [`MAX_LINE`] characters.
+    pub fn last_line(&self) -> String {
+        let t = self.tail.lock().unwrap_or_else(PoisonError::into_inner);
+        let bytes: Vec<u8> = t.bytes.iter().copied().collect();
+        last_line(&bytes, t.cut)
+    }
+
+    /// Waits up to `patience` for the child's stderr to close (a grandchild that still
+    /// holds it open must not hang parlab), then returns its last line.
+    pub fn finish(mut self, patience: Duration) -> String {
+        let deadline = Instant::now() + patience;
+        if let Some(handle) = self.handle.take() {
+            while !handle.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            if handle.is_finished() {
+                let _ = handle.join();
+            }
+        }
+        self.last_line()
+    }
+}
+
+/// The last non-empty line of `bytes`, trimmed and cut to [`MAX_LINE`] characters;
+/// `cut_front` says the text before `bytes` was dropped (the line may have begun earlier).
+pub fn last_line(bytes: &[u8], cut_front: bool) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(pos) = lines.iter().rposition(|l| !l.trim().is_empty()) else {
+        return String::new();
+    };
+    let line = lines[pos].trim();
+    let partial = cut_front && pos == 0;
+    shorten(line, partial)
+}
+
+/// `line` cut to [`MAX_LINE`] characters with "…" where text was left out.
+pub fn shorten(line: &str, partial: bool) -> String {
+    let chars = line.chars().count();
+    if chars <= MAX_LINE {
+        return if partial {
+            format!("…{line}")
+        } else {
+            line.to_string()
+        };
+    }
+    let head: String = line.chars().take(MAX_LINE).collect();
+    if partial {
+        format!("…{head}…")
+    } else {
+        format!("{head}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_stream_keeps_a_bounded_tail_and_a_short_last_line() {
+        let mut data = vec![b'x'; 10 << 20];
+        data.extend_from_slice(b"\nfirst\n");
+        data.extend(std::iter::repeat_n(b'y', 1 << 20));
+        let drained = StderrTail::start(std::io::Cursor::new(data));
+        let line = drained.finish(Duration::from_secs(5));
+        assert!(line.chars().count() <= MAX_LINE + 2, "{} chars", line.len());
+        assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
+        assert_eq!(last_line(b"a\nboom: it broke\n\n", false), "boom: it broke");
+        assert_eq!(last_line(b"", true), "");
+    }
+}

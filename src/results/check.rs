@@ -1,0 +1,217 @@
+//! Plausibility checks on results read from a file: every number must be one a real run can
+//! produce. A hand-edited or corrupted file with `1.8e308` tasks per second is refused here,
+//! naming the field, instead of reaching the chart code as an axis that overflows.
+
+use super::{Results, RunResult};
+
+/// What one kind of figure may be.
+#[derive(Clone, Copy)]
+struct Limit {
+    /// The smallest value allowed.
+    min: f64,
+    /// The largest value allowed.
+    max: f64,
+    /// The unit, for the message.
+    unit: &'static str,
+}
+
+/// Tasks per second: a million times more than any machine does today.
+const RATE: Limit = Limit {
+    min: 0.0,
+    max: 1e12,
+    unit: "tasks per second",
+};
+/// Seconds: about 31 years.
+const SECONDS: Limit = Limit {
+    min: 0.0,
+    max: 1e9,
+    unit: "seconds",
+};
+/// Microseconds: about 31 years.
+const MICROS: Limit = Limit {
+    min: 0.0,
+    max: 1e15,
+    unit: "µs",
+};
+/// The per-task overhead may come out slightly negative (timer granularity).
+const OVERHEAD: Limit = Limit {
+    min: -1e15,
+    max: 1e15,
+    unit: "µs",
+};
+/// A percentile.
+const PERCENT: Limit = Limit {
+    min: 0.0,
+    max: 100.0,
+    unit: "%",
+};
+/// Per-core utilisation; sampling jitter can overshoot 100 % a little.
+const UTILISATION: Limit = Limit {
+    min: 0.0,
+    max: 1000.0,
+    unit: "%",
+};
+/// Worker counts: far above what a profile allows (1024).
+const WORKERS: Limit = Limit {
+    min: 1.0,
+    max: 1e6,
+    unit: "workers",
+};
+/// Non-zero magnitudes below this are not measurements (a denormal, say) and would make
+/// ratios such as speedup overflow.
+const TINY: f64 = 1e-9;
+
+/// The first implausible number in `results`, as a sentence naming the field.
+pub(super) fn check(results: &Results) -> Result<(), String> {
+    let cpus = results.host.logical_cpus as f64;
+    number(|| "host.logical_cpus".into(), cpus, WORKERS)?;
+    text("profile.name", &results.profile.name)?;
+    text("host.os", &results.host.os)?;
+    text("host.cpu_brand", &results.host.cpu_brand)?;
+    for (i, run) in results.runs.iter().enumerate() {
+        text(&format!("runs[{i}].label"), &run.label)?;
+        check_run(run, &format!("runs[{i}]"))?;
+    }
+    Ok(())
+}
+
+/// Text drawn on charts as one line: a profile allows 200 characters; this allows more,
+/// for files from other tools, but not a megabyte that would take minutes to lay out.
+const MAX_TEXT_CHARS: usize = 1000;
+
+fn text(field: &str, value: &str) -> Result<(), String> {
+    let count = value.chars().count();
+    if count > MAX_TEXT_CHARS {
+        return Err(format!(
+            "{field} is {count} characters long; at most {MAX_TEXT_CHARS} fit on a chart"
+        ));
+    }
+    Ok(())
+}
+
+fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
+    number(|| format!("{at}.workers"), run.workers as f64, WORKERS)?;
+    number(|| format!("{at}.wall_seconds"), run.wall_seconds, SECONDS)?;
+    let rate = run.throughput_per_sec;
+    number(|| format!("{at}.throughput_per_sec"), rate, RATE)?;
+    let l = &run.latency_us;
+    for (name, v) in [
+        ("min", l.min),
+        ("mean", l.mean),
+        ("p50", l.p50),
+        ("p90", l.p90),
+        ("p99", l.p99),
+        ("p999", l.p999),
+        ("max", l.max),
+    ] {
+        number(|| format!("{at}.latency_us.{name}"), v, MICROS)?;
+    }
+    for (k, [p, us]) in run.latency_cdf.iter().enumerate() {
+        number(|| format!("{at}.latency_cdf[{k}][0]"), *p, PERCENT)?;
+        number(|| format!("{at}.latency_cdf[{k}][1]"), *us, MICROS)?;
+    }
+    if let Some(v) = run.overhead_per_task_us {
+        number(|| format!("{at}.overhead_per_task_us"), v, OVERHEAD)?;
+    }
+    number(
+        || format!("{at}.process.user_s"),
+        run.process.user_s,
+        SECONDS,
+    )?;
+    number(|| format!("{at}.process.sys_s"), run.process.sys_s, SECONDS)?;
+    let sampler = run.sampler_cpu_seconds;
+    number(|| format!("{at}.sampler_cpu_seconds"), sampler, SECONDS)?;
+    for (k, p) in run.timeline.iter().enumerate() {
+        number(|| format!("{at}.timeline[{k}].t"), p.t, SECONDS)?;
+        number(
+            || format!("{at}.timeline[{k}].tasks_per_sec"),
+            p.tasks_per_sec,
+            RATE,
+        )?;
+        for (name, v) in [("p50_us", p.p50_us), ("p99_us", p.p99_us)] {
+            if let Some(v) = v {
+                number(|| format!("{at}.timeline[{k}].{name}"), v, MICROS)?;
+            }
+        }
+    }
+    check_cpu(run, at)
+}
+
+fn check_cpu(run: &RunResult, at: &str) -> Result<(), String> {
+    let cpu = &run.cpu;
+    number(|| format!("{at}.cpu.interval_s"), cpu.interval_s, SECONDS)?;
+    if let Some(last) = cpu.last_interval_s {
+        number(|| format!("{at}.cpu.last_interval_s"), last, SECONDS)?;
+    }
+    let has_samples = cpu.per_core.iter().any(|c| !c.is_empty());
+    if has_samples && cpu.interval_s == 0.0 {
+        return Err(format!(
+            "{at}.cpu.interval_s is 0, but the run has CPU samples: they must be taken some time apart"
+        ));
+    }
+    for (core, series) in cpu.per_core.iter().enumerate() {
+        for (k, v) in series.iter().enumerate() {
+            let field = || format!("{at}.cpu.per_core[{core}][{k}]");
+            number(field, f64::from(*v), UTILISATION)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks one number against `limit`; `field` names it in the message.
+fn number(field: impl Fn() -> String, v: f64, limit: Limit) -> Result<(), String> {
+    let Limit { min, max, unit } = limit;
+    if !v.is_finite() {
+        return Err(format!("{} is not a finite number", field()));
+    }
+    if v > max {
+        return Err(format!(
+            "{} is {}, which no run can reach (at most {} {unit})",
+            field(),
+            show(v),
+            show(max)
+        ));
+    }
+    if v < min {
+        let least = if min == 0.0 {
+            "it cannot be negative".to_string()
+        } else {
+            format!("it must be at least {} {unit}", show(min))
+        };
+        return Err(format!("{} is {}, but {least}", field(), show(v)));
+    }
+    if v != 0.0 && v.abs() < TINY {
+        return Err(format!(
+            "{} is {}, too small to be a measurement (a non-zero value is at least {})",
+            field(),
+            show(v),
+            show(TINY)
+        ));
+    }
+    Ok(())
+}
+
+/// A number short enough for a message: `1.8e308`, `5e-324`, `12.5`.
+fn show(v: f64) -> String {
+    let magnitude = v.abs();
+    if magnitude != 0.0 && !(1e-3..1e6).contains(&magnitude) {
+        let s = format!("{v:.1e}");
+        s.replace(".0e", "e")
+    } else {
+        format!("{}", (v * 1000.0).round() / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::show;
+
+    #[test]
+    fn numbers_are_shown_short() {
+        assert_eq!(show(f64::MAX), "1.8e308");
+        assert_eq!(show(5e-324), "4.9e-324");
+        assert_eq!(show(1e12), "1e12");
+        assert_eq!(show(12.5), "12.5");
+        assert_eq!(show(-1.0), "-1");
+    }
+}
