@@ -4,6 +4,7 @@
 //! desktop app drive it through [`exec::Session`].
 
 pub mod analysis;
+pub mod chart;
 pub mod exec;
 pub mod export;
 pub mod format;

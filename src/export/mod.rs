@@ -2,16 +2,16 @@
 //! the screen) with plotters and a font built into the binary, so the command line and the
 //! app produce the same files, headless.
 
+mod charts;
 mod clean_text;
-mod cpu;
 mod csv;
 mod frame;
 mod glyphs;
-mod latency;
-mod scaling;
-mod throughput;
+mod plot;
 
+pub use self::charts::{CHARTS, ChartEntry};
 pub use self::csv::{CSV_HEADER, write_csv};
+pub use self::plot::{Stroke, caption, strokes};
 
 use crate::results::{Host, Results, RunResult};
 use frame::Style;
@@ -253,22 +253,6 @@ fn draw<DB: DrawingBackend>(
     style: &Style,
 ) -> Result<(), String> {
     let body = frame::page(&root, set, kind.title(), style)?;
-    match kind {
-        ChartKind::Throughput => throughput::draw(&body, set, style)?,
-        ChartKind::Latency => {
-            let (left, right) = body.split_horizontally(body.dim_in_pixel().0 / 2);
-            latency::over_time(&left, set, style)?;
-            latency::distribution(&right, set, style)?;
-        }
-        ChartKind::Cpu => cpu::draw(&body, set, style)?,
-        ChartKind::Scaling => scaling::draw(&body, set, style)?,
-        ChartKind::Dashboard => {
-            let quadrants = body.split_evenly((2, 2));
-            throughput::draw(&quadrants[0], set, style)?;
-            latency::distribution(&quadrants[1], set, style)?;
-            cpu::draw(&quadrants[2], set, style)?;
-            scaling::speedup(&quadrants[3], set, style)?;
-        }
-    }
+    charts::draw(&body, set, kind, style)?;
     root.present().map_err(|e| e.to_string())
 }

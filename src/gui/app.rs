@@ -33,7 +33,6 @@ pub const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key
 /// Save the profile under a new name.
 pub const SAVE_AS: KeyboardShortcut =
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
-const TAB_KEYS: [Key; 5] = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5];
 
 /// The whole application state.
 pub struct ParlabApp {
@@ -254,10 +253,8 @@ impl ParlabApp {
         if ctx.input_mut(|i| i.consume_shortcut(&super::export::EXPORT_CHART)) {
             self.ask_export(super::dialogs::Purpose::ChartPng);
         }
-        for (key, tab) in TAB_KEYS.iter().zip(ChartTab::ALL) {
-            if ctx
-                .input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, *key)))
-            {
+        for (tab, _, shortcut) in charts::tabs() {
+            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
                 self.settings.tab = tab;
             }
         }
@@ -308,14 +305,11 @@ impl ParlabApp {
                 }
             });
             ui.menu_button("View", |ui| {
-                for (key, tab) in TAB_KEYS.iter().zip(ChartTab::ALL) {
-                    let shortcut =
-                        ctx.format_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, *key));
+                for (tab, title, shortcut) in charts::tabs() {
+                    let shortcut = ctx.format_shortcut(&shortcut);
                     let selected = self.settings.tab == tab;
                     if ui
-                        .add(
-                            egui::Button::selectable(selected, tab.title()).shortcut_text(shortcut),
-                        )
+                        .add(egui::Button::selectable(selected, title).shortcut_text(shortcut))
                         .clicked()
                     {
                         self.settings.tab = tab;
@@ -491,8 +485,8 @@ impl ParlabApp {
             return self.welcome(ui);
         }
         ui.horizontal(|ui| {
-            for tab in ChartTab::ALL {
-                ui.selectable_value(&mut self.settings.tab, tab, tab.title());
+            for (tab, title, _) in charts::tabs() {
+                ui.selectable_value(&mut self.settings.tab, tab, title);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.weak("drag: pan · Ctrl+scroll: zoom · double-click: reset");

@@ -1,17 +1,13 @@
-//! The live charts (egui_plot). They draw from results; they never sample anything.
+//! The live charts (egui_plot). Their data comes from [`crate::chart`], the same model the
+//! exported images are drawn from; [`plot`] draws it. They never sample anything.
 
-mod cpu;
-mod latency;
-mod scaling;
-mod throughput;
+pub mod plot;
 
-pub use cpu::cpu;
-pub use latency::latency;
-pub use scaling::scaling;
-pub use throughput::throughput;
-
+use crate::chart::{self, ChartRun};
+use crate::export::{CHARTS, ChartKind};
+use crate::gui::settings::ChartTab;
 use crate::results::RunResult;
-use eframe::egui::{Color32, Ui};
+use eframe::egui::{self, Color32, Key, KeyboardShortcut, Modifiers, Ui};
 
 /// Most points a line draws; longer series are downsampled (peaks kept). About twice the
 /// width in pixels of a chart on a laptop screen: more would not show.
@@ -27,23 +23,116 @@ pub struct Series<'a> {
     pub result: &'a RunResult,
 }
 
-/// A hover label: the line's name and the point's exact values.
-pub fn hover_label(
-    x_unit: &'static str,
-    y_unit: &'static str,
-) -> impl Fn(&egui_plot::HoverPosition<'_>) -> Option<String> {
-    move |hover| match hover {
-        egui_plot::HoverPosition::NearDataPoint {
-            plot_name,
-            position,
-            ..
-        } => Some(format!(
-            "{plot_name}\n{} {x_unit}\n{} {y_unit}",
-            trim(position.x),
-            trim(position.y)
-        )),
-        egui_plot::HoverPosition::Elsewhere { .. } => None,
+/// The tab of the app that shows chart `kind` (the dashboard is the Summary tab's export).
+pub fn tab_of(kind: ChartKind) -> ChartTab {
+    match kind {
+        ChartKind::Throughput => ChartTab::Throughput,
+        ChartKind::Latency => ChartTab::Latency,
+        ChartKind::Cpu => ChartTab::Cpu,
+        ChartKind::Scaling => ChartTab::Scaling,
+        ChartKind::Dashboard => ChartTab::Summary,
     }
+}
+
+/// The app's tabs from the chart registry, in order: each tab, its title and its shortcut.
+pub fn tabs() -> Vec<(ChartTab, &'static str, KeyboardShortcut)> {
+    CHARTS
+        .iter()
+        .map(|c| {
+            let key = Key::from_name(&c.shortcut.to_string()).unwrap_or(Key::Num0);
+            let shortcut = KeyboardShortcut::new(Modifiers::COMMAND, key);
+            (tab_of(c.kind), c.tab, shortcut)
+        })
+        .collect()
+}
+
+/// The runs as the chart model takes them. Their colour number is the palette entry of the
+/// app's colour, so the model (and an export) give each run the colour it has in the app.
+pub fn chart_runs<'a>(series: &'a [Series<'a>]) -> Vec<ChartRun<'a>> {
+    series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ChartRun {
+            color: crate::palette::COLORS
+                .iter()
+                .position(|&(r, g, b)| Color32::from_rgb(r, g, b) == s.color)
+                .map_or(i as u64, |n| n as u64),
+            name: &s.name,
+            result: s.result,
+        })
+        .collect()
+}
+
+/// Draws the throughput chart.
+pub fn throughput(ui: &mut Ui, series: &[Series]) {
+    if series.is_empty() {
+        return empty(ui, "Start a run (F5) to see its throughput here.");
+    }
+    plot::show(
+        ui,
+        "throughput",
+        &chart::throughput(&chart_runs(series), MAX_POINTS),
+    );
+}
+
+/// Draws p50/p99 over time on the left and the percentile distribution on the right.
+pub fn latency(ui: &mut Ui, series: &[Series]) {
+    if series.is_empty() {
+        return empty(ui, "Start a run (F5) to see task latencies here.");
+    }
+    let runs = chart_runs(series);
+    let width = (ui.available_width() - ui.spacing().item_spacing.x) / 2.0;
+    let height = ui.available_height();
+    ui.horizontal(|ui| {
+        let over_time = chart::latency_over_time(&runs, MAX_POINTS);
+        ui.allocate_ui(egui::vec2(width, height), |ui| {
+            plot::show(ui, "latency-over-time", &over_time)
+        });
+        let distribution = chart::latency_distribution(&runs);
+        ui.allocate_ui(egui::vec2(width, height), |ui| {
+            plot::show(ui, "latency-distribution", &distribution)
+        });
+    });
+}
+
+/// Draws the CPU chart of one run: a line per core, or a heatmap when there are many.
+pub fn cpu(ui: &mut Ui, run: Option<&Series>) {
+    let data = run.map(|s| {
+        let runs = chart_runs(std::slice::from_ref(s));
+        chart::cpu(&runs[0], MAX_POINTS)
+    });
+    let Some(data) = data.filter(|d| !d.is_empty()) else {
+        return empty(
+            ui,
+            "Per-core CPU of the selected run shows here (click a run in the history to select it).",
+        );
+    };
+    match data.notes.is_empty() {
+        true => ui.label(format!("CPU per core during {}", data.caption)),
+        false => ui.label(format!(
+            "CPU per core during {} ({})",
+            data.caption,
+            data.notes.join(", ")
+        )),
+    };
+    let id = if data.heatmap.is_some() {
+        "cpu-heatmap"
+    } else {
+        "cpu-lines"
+    };
+    plot::show(ui, id, &data);
+}
+
+/// Draws the speedup chart from the visible runs.
+pub fn scaling(ui: &mut Ui, series: &[Series]) {
+    let data = chart::speedup(&chart_runs(series));
+    if data.is_empty() {
+        return empty(
+            ui,
+            "Scaling needs completed runs of one model and workload at two or more worker counts (a sweep such as workers = [1, 2, 4]).",
+        );
+    }
+    plot::show(ui, "scaling", &data);
 }
 
 /// A number with a sensible count of decimals.

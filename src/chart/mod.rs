@@ -1,0 +1,242 @@
+//! The data of every chart, prepared once from results (or the app's live runs, which are
+//! results too) and drawn by two thin renderers: plotters for exported images
+//! (`crate::export`) and egui_plot for the app (`crate::gui::charts`). Everything a chart
+//! shows is decided here: its series, axes, ranges, tick labels, thresholds and notes, so
+//! the app and an exported image of the same runs show the same points and labels.
+//!
+//! No user-interface or drawing crate is used here.
+
+mod cpu;
+mod latency;
+mod range;
+mod scaling;
+mod throughput;
+
+pub use cpu::{NO_CPU_SAMPLES, cpu};
+pub use latency::{latency_distribution, latency_over_time, nines, nines_label};
+pub use range::{AXIS_LIMIT, axis_range, headroom, inside, log_axis_range};
+pub use scaling::{efficiency, speedup};
+pub use throughput::throughput;
+
+use crate::results::RunResult;
+use std::ops::Range;
+
+/// Series with fewer points than this also mark each point, so a short run's one or two
+/// buckets are visible.
+pub const MARKER_LIMIT: usize = 40;
+
+/// Above this many cores the CPU chart is a heatmap (cores × time) instead of a line per core.
+pub const HEATMAP_CORES: usize = 16;
+
+/// One run as the charts see it.
+#[derive(Debug, Clone, Copy)]
+pub struct ChartRun<'a> {
+    /// The run's colour number (the app's history number; the results file's run index).
+    pub color: u64,
+    /// Legend text.
+    pub name: &'a str,
+    /// The measurements.
+    pub result: &'a RunResult,
+}
+
+/// How an axis maps values to positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// Evenly spaced values.
+    Linear,
+    /// Decades evenly spaced (values are the raw numbers, always positive).
+    Log,
+    /// Percentiles spread as "nines": the values are already [`nines`] of the percentile.
+    Nines,
+}
+
+/// How an axis writes its tick labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TickFormat {
+    /// Short numbers (`12`, `0.25`, `15k`): [`crate::format::axis`].
+    Number,
+    /// Whole numbers (`42`).
+    Whole,
+    /// Percentiles of a nines axis (`p90`, `p99.9`).
+    Percentile,
+}
+
+/// One axis of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// What the axis shows, with its unit.
+    pub label: &'static str,
+    /// The unit alone, for hover labels (`s`, `µs`, `%`).
+    pub unit: &'static str,
+    /// The range shown: finite, increasing and never empty (positive for [`Scale::Log`]).
+    pub range: Range<f64>,
+    /// How values map to positions.
+    pub scale: Scale,
+    /// About how many labelled ticks.
+    pub ticks: usize,
+    /// How tick labels are written.
+    pub format: TickFormat,
+}
+
+impl Axis {
+    /// A linear axis from `lo` to `hi` (guarded by [`axis_range`]).
+    pub fn linear(label: &'static str, unit: &'static str, lo: f64, hi: f64) -> Self {
+        Self {
+            label,
+            unit,
+            range: axis_range(lo, hi),
+            scale: Scale::Linear,
+            ticks: 10,
+            format: TickFormat::Number,
+        }
+    }
+
+    /// The label of a tick at `v`.
+    pub fn tick_label(&self, v: f64) -> String {
+        match self.format {
+            TickFormat::Number => crate::format::axis(v),
+            TickFormat::Whole => format!("{v:.0}"),
+            TickFormat::Percentile => nines_label(v),
+        }
+    }
+
+    /// `v` clamped into the axis (NaN goes to its start).
+    pub fn clamp(&self, v: f64) -> f64 {
+        inside((v, v), &self.range, &self.range).0
+    }
+}
+
+/// How strongly a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    /// The main line of a chart (a run's throughput, its p50).
+    Bold,
+    /// One of many lines (a core's utilisation).
+    Normal,
+    /// A secondary line beside a bold one of the same colour (a run's p99).
+    Faint,
+    /// A reference (the ideal scaling line): dashed and grey.
+    Reference,
+}
+
+/// How big a series' point markers are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markers {
+    /// Only the line.
+    None,
+    /// Small dots on every point.
+    Small,
+    /// Larger dots on every point (few, important points).
+    Large,
+}
+
+/// One line of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend text.
+    pub name: String,
+    /// What the app's legend adds after the name (`p99`), if anything.
+    pub part: Option<&'static str>,
+    /// The colour number; `None` for a reference line (drawn grey).
+    pub color: Option<u64>,
+    /// The points, inside the chart's axes (clamped there).
+    pub points: Vec<[f64; 2]>,
+    /// How strongly it is drawn.
+    pub weight: Weight,
+    /// Point markers.
+    pub markers: Markers,
+    /// Whether the image's legend lists it.
+    pub legend: bool,
+}
+
+/// Cells of a heatmap: one row per core, one column per sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heatmap {
+    /// How many rows (cores).
+    pub rows: usize,
+    /// The x edges of the columns: `cols + 1` increasing times.
+    pub edges: Vec<f64>,
+    /// Row-major values in 0–100 (`rows × cols`); missing samples are 0.
+    pub values: Vec<f64>,
+}
+
+impl Heatmap {
+    /// How many columns (samples).
+    pub fn cols(&self) -> usize {
+        self.edges.len().saturating_sub(1)
+    }
+}
+
+/// Where the image's legend goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegendAt {
+    /// No legend (too many lines to label).
+    Hidden,
+    /// Top left (the distribution rises to the right).
+    UpperLeft,
+    /// Top right.
+    UpperRight,
+}
+
+/// Everything one chart panel shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartData {
+    /// The panel's caption.
+    pub caption: String,
+    /// A short fact shown beside the caption in images (`8 cores`).
+    pub detail: Option<String>,
+    /// Notes about the data, shown with the caption (a partial CPU interval).
+    pub notes: Vec<String>,
+    /// The horizontal axis.
+    pub x: Axis,
+    /// The vertical axis.
+    pub y: Axis,
+    /// The lines, in drawing order.
+    pub series: Vec<Series>,
+    /// A heatmap instead of lines, when there are too many.
+    pub heatmap: Option<Heatmap>,
+    /// Where the image's legend goes.
+    pub legend: LegendAt,
+    /// Shown instead of the chart when there is nothing to draw.
+    pub nothing: &'static str,
+}
+
+impl ChartData {
+    /// Whether there is nothing to draw.
+    pub fn is_empty(&self) -> bool {
+        self.heatmap.is_none() && self.series.iter().all(|s| s.weight == Weight::Reference)
+    }
+
+    /// `p` clamped into the chart's axes.
+    pub fn inside(&self, p: [f64; 2]) -> [f64; 2] {
+        [self.x.clamp(p[0]), self.y.clamp(p[1])]
+    }
+
+    /// Clamps every point of every series into the axes, so a renderer never sees a stray one.
+    fn clamped(mut self) -> Self {
+        let (x, y) = (self.x.clone(), self.y.clone());
+        for s in &mut self.series {
+            for p in &mut s.points {
+                *p = [x.clamp(p[0]), y.clamp(p[1])];
+            }
+        }
+        self
+    }
+}
+
+/// The largest value of coordinate `k` over every point of `series` (0 when there is none).
+fn max_of(series: &[Series], k: usize) -> f64 {
+    series
+        .iter()
+        .flat_map(|s| s.points.iter().map(move |p| p[k]))
+        .fold(0.0, f64::max)
+}
+
+/// Point markers for a series of `len` points: small when there are few.
+fn markers_for(len: usize) -> Markers {
+    if len < MARKER_LIMIT {
+        Markers::Small
+    } else {
+        Markers::None
+    }
+}

@@ -1,0 +1,44 @@
+//! Throughput over time: tasks per second, one line per run.
+
+use super::{Axis, ChartData, ChartRun, LegendAt, Series, Weight, headroom, markers_for, max_of};
+use crate::analysis::downsample;
+
+/// The throughput chart of `runs`, each series downsampled to at most `max_points`.
+pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
+    let series: Vec<Series> = runs
+        .iter()
+        .map(|r| {
+            let points: Vec<[f64; 2]> = r
+                .result
+                .timeline
+                .iter()
+                .map(|p| [p.t, p.tasks_per_sec])
+                .collect();
+            let points = downsample(&points, max_points);
+            Series {
+                name: r.name.to_string(),
+                part: None,
+                color: Some(r.color),
+                markers: markers_for(points.len()),
+                points,
+                weight: Weight::Bold,
+                legend: true,
+            }
+        })
+        .filter(|s| !s.points.is_empty())
+        .collect();
+    let x_max = max_of(&series, 0).max(1e-3) * 1.02;
+    let y_max = headroom(max_of(&series, 1));
+    ChartData {
+        caption: "Throughput".into(),
+        detail: None,
+        notes: Vec::new(),
+        x: Axis::linear("time since start (s)", "s", 0.0, x_max),
+        y: Axis::linear("tasks per second", "tasks/s", 0.0, y_max),
+        series,
+        heatmap: None,
+        legend: LegendAt::UpperRight,
+        nothing: "No timeline to show: no task completed.",
+    }
+    .clamped()
+}

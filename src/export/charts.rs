@@ -1,0 +1,139 @@
+//! The chart registry and how each chart is laid out on an image page. Every chart's data
+//! comes from [`crate::chart`]; [`super::plot`] draws it.
+
+use super::plot::{Density, panel};
+use super::{ChartKind, ExportSet, frame::Style};
+use crate::chart::{self, ChartRun};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One chart as the app and the command line know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartEntry {
+    /// What it exports as (its `--kind` name and file-name part: [`ChartKind::name`]).
+    pub kind: ChartKind,
+    /// The app's tab title.
+    pub tab: &'static str,
+    /// The app's shortcut: this key with Ctrl (⌘ on macOS).
+    pub shortcut: char,
+}
+
+/// Every chart, in tab order. The app's tabs and shortcuts come from this list; the
+/// dashboard is the Summary tab's export.
+pub const CHARTS: [ChartEntry; 5] = [
+    ChartEntry {
+        kind: ChartKind::Throughput,
+        tab: "Throughput",
+        shortcut: '1',
+    },
+    ChartEntry {
+        kind: ChartKind::Latency,
+        tab: "Latency",
+        shortcut: '2',
+    },
+    ChartEntry {
+        kind: ChartKind::Cpu,
+        tab: "CPU per core",
+        shortcut: '3',
+    },
+    ChartEntry {
+        kind: ChartKind::Scaling,
+        tab: "Scaling",
+        shortcut: '4',
+    },
+    ChartEntry {
+        kind: ChartKind::Dashboard,
+        tab: "Summary",
+        shortcut: '5',
+    },
+];
+
+/// CPU panels shown at most; the last runs are the ones drawn.
+const MAX_PANELS: usize = 9;
+
+impl ExportSet<'_> {
+    /// The runs as the chart model takes them: the label as name, the colour number.
+    pub fn chart_runs(&self) -> Vec<ChartRun<'_>> {
+        self.runs
+            .iter()
+            .map(|(n, r)| ChartRun {
+                color: *n,
+                name: &r.label,
+                result: r,
+            })
+            .collect()
+    }
+}
+
+/// Most points per line in `area`: two per pixel column.
+fn max_points<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> usize {
+    area.dim_in_pixel().0 as usize * 2
+}
+
+/// Draws chart `kind` of `set` into `body`.
+pub fn draw<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    set: &ExportSet,
+    kind: ChartKind,
+    style: &Style,
+) -> Result<(), String> {
+    let runs = set.chart_runs();
+    let full = Density::Full;
+    match kind {
+        ChartKind::Throughput => panel(
+            body,
+            &chart::throughput(&runs, max_points(body)),
+            style,
+            full,
+        ),
+        ChartKind::Latency => {
+            let (left, right) = body.split_horizontally(body.dim_in_pixel().0 / 2);
+            let over_time = chart::latency_over_time(&runs, max_points(&left));
+            panel(&left, &over_time, style, full)?;
+            panel(&right, &chart::latency_distribution(&runs), style, full)
+        }
+        ChartKind::Cpu => cpu(body, &runs, style),
+        ChartKind::Scaling => {
+            let speedup = chart::speedup(&runs);
+            if speedup.is_empty() {
+                return panel(body, &speedup, style, full);
+            }
+            let (left, right) = body.split_horizontally(body.dim_in_pixel().0 / 2);
+            panel(&left, &speedup, style, full)?;
+            panel(&right, &chart::efficiency(&runs), style, full)
+        }
+        ChartKind::Dashboard => {
+            let quadrants = body.split_evenly((2, 2));
+            let throughput = chart::throughput(&runs, max_points(&quadrants[0]));
+            panel(&quadrants[0], &throughput, style, full)?;
+            let distribution = chart::latency_distribution(&runs);
+            panel(&quadrants[1], &distribution, style, full)?;
+            cpu(&quadrants[2], &runs, style)?;
+            panel(&quadrants[3], &chart::speedup(&runs), style, full)
+        }
+    }
+}
+
+/// One CPU panel per run with samples (the last [`MAX_PANELS`]), in a grid.
+fn cpu<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    runs: &[ChartRun],
+    style: &Style,
+) -> Result<(), String> {
+    let runs: Vec<&ChartRun> = runs.iter().filter(|r| r.result.cpu.samples() > 0).collect();
+    if runs.is_empty() {
+        return super::frame::nothing_to_show(area, chart::NO_CPU_SAMPLES, style);
+    }
+    let runs = &runs[runs.len().saturating_sub(MAX_PANELS)..];
+    let cols = (runs.len() as f64).sqrt().ceil() as usize;
+    let rows = runs.len().div_ceil(cols);
+    let density = if runs.len() == 1 {
+        Density::Compact
+    } else {
+        Density::Small
+    };
+    for (area, run) in area.split_evenly((rows, cols)).iter().zip(runs) {
+        panel(area, &chart::cpu(run, max_points(area)), style, density)?;
+    }
+    Ok(())
+}
