@@ -1,6 +1,6 @@
 //! The data of every chart, prepared once from results (or the app's live runs, which are
-//! results too) and drawn by two thin renderers: plotters for exported images
-//! (`crate::export`) and egui_plot for the app (`crate::gui::charts`). Everything a chart
+//! results too) and drawn by two thin renderers: one for exported images and one for the
+//! desktop app. Everything a chart
 //! shows is decided here: its series, axes, ranges, tick labels, thresholds and notes, so
 //! the app and an exported image of the same runs show the same points and labels.
 //!

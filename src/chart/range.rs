@@ -1,6 +1,6 @@
 //! Axis ranges every renderer can draw: finite, non-degenerate, and points clamped into them.
-//! plotters loops forever laying ticks on an infinite or empty range, and egui_plot draws
-//! nothing useful; results from elsewhere (the app's live runs) can hold such figures.
+//! The image library loops forever laying ticks on an infinite or empty range, and the app's
+//! plots draw nothing useful; results from elsewhere (the app's live runs) can hold such figures.
 
 /// The upper end of an axis that shows `max` with some headroom (never empty).
 pub fn headroom(max: f64) -> f64 {
@@ -15,7 +15,7 @@ pub fn headroom(max: f64) -> f64 {
 /// limits; this guards figures that come from elsewhere (the app's live runs).
 pub const AXIS_LIMIT: f64 = 1e18;
 
-/// A linear axis range from `lo` to `hi` that plotters can always lay ticks on: finite,
+/// A linear axis range from `lo` to `hi` that a renderer can always lay ticks on: finite,
 /// within ±[`AXIS_LIMIT`], increasing and not vanishingly narrow. An infinite or degenerate
 /// range makes its tick search loop forever.
 pub fn axis_range(lo: f64, hi: f64) -> std::ops::Range<f64> {

@@ -141,29 +141,7 @@ where
     DB: DrawingBackend + 'a,
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
-    let light = match (data.x.scale, density) {
-        (Scale::Nines, _) => WHITE,
-        (_, Density::Full) => RGBColor(238, 238, 238),
-        _ => RGBColor(240, 240, 240),
-    };
-    let (labels, descs) = if density == Density::Full {
-        (16.0, 18.0)
-    } else {
-        (14.0, 16.0)
-    };
-    chart
-        .configure_mesh()
-        .x_desc(data.x.label)
-        .y_desc(data.y.label)
-        .x_labels(data.x.ticks)
-        .y_labels(data.y.ticks)
-        .label_style(style.font(labels))
-        .axis_desc_style(style.font(descs))
-        .x_label_formatter(&|v| data.x.tick_label(*v))
-        .y_label_formatter(&|v| data.y.tick_label(*v))
-        .light_line_style(light)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    mesh(&mut chart, data, style, density)?;
     if let Some(map) = &data.heatmap {
         chart
             .draw_series(heat_cells(map))
@@ -206,6 +184,46 @@ where
         LegendAt::UpperLeft => legend(&mut chart, style, SeriesLabelPosition::UpperLeft),
         LegendAt::UpperRight => legend(&mut chart, style, SeriesLabelPosition::UpperRight),
     }
+}
+
+/// The axes, their labels and the grid.
+fn mesh<'a, DB, Y>(
+    chart: &mut ChartContext<
+        'a,
+        DB,
+        Cartesian2d<<std::ops::Range<f64> as AsRangedCoord>::CoordDescType, Y>,
+    >,
+    data: &ChartData,
+    style: &Style,
+    density: Density,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let light = match (data.x.scale, density) {
+        (Scale::Nines, _) => WHITE,
+        (_, Density::Full) => RGBColor(238, 238, 238),
+        _ => RGBColor(240, 240, 240),
+    };
+    let (labels, descs) = if density == Density::Full {
+        (16.0, 18.0)
+    } else {
+        (14.0, 16.0)
+    };
+    chart
+        .configure_mesh()
+        .x_desc(data.x.label)
+        .y_desc(data.y.label)
+        .x_labels(data.x.ticks)
+        .y_labels(data.y.ticks)
+        .label_style(style.font(labels))
+        .axis_desc_style(style.font(descs))
+        .x_label_formatter(&|v| data.x.tick_label(*v))
+        .y_label_formatter(&|v| data.y.tick_label(*v))
+        .light_line_style(light)
+        .draw()
+        .map_err(|e| e.to_string())
 }
 
 /// The heatmap's cells, shaded from dark blue (idle) to orange (busy); missing samples are
