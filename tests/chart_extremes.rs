@@ -19,11 +19,7 @@ fn measured(dir: &Path) -> Value {
     )];
     let profile = write(dir, "p.toml", &profile(&runs));
     let json = dir.join("r.json");
-    parlab()
-        .arg("run")
-        .arg(&profile)
-        .arg("--json")
-        .arg(&json)
+    run_command(&profile, &json)
         .arg("-q")
         .timeout(Duration::from_secs(60))
         .assert()

@@ -24,13 +24,7 @@ fn every_model_completes_the_exact_task_count() {
         .collect();
     let path = write(dir.path(), "all.toml", &profile(&runs));
     let out = dir.path().join("out.json");
-    let assert = parlab()
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(&out)
-        .assert()
-        .success();
+    let assert = run_command(&path, &out).assert().success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     let json = read_json(&out);
     assert_eq!(json["schema"], "parlab-results/1");
@@ -80,14 +74,7 @@ fn a_sweep_expands_into_one_run_per_worker_count() {
         &profile(&[run_table("threads", "[1, 2, 3]", "tasks = 12", &cpu(100))]),
     );
     let out = dir.path().join("out.json");
-    parlab()
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(&out)
-        .arg("--quiet")
-        .assert()
-        .success();
+    run_command(&path, &out).arg("--quiet").assert().success();
     let json = read_json(&out);
     let workers: Vec<u64> = json["runs"]
         .as_array()
@@ -118,13 +105,7 @@ fn a_timed_run_lasts_its_duration_and_samples_cpu() {
     ];
     let path = write(dir.path(), "timed.toml", &profile(&runs));
     let out = dir.path().join("out.json");
-    parlab()
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(&out)
-        .assert()
-        .success();
+    run_command(&path, &out).assert().success();
     for run in read_json(&out)["runs"].as_array().unwrap() {
         let wall = run["wall_seconds"].as_f64().unwrap();
         assert!((0.55..2.0).contains(&wall), "{}: wall {wall}", run["label"]);
@@ -157,14 +138,7 @@ fn warmup_tasks_run_before_measuring_and_are_not_counted() {
     .collect();
     let path = write(dir.path(), "warm.toml", &profile(&runs));
     let out = dir.path().join("out.json");
-    parlab()
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(&out)
-        .arg("-q")
-        .assert()
-        .success();
+    run_command(&path, &out).arg("-q").assert().success();
     for run in read_json(&out)["runs"].as_array().unwrap() {
         assert_eq!(run["tasks_completed"], 10, "{}", run["label"]);
         assert_eq!(run["warmup_tasks"], 5);
@@ -196,13 +170,7 @@ fn command_workload_runs_the_program_and_reports_its_failure() {
     ];
     let path = write(dir.path(), "cmd.toml", &profile(&runs));
     let out = dir.path().join("out.json");
-    let assert = parlab()
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(&out)
-        .assert()
-        .code(1);
+    let assert = run_command(&path, &out).assert().code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(
         stderr.contains("This profile runs external programs"),

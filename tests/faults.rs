@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 fn fault(action: &str, at: u64) -> String {
@@ -108,17 +108,9 @@ fn crashing_or_garbling_worker_process_fails_its_run() {
 }
 
 /// Starts `parlab run` on `runs` in the background, results to `out`.
-fn spawn_run(dir: &std::path::Path, runs: &[String], out: &std::path::Path) -> Child {
+fn spawn_profile(dir: &std::path::Path, runs: &[String], out: &std::path::Path) -> Child {
     let path = write(dir, "bg.toml", &profile(runs));
-    Command::new(parlab_bin())
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(out)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    spawn_run(&path, out)
 }
 
 fn wait_exit(child: &mut Child, timeout: Duration) -> Option<i32> {
@@ -146,7 +138,7 @@ fn a_worker_killed_from_outside_fails_the_run_and_the_next_run_completes() {
         ),
         run_table("processes", "2", "tasks = 30", NEXT_RUN),
     ];
-    let mut child = spawn_run(dir.path(), &runs, &out);
+    let mut child = spawn_profile(dir.path(), &runs, &out);
     let parent = child.id();
     assert!(
         wait_until(Duration::from_secs(10), || children_of(parent).len() == 2),
@@ -169,6 +161,14 @@ fn a_worker_killed_from_outside_fails_the_run_and_the_next_run_completes() {
     assert!(children_of(parent).is_empty());
 }
 
+/// Sends Ctrl-C to `child` and waits for it: its exit code and how long it took.
+fn stop_and_time(child: &mut Child) -> (Option<i32>, Duration) {
+    let stopped_at = Instant::now();
+    signal(child.id(), libc::SIGINT);
+    let code = wait_exit(child, Duration::from_secs(10));
+    (code, stopped_at.elapsed())
+}
+
 #[test]
 fn ctrl_c_stops_promptly_writes_results_and_leaves_no_children() {
     for model in ["processes", "process-per-task", "threads"] {
@@ -183,7 +183,7 @@ fn ctrl_c_stops_promptly_writes_results_and_leaves_no_children() {
             run_table(model, "2", "duration_s = 60", workload),
             run_table("threads", "1", "tasks = 5", NEXT_RUN),
         ];
-        let mut child = spawn_run(dir.path(), &runs, &out);
+        let mut child = spawn_profile(dir.path(), &runs, &out);
         let parent = child.id();
         let mut seen = Vec::new();
         if model != "threads" {
@@ -191,10 +191,7 @@ fn ctrl_c_stops_promptly_writes_results_and_leaves_no_children() {
             seen = children_of(parent);
         }
         std::thread::sleep(Duration::from_millis(400));
-        let stopped_at = Instant::now();
-        signal(parent, libc::SIGINT);
-        let code = wait_exit(&mut child, Duration::from_secs(10));
-        let took = stopped_at.elapsed();
+        let (code, took) = stop_and_time(&mut child);
         assert_eq!(code, Some(130), "{model}: stopped exits 130");
         assert!(
             took < Duration::from_secs(3),
@@ -231,7 +228,7 @@ fn workers_die_with_parlab_even_when_it_is_killed() {
         "duration_s = 60",
         "kind = \"sleep\"\nms = 10",
     )];
-    let mut child = spawn_run(dir.path(), &runs, &out);
+    let mut child = spawn_profile(dir.path(), &runs, &out);
     let parent = child.id();
     assert!(wait_until(Duration::from_secs(10), || children_of(parent)
         .len()

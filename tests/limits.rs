@@ -4,7 +4,7 @@
 mod common;
 
 use common::ui::{app_with, harness, step_until};
-use common::{parlab_bin, profile, read_json, run_table, run_with_json, write};
+use common::{parlab_bin, profile, read_json, run_table, run_with_json, spawn_run, write};
 use egui_kittest::kittest::Queryable;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
@@ -141,15 +141,7 @@ fn ctrl_c_at_any_moment_of_start_up_stops_cleanly() {
             .wrapping_add(1442695040888963407);
         let delay = Duration::from_millis((seed >> 33) % 300);
         let out = dir.path().join(format!("out-{attempt}.json"));
-        let child = Command::new(parlab_bin())
-            .arg("run")
-            .arg(&path)
-            .arg("--json")
-            .arg(&out)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("parlab starts");
+        let child = spawn_run(&path, &out);
         let started = Instant::now();
         std::thread::sleep(delay);
         let caught = catches_sigint(child.id());
@@ -158,10 +150,13 @@ fn ctrl_c_at_any_moment_of_start_up_stops_cleanly() {
         let output = child.wait_with_output().expect("parlab ends");
         let stderr = String::from_utf8_lossy(&output.stderr);
         if output.status.signal() == Some(libc::SIGINT) {
-            // Only possible before parlab reached its first line (the program loading).
+            // Only possible before parlab installed its handler (the program still loading).
+            // How long loading takes depends on the machine's load, so the check is on the
+            // handler, which parlab controls, not on the time since the spawn.
             assert!(
-                !caught && sent_after < Duration::from_millis(50),
-                "attempt {attempt}: killed by SIGINT {sent_after:?} after start: {stderr}"
+                !caught,
+                "attempt {attempt}: killed by SIGINT {sent_after:?} after start although \
+                 its handler was in place: {stderr}"
             );
             continue;
         }

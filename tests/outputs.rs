@@ -68,14 +68,7 @@ fn devices_stay_devices() {
 
     // `chart` too; and a pipe through /dev/stdout receives the SVG.
     let json = dir.path().join("r.json");
-    parlab()
-        .arg("run")
-        .arg(&p)
-        .arg("--json")
-        .arg(&json)
-        .arg("-q")
-        .assert()
-        .success();
+    run_command(&p, &json).arg("-q").assert().success();
     parlab()
         .arg("chart")
         .arg(&json)
@@ -107,14 +100,7 @@ fn a_symlink_is_written_through_keeping_the_link_and_the_mode() {
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
     let link = dir.path().join("link.json");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    parlab()
-        .arg("run")
-        .arg(&p)
-        .arg("--json")
-        .arg(&link)
-        .arg("-q")
-        .assert()
-        .success();
+    run_command(&p, &link).arg("-q").assert().success();
     assert!(
         std::fs::symlink_metadata(&link)
             .unwrap()
@@ -161,13 +147,7 @@ fn the_profile_itself_is_never_an_output() {
     let link = dir.path().join("p.json");
     std::os::unix::fs::symlink(&p, &link).unwrap();
     for target in [&p, &link] {
-        let out = parlab()
-            .arg("run")
-            .arg(&p)
-            .arg("--json")
-            .arg(target)
-            .output()
-            .unwrap();
+        let out = run_command(&p, target).output().unwrap();
         assert_eq!(out.status.code(), Some(2));
         assert!(
             stderr_of(&out).contains("which parlab reads"),
@@ -246,14 +226,7 @@ fn bad_outputs_are_refused_before_the_run() {
 
     // `chart` checks the same way, and never writes over the results it reads.
     let json = dir.path().join("r.json");
-    parlab()
-        .arg("run")
-        .arg(&p)
-        .arg("--json")
-        .arg(&json)
-        .arg("-q")
-        .assert()
-        .success();
+    run_command(&p, &json).arg("-q").assert().success();
     for (flag, path) in [("--png", dir.path().join("c.jpg")), ("--svg", json.clone())] {
         let out = parlab()
             .arg("chart")

@@ -268,11 +268,7 @@ fn many_cores_draw_as_a_heatmap_and_saved_results_join_the_history() {
     let dir = tempfile::tempdir().unwrap();
     let path = common::write(dir.path(), "p.toml", &profile);
     let out = dir.path().join("r.json");
-    common::parlab()
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(&out)
+    common::run_command(&path, &out)
         .arg("-q")
         .assert()
         .success();

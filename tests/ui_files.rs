@@ -7,6 +7,7 @@ mod common;
 use common::ui::{app_with, harness, start_and_finish, step_until};
 use eframe::egui;
 use egui_kittest::kittest::Queryable;
+use parlab::gui::actions::Action;
 use std::time::Duration;
 
 const HAND_WRITTEN: &str = "# kept comment\nname = \"hand\"\n\n[[run]]\nmodel = \"threads\" # why threads\nworkers = 1\ntasks = 5\n\n[run.workload]\nkind = \"sleep\"\nms = 1\n";
@@ -16,7 +17,7 @@ fn edits_mark_the_title_and_ctrl_s_saves_keeping_comments() {
     let dir = tempfile::tempdir().unwrap();
     let path = common::write(dir.path(), "hand.toml", HAND_WRITTEN);
     let mut app = app_with(None);
-    app.open_file(&path);
+    app.apply(Action::OpenFile(path.clone()));
     let mut h = harness(app);
     assert_eq!(h.state().window_title(), "hand (hand.toml) — parlab");
     let name = h.get_by_label("Name");
@@ -47,7 +48,7 @@ fn edits_mark_the_title_and_ctrl_s_saves_keeping_comments() {
 fn new_asks_before_discarding_unsaved_edits() {
     let mut h = harness(app_with(None));
     h.state_mut().editor.profile.name = "precious".into();
-    h.state_mut().doc.dirty = true;
+    h.state_mut().editor.mark_changed();
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
     h.run_steps(2);
     h.get_by_label("Unsaved changes");
@@ -65,7 +66,7 @@ fn new_asks_before_discarding_unsaved_edits() {
     h.get_by_label("Discard changes").click();
     h.run_steps(2);
     assert_eq!(h.state().editor.profile.name, "New profile");
-    assert!(!h.state().doc.dirty);
+    assert!(!h.state().doc().dirty);
 }
 
 #[test]
@@ -73,10 +74,10 @@ fn save_as_through_the_path_prompt_then_continue_what_was_asked() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("saved.toml");
     let mut h = harness(app_with(None));
-    h.state_mut().doc.dirty = true;
+    h.state_mut().editor.mark_changed();
     // Opening an example with unsaved edits: choose Save, give a path, then the example opens.
     h.state_mut()
-        .request(parlab::gui::files::Replace::Example(1));
+        .apply(Action::Request(parlab::gui::files::Replace::Example(1)));
     h.run_steps(2);
     h.get_by_label("Save").click();
     h.run_steps(3);
@@ -125,13 +126,12 @@ fn a_broken_file_is_reported_and_the_current_profile_stays() {
 fn a_failed_save_says_why_and_keeps_the_edits() {
     let mut h = harness(app_with(None));
     h.state_mut().editor.profile.name = "unsaved work".into();
-    h.state_mut().doc.dirty = true;
-    let ok = h
-        .state_mut()
-        .save_to(std::path::Path::new("/proc/parlab-cannot-write.toml"));
+    h.state_mut().editor.mark_changed();
+    h.state_mut()
+        .apply(Action::SaveTo("/proc/parlab-cannot-write.toml".into()));
     h.run_steps(2);
-    assert!(!ok);
-    assert!(h.state().doc.dirty, "still marked unsaved");
+    assert!(h.state().message().is_some(), "the save failed");
+    assert!(h.state().doc().dirty, "still marked unsaved");
     assert_eq!(h.state().editor.profile.name, "unsaved work");
     h.get_by_label_contains("cannot save the profile to /proc/parlab-cannot-write.toml:");
 }
@@ -180,7 +180,9 @@ fn external_programs_need_consent_before_the_first_run() {
 #[test]
 fn examples_menu_offers_every_shipped_profile() {
     let mut app = app_with(None);
-    app.welcome = false;
+    // A new profile (Ctrl+N) leaves the welcome view, whose example buttons would repeat
+    // the menu's.
+    app.apply(Action::Request(parlab::gui::files::Replace::New));
     let mut h = harness(app);
     h.get_by_label("File").click();
     h.run_steps(2);
@@ -196,7 +198,7 @@ fn examples_menu_offers_every_shipped_profile() {
         h.state().editor.profile.runs[0].workers.counts(),
         [1, 2, 4, 8]
     );
-    assert!(!h.state().doc.dirty);
+    assert!(!h.state().doc().dirty);
 }
 
 #[test]
@@ -227,7 +229,7 @@ fn export_menu_writes_charts_and_results_and_open_results_joins_the_history() {
     assert!(
         std::fs::metadata(&png).unwrap().len() > 10_000,
         "{:?}",
-        h.state().message
+        h.state().message()
     );
     h.run_steps(2);
     h.get_by_label_contains("throughput chart saved to");
@@ -235,7 +237,7 @@ fn export_menu_writes_charts_and_results_and_open_results_joins_the_history() {
     let folder = dir.path().join("all");
     std::fs::create_dir(&folder).unwrap();
     h.state_mut()
-        .export_to(Purpose::ChartsFolder, folder.clone());
+        .apply(Action::ExportTo(Purpose::ChartsFolder, folder.clone()));
     h.state_mut().wait_for_export(&ctx);
     assert_eq!(
         std::fs::read_dir(&folder).unwrap().count(),
@@ -244,10 +246,12 @@ fn export_menu_writes_charts_and_results_and_open_results_joins_the_history() {
     );
 
     let json = dir.path().join("results.json");
-    h.state_mut().export_to(Purpose::ResultsJson, json.clone());
+    h.state_mut()
+        .apply(Action::ExportTo(Purpose::ResultsJson, json.clone()));
     h.state_mut().wait_for_export(&ctx);
     let csv = dir.path().join("results.csv");
-    h.state_mut().export_to(Purpose::ResultsCsv, csv.clone());
+    h.state_mut()
+        .apply(Action::ExportTo(Purpose::ResultsCsv, csv.clone()));
     h.state_mut().wait_for_export(&ctx);
     assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 3);
 
@@ -284,7 +288,7 @@ fn first_launch_welcomes_with_examples_and_one_click_loads_one() {
 #[test]
 fn closing_the_window_with_unsaved_edits_asks_first() {
     let mut h = harness(app_with(None));
-    h.state_mut().doc.dirty = true;
+    h.state_mut().editor.mark_changed();
     let close = |h: &mut egui_kittest::Harness<'_, parlab::gui::ParlabApp>| {
         h.input_mut()
             .viewports
@@ -340,15 +344,21 @@ fn exports_are_checked_with_the_command_lines_sentences() {
     use parlab::gui::dialogs::Purpose;
     let dir = tempfile::tempdir().unwrap();
     let mut app = app_with(None);
-    app.export_to(Purpose::ChartPng, dir.path().join("chart.jpg"));
-    let message = app.message.clone().unwrap_or_default();
+    app.apply(Action::ExportTo(
+        Purpose::ChartPng,
+        dir.path().join("chart.jpg"),
+    ));
+    let message = app.message().unwrap_or_default().to_string();
     assert!(
         message.ends_with("chart.jpg: the file name must end in .png"),
         "{message}"
     );
-    app.export_to(Purpose::ResultsJson, dir.path().join("missing/r.json"));
-    let message = app.message.clone().unwrap_or_default();
+    app.apply(Action::ExportTo(
+        Purpose::ResultsJson,
+        dir.path().join("missing/r.json"),
+    ));
+    let message = app.message().unwrap_or_default().to_string();
     assert!(message.contains("does not exist"), "{message}");
-    assert!(app.export_job.is_none(), "nothing was started");
+    assert!(!app.is_exporting(), "nothing was started");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

@@ -2,20 +2,24 @@
 //! in the middle and a status bar below. It sends commands to the [`Runner`] and draws what
 //! the engine reports; it never runs a workload itself.
 
+use super::actions::Action;
 use super::charts::{self, Series};
 use super::dialogs::FileChooser;
 use super::document::Document;
 use super::editor::{Editor, default_profile};
-use super::files::Replace;
+use super::export::ExportJob;
+use super::files::{self, Replace};
 use super::palette;
-use super::prompts;
+use super::prompts::Questions;
 use super::runner::Runner;
 use super::settings::{ChartTab, Settings, Theme};
 use super::summary::{self, Row};
+use super::welcome;
 use crate::exec::WorkerCommand;
 use crate::profile::{Profile, Stop};
 use crate::results::RunResult;
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Start the profile.
@@ -34,42 +38,60 @@ pub const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key
 pub const SAVE_AS: KeyboardShortcut =
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
 
-/// The whole application state.
+/// The whole application state. The user changes it only through [`ParlabApp::apply`]
+/// (see `actions.rs`); drawing turns clicks, keys, prompts and dropped files into actions.
 pub struct ParlabApp {
     /// Remembered settings.
     pub settings: Settings,
-    /// The profile editor.
+    /// The profile editor (it owns its fields' state).
     pub editor: Editor,
     /// The link to the engine and the history.
     pub runner: Runner,
-    /// History id of the run whose CPU chart is shown; `None`: the live or latest run.
-    pub cpu_run: Option<u64>,
-    /// The last error to show the user (cleared by the next action).
-    pub message: Option<String>,
-    /// The last success to tell the user about (an export written, results added).
-    pub notice: Option<String>,
-    /// An export in progress.
-    pub export_job: Option<super::export::ExportJob>,
     /// The file behind the editor.
-    pub doc: Document,
+    pub(super) doc: Document,
     /// Native file dialogs, or the in-app path prompt.
-    pub files: FileChooser,
-    /// An action waiting for the answer to "discard unsaved edits?".
-    pub confirm: Option<Replace>,
-    /// An action to do once the pending Save As succeeds.
-    pub after_save: Option<Replace>,
-    /// External programs waiting for the user's consent before the run starts.
-    pub consent: Option<Vec<String>>,
-    approved: std::collections::HashSet<String>,
-    /// Why the profile would exhaust the machine, waiting for "start anyway" or "cancel".
-    pub too_big: Option<String>,
-    start_anyway: bool,
+    pub(super) files: FileChooser,
+    /// Questions waiting for an answer, and what earlier answers allowed.
+    pub(super) questions: Questions,
+    /// An export in progress.
+    pub(super) export: Option<ExportJob>,
+    /// What the status lines under the run buttons say.
+    pub(super) status: Status,
+    /// What the window shows.
+    pub(super) view: View,
+    /// Closing the window.
+    pub(super) window: WindowState,
+}
+
+/// The last error and the last success to tell the user about.
+#[derive(Debug, Default)]
+pub(super) struct Status {
+    /// The last error (cleared by the next action that succeeds).
+    pub(super) error: Option<String>,
+    /// The last success (an export written, results added).
+    pub(super) notice: Option<String>,
+}
+
+/// What the window shows, apart from the settings.
+#[derive(Debug, Default)]
+pub(super) struct View {
+    /// History id of the run whose CPU chart is shown; `None`: the live or latest run.
+    pub(super) cpu_run: Option<u64>,
     /// Show the welcome view (first launch, until a profile is chosen or a run starts).
-    pub welcome: bool,
-    pub(super) allow_close: bool,
-    pub(super) close_window: bool,
-    about_open: bool,
+    pub(super) welcome: bool,
+    /// The About window is open.
+    pub(super) about_open: bool,
+    /// The window title last sent to the window.
     title: String,
+}
+
+/// Closing the window.
+#[derive(Debug, Default)]
+pub(super) struct WindowState {
+    /// The user chose to quit: close even with unsaved edits.
+    pub(super) allow_close: bool,
+    /// Close the window in the next frame.
+    pub(super) close: bool,
 }
 
 impl ParlabApp {
@@ -82,26 +104,19 @@ impl ParlabApp {
             .unwrap_or_else(default_profile);
         let welcome = settings.profile_toml.is_none();
         Self {
-            welcome,
             settings,
             editor: Editor::new(profile),
             runner: Runner::new(worker),
-            cpu_run: None,
-            message: None,
-            notice: None,
-            export_job: None,
             doc: Document::default(),
             files: FileChooser::new(true),
-            confirm: None,
-            after_save: None,
-            consent: None,
-            approved: Default::default(),
-            too_big: None,
-            start_anyway: false,
-            allow_close: false,
-            close_window: false,
-            about_open: false,
-            title: String::new(),
+            questions: Questions::default(),
+            export: None,
+            status: Status::default(),
+            view: View {
+                welcome,
+                ..View::default()
+            },
+            window: WindowState::default(),
         }
     }
 
@@ -113,9 +128,7 @@ impl ParlabApp {
 
     /// Replaces the profile being edited with one that has no file yet.
     pub fn open_profile(&mut self, profile: Profile) {
-        self.editor.set_profile(profile);
-        self.doc = Document::unsaved(None);
-        self.welcome = false;
+        self.apply(Action::Load(Box::new(profile)));
     }
 
     /// The window title: the profile's name, marked with `*` while there are unsaved edits.
@@ -135,144 +148,165 @@ impl ParlabApp {
         }
     }
 
-    /// Starts the edited profile if it is valid and nothing runs.
-    pub fn start(&mut self) {
-        if self.runner.is_running() {
-            return;
-        }
-        if !self.editor.is_valid() {
-            self.message = Some("Fix the fields marked in red before starting.".into());
-            return;
-        }
-        let mut commands = self.editor.profile.external_commands();
-        commands.retain(|c| !self.approved.contains(c));
-        if !commands.is_empty() {
-            self.consent = Some(commands);
-            return;
-        }
-        if !std::mem::take(&mut self.start_anyway) {
-            let plan = self.editor.profile.plan();
-            let available = crate::profile::Available::detect();
-            if let Err(e) = crate::profile::check_needs(&plan, &available) {
-                self.too_big = Some(format!("{e} Lower workers or size, or start anyway."));
-                return;
+    /// The file behind the editor.
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The error the status line shows, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.status.error.as_deref()
+    }
+
+    /// True while an export runs in the background.
+    pub fn is_exporting(&self) -> bool {
+        self.export.is_some()
+    }
+
+    /// Waits for a running export to finish (tests and shutdown).
+    pub fn wait_for_export(&mut self, ctx: &egui::Context) {
+        while let Some(job) = &self.export {
+            match job.poll(ctx) {
+                Some(done) => self.apply(done),
+                None => std::thread::sleep(Duration::from_millis(10)),
             }
         }
-        self.message = self.runner.start(self.editor.profile.clone()).err();
-        self.cpu_run = None;
     }
 
-    /// Stops the run in progress.
-    pub fn stop(&mut self) {
-        self.runner.stop();
-    }
-
-    /// Draws one frame.
-    pub fn ui(&mut self, ui: &mut Ui) {
-        self.runner.poll();
+    /// Marks the profile as having unsaved edits when the editor changed it.
+    pub(super) fn sync_dirty(&mut self) {
         if self.editor.take_changed() {
             self.doc.dirty = true;
         }
-        self.shortcuts(ui.ctx());
-        ui.ctx().set_theme(self.settings.theme.preference());
-        self.update_title(ui.ctx());
-        let ctx = ui.ctx().clone();
-        self.file_events(&ctx);
-        self.poll_export(&ctx);
-        if let Some(commands) = self.consent.clone() {
-            match prompts::confirm_commands(&ctx, &commands) {
-                Some(true) => {
-                    self.approved.extend(commands);
-                    self.consent = None;
-                    self.start();
-                }
-                Some(false) => self.consent = None,
-                None => {}
-            }
-        }
-        if let Some(why) = self.too_big.clone() {
-            match prompts::confirm_too_big(&ctx, &why) {
-                Some(true) => {
-                    self.too_big = None;
-                    self.start_anyway = true;
-                    self.start();
-                }
-                Some(false) => self.too_big = None,
-                None => {}
-            }
-        }
+    }
 
-        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+    fn apply_all(&mut self, actions: &mut Vec<Action>) {
+        for action in actions.drain(..) {
+            self.apply(action);
+        }
+    }
+
+    /// Draws one frame. What the user did becomes actions, applied after each part is drawn
+    /// (so the next part already shows their effect, as when a click acted at once).
+    pub fn ui(&mut self, ui: &mut Ui) {
+        self.runner.poll();
+        self.sync_dirty();
+        let ctx = ui.ctx().clone();
+        let mut out = Vec::new();
+        self.shortcuts(&ctx, &mut out);
+        self.apply_all(&mut out);
+        ctx.set_theme(self.settings.theme.preference());
+        self.update_title(&ctx);
+        self.file_events(&ctx, &mut out);
+        self.apply_all(&mut out);
+        if let Some(done) = self.export.as_ref().and_then(|job| job.poll(&ctx)) {
+            self.apply(done);
+        }
+        self.questions.ui(&ctx, &self.editor.profile.name, &mut out);
+        self.apply_all(&mut out);
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
+        self.apply_all(&mut out);
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         egui::Panel::left("editor")
             .resizable(true)
             .default_size(320.0)
             .show(ui, |ui| {
-                self.run_controls(ui);
+                self.run_controls(ui, &mut out);
                 ui.separator();
                 let running = self.runner.is_running();
                 self.editor.ui(ui, !running);
             });
+        self.apply_all(&mut out);
         egui::Panel::right("history")
             .resizable(true)
             .default_size(240.0)
-            .show(ui, |ui| self.history(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.charts(ui));
+            .show(ui, |ui| self.history(ui, &mut out));
+        self.apply_all(&mut out);
+        egui::CentralPanel::default().show(ui, |ui| self.charts(ui, &mut out));
+        self.apply_all(&mut out);
 
-        if self.about_open {
-            self.about(ui.ctx());
+        if self.view.about_open {
+            about(&ctx, self.runner.host(), &mut self.view.about_open);
         }
         if self.runner.is_running() {
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
     }
 
-    fn shortcuts(&mut self, ctx: &egui::Context) {
+    /// The file chooser's answer, dropped files and the window's close button, as actions.
+    fn file_events(&mut self, ctx: &egui::Context, out: &mut Vec<Action>) {
+        let chosen = self.files.poll(ctx).or_else(|| self.files.ui(ctx));
+        out.extend(chosen.map(|(purpose, path)| Action::chosen(purpose, path)));
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        out.extend(dropped.into_iter().map(Action::Dropped));
+        let closing = ctx.input(|i| i.viewport().close_requested());
+        if closing && self.doc.dirty && !self.window.allow_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            out.push(Action::Request(Replace::Quit));
+        }
+        if std::mem::take(&mut self.window.close) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    fn shortcuts(&self, ctx: &egui::Context, out: &mut Vec<Action>) {
         if ctx.input_mut(|i| i.consume_shortcut(&START)) {
-            self.start();
+            out.push(Action::Start);
         }
         if ctx.input_mut(|i| i.consume_shortcut(&STOP)) {
-            self.stop();
+            out.push(Action::Stop);
         }
         if ctx.input_mut(|i| i.consume_shortcut(&QUIT)) {
-            self.request(Replace::Quit);
+            out.push(Action::Request(Replace::Quit));
         }
         if ctx.input_mut(|i| i.consume_shortcut(&NEW)) {
-            self.request(Replace::New);
+            out.push(Action::Request(Replace::New));
         }
         if ctx.input_mut(|i| i.consume_shortcut(&OPEN)) {
-            self.request(Replace::OpenDialog);
+            out.push(Action::Request(Replace::OpenDialog));
         }
         // Ctrl+Shift+S first: Ctrl+S would match it too.
         if ctx.input_mut(|i| i.consume_shortcut(&SAVE_AS)) {
-            self.save_as();
+            out.push(Action::SaveAs);
         }
         if ctx.input_mut(|i| i.consume_shortcut(&SAVE)) {
-            self.save();
+            out.push(Action::Save);
         }
         if ctx.input_mut(|i| i.consume_shortcut(&super::export::EXPORT_CHART)) {
-            self.ask_export(super::dialogs::Purpose::ChartPng);
+            out.push(Action::AskExport(super::dialogs::Purpose::ChartPng));
         }
         for (tab, _, shortcut) in charts::tabs() {
             if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
-                self.settings.tab = tab;
+                out.push(Action::ShowTab(tab));
             }
         }
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {
         let title = self.window_title();
-        if title != self.title {
+        if title != self.view.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.title = title;
+            self.view.title = title;
         }
     }
 
-    fn menu_bar(&mut self, ui: &mut Ui) {
+    fn menu_bar(&self, ui: &mut Ui, out: &mut Vec<Action>) {
         let ctx = ui.ctx().clone();
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| self.file_menu(ui));
-            ui.menu_button("Export", |ui| self.export_menu(ui));
+            ui.menu_button("File", |ui| {
+                files::file_menu(ui, &self.settings.recent, out)
+            });
+            ui.menu_button("Export", |ui| {
+                super::export::export_menu(ui, self.settings.tab, out)
+            });
             ui.menu_button("Run", |ui| {
                 let can_start = !self.runner.is_running() && self.editor.is_valid();
                 if ui
@@ -282,7 +316,7 @@ impl ParlabApp {
                     )
                     .clicked()
                 {
-                    self.start();
+                    out.push(Action::Start);
                 }
                 if ui
                     .add_enabled(
@@ -291,7 +325,7 @@ impl ParlabApp {
                     )
                     .clicked()
                 {
-                    self.stop();
+                    out.push(Action::Stop);
                 }
                 ui.separator();
                 if ui
@@ -301,7 +335,7 @@ impl ParlabApp {
                     )
                     .clicked()
                 {
-                    self.runner.clear_history();
+                    out.push(Action::ClearHistory);
                 }
             });
             ui.menu_button("View", |ui| {
@@ -312,7 +346,7 @@ impl ParlabApp {
                         .add(egui::Button::selectable(selected, title).shortcut_text(shortcut))
                         .clicked()
                     {
-                        self.settings.tab = tab;
+                        out.push(Action::ShowTab(tab));
                     }
                 }
                 ui.separator();
@@ -322,19 +356,21 @@ impl ParlabApp {
                         (Theme::Light, "Light"),
                         (Theme::Dark, "Dark"),
                     ] {
-                        ui.radio_value(&mut self.settings.theme, theme, name);
+                        if ui.radio(self.settings.theme == theme, name).clicked() {
+                            out.push(Action::SetTheme(theme));
+                        }
                     }
                 });
             });
             ui.menu_button("Help", |ui| {
                 if ui.button("About parlab").clicked() {
-                    self.about_open = true;
+                    out.push(Action::ShowAbout);
                 }
             });
         });
     }
 
-    fn run_controls(&mut self, ui: &mut Ui) {
+    fn run_controls(&self, ui: &mut Ui, out: &mut Vec<Action>) {
         ui.horizontal(|ui| {
             let running = self.runner.is_running();
             let can_start = !running && self.editor.is_valid();
@@ -350,14 +386,14 @@ impl ParlabApp {
                     "Fix the fields marked in red first"
                 });
             if start.clicked() {
-                self.start();
+                out.push(Action::Start);
             }
             if ui
                 .add_enabled(running, egui::Button::new("Stop"))
                 .on_hover_text("Stop now and keep what was measured (Esc)")
                 .clicked()
             {
-                self.stop();
+                out.push(Action::Stop);
             }
         });
         if !self.editor.is_valid() {
@@ -369,10 +405,10 @@ impl ParlabApp {
                 .color(ui.visuals().error_fg_color),
             );
         }
-        if let Some(message) = &self.message {
+        if let Some(message) = &self.status.error {
             ui.label(RichText::new(message).color(ui.visuals().error_fg_color));
         }
-        if let Some(notice) = &self.notice {
+        if let Some(notice) = &self.status.notice {
             ui.label(notice);
         }
     }
@@ -414,20 +450,14 @@ impl ParlabApp {
         });
     }
 
-    fn history(&mut self, ui: &mut Ui) {
+    fn history(&self, ui: &mut Ui, out: &mut Vec<Action>) {
         ui.heading("History");
         ui.horizontal(|ui| {
             if ui.small_button("Show all").clicked() {
-                self.runner
-                    .history
-                    .iter_mut()
-                    .for_each(|e| e.visible = true);
+                out.push(Action::ShowAllRuns(true));
             }
             if ui.small_button("Hide all").clicked() {
-                self.runner
-                    .history
-                    .iter_mut()
-                    .for_each(|e| e.visible = false);
+                out.push(Action::ShowAllRuns(false));
             }
             if ui
                 .add_enabled(
@@ -436,8 +466,7 @@ impl ParlabApp {
                 )
                 .clicked()
             {
-                self.runner.clear_history();
-                self.cpu_run = None;
+                out.push(Action::ClearHistory);
             }
         });
         ui.separator();
@@ -445,15 +474,19 @@ impl ParlabApp {
             if self.runner.history.is_empty() {
                 ui.weak("Finished runs appear here. Tick a run to overlay it on the charts; click its name to show its CPU.");
             }
-            for entry in self.runner.history.iter_mut().rev() {
+            for entry in self.runner.history.iter().rev() {
                 ui.horizontal(|ui| {
                     let name = format!("Show #{} {} on the charts", entry.id + 1, entry.result.label);
-                    let visible = entry.visible;
-                    ui.checkbox(&mut entry.visible, "")
-                        .on_hover_text("Overlay on the charts")
-                        .widget_info(|| {
-                            egui::WidgetInfo::selected(egui::Role::CheckBox, true, visible, &name)
-                        });
+                    let mut visible = entry.visible;
+                    let tick = ui
+                        .checkbox(&mut visible, "")
+                        .on_hover_text("Overlay on the charts");
+                    tick.widget_info(|| {
+                        egui::WidgetInfo::selected(egui::Role::CheckBox, true, entry.visible, &name)
+                    });
+                    if tick.changed() {
+                        out.push(Action::ShowRun(entry.id, visible));
+                    }
                     palette::swatch(ui, palette::color(entry.id));
                     let status = match entry.result.status {
                         crate::results::RunStatus::Completed => "",
@@ -462,7 +495,7 @@ impl ParlabApp {
                         crate::results::RunStatus::Stopped => " (stopped)",
                         crate::results::RunStatus::Running => " (running)",
                     };
-                    let selected = self.cpu_run == Some(entry.id);
+                    let selected = self.view.cpu_run == Some(entry.id);
                     if ui
                         .selectable_label(selected, format!("{}{status}", entry.result.label))
                         .on_hover_text(format!(
@@ -473,20 +506,25 @@ impl ParlabApp {
                         ))
                         .clicked()
                     {
-                        self.cpu_run = Some(entry.id);
+                        out.push(Action::SelectCpuRun(entry.id));
                     }
                 });
             }
         });
     }
 
-    fn charts(&mut self, ui: &mut Ui) {
-        if self.welcome && self.runner.history.is_empty() && !self.runner.is_running() {
-            return self.welcome(ui);
+    fn charts(&self, ui: &mut Ui, out: &mut Vec<Action>) {
+        if self.view.welcome && self.runner.history.is_empty() && !self.runner.is_running() {
+            return welcome::welcome(ui, &self.settings.recent, out);
         }
         ui.horizontal(|ui| {
             for (tab, title, _) in charts::tabs() {
-                ui.selectable_value(&mut self.settings.tab, tab, title);
+                if ui
+                    .selectable_label(self.settings.tab == tab, title)
+                    .clicked()
+                {
+                    out.push(Action::ShowTab(tab));
+                }
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.weak("drag: pan · Ctrl+scroll: zoom · double-click: reset");
@@ -512,7 +550,7 @@ impl ParlabApp {
             ChartTab::Throughput => charts::throughput(ui, &series),
             ChartTab::Latency => charts::latency(ui, &series),
             ChartTab::Cpu => {
-                let selected = match self.cpu_run {
+                let selected = match self.view.cpu_run {
                     Some(id) => self
                         .runner
                         .history
@@ -549,11 +587,12 @@ impl ParlabApp {
             }
         }
     }
+}
 
-    fn about(&mut self, ctx: &egui::Context) {
-        let host = self.runner.host().clone();
-        egui::Window::new("About parlab")
-            .open(&mut self.about_open)
+/// The About window; `open` is cleared when the user closes it.
+fn about(ctx: &egui::Context, host: &crate::results::Host, open: &mut bool) {
+    egui::Window::new("About parlab")
+            .open(open)
             .collapsible(false)
             .resizable(false)
             .show(ctx, |ui| {
@@ -572,7 +611,6 @@ impl ParlabApp {
                     ui.end_row();
                 });
             });
-    }
 }
 
 fn live_series(live: &RunResult, id: u64) -> Series<'_> {

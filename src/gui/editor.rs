@@ -125,6 +125,12 @@ impl Editor {
         std::mem::take(&mut self.changed)
     }
 
+    /// Records a change made to [`profile`](Self::profile) from outside the editor's fields
+    /// (a script or a test), so it counts as an unsaved edit.
+    pub fn mark_changed(&mut self) {
+        self.changed = true;
+    }
+
     fn touched(&mut self) {
         self.changed = true;
         self.revalidate();

@@ -1,6 +1,7 @@
 //! The desktop app (eframe/egui). A thin layer over the engine: it edits a profile, starts
 //! and stops sessions, and draws what they report.
 
+pub mod actions;
 pub mod app;
 pub mod charts;
 pub mod dialogs;

@@ -1,15 +1,15 @@
 //! The first-launch view: what parlab measures, the shipped examples as one-click starting
 //! points, Open… and the recent profiles.
 
-use super::app::ParlabApp;
+use super::actions::Action;
 use super::files::Replace;
 use crate::profile::examples::EXAMPLES;
 use eframe::egui::{self, RichText, Ui};
+use std::path::PathBuf;
 
-impl ParlabApp {
-    /// Draws the welcome view in the central area.
-    pub(super) fn welcome(&mut self, ui: &mut Ui) {
-        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+/// Draws the welcome view in the central area; `recent` are the recent profiles.
+pub fn welcome(ui: &mut Ui, recent: &[PathBuf], out: &mut Vec<Action>) {
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             ui.add_space(24.0);
             ui.heading(RichText::new("Welcome to parlab").size(28.0));
             ui.add_space(8.0);
@@ -24,7 +24,7 @@ impl ParlabApp {
                 for (n, example) in EXAMPLES.iter().enumerate() {
                     let Some(profile) = example.profile() else { continue };
                     if ui.button(&profile.name).clicked() {
-                        self.request(Replace::Example(n));
+                        out.push(Action::Request(Replace::Example(n)));
                     }
                     let summary = profile.description.split(". ").next().unwrap_or_default().trim_end_matches('.');
                     ui.label(RichText::new(summary).weak());
@@ -34,21 +34,20 @@ impl ParlabApp {
             ui.add_space(16.0);
             ui.horizontal(|ui| {
                 if ui.button("Open a profile…").clicked() {
-                    self.request(Replace::OpenDialog);
+                    out.push(Action::Request(Replace::OpenDialog));
                 }
                 if ui.button("Open results…").clicked() {
-                    self.files.ask(super::dialogs::Purpose::OpenResults, "");
+                    out.push(Action::AskOpenResults);
                 }
             });
-            if !self.settings.recent.is_empty() {
+            if !recent.is_empty() {
                 ui.add_space(16.0);
                 ui.label(RichText::new("Recent profiles").strong());
-                for path in self.settings.recent.clone() {
+                for path in recent {
                     if ui.link(path.display().to_string()).clicked() {
-                        self.request(Replace::Open(path));
+                        out.push(Action::Request(Replace::Open(path.clone())));
                     }
                 }
             }
         });
-    }
 }

@@ -17,6 +17,26 @@ pub fn parlab() -> assert_cmd::Command {
     assert_cmd::Command::new(parlab_bin())
 }
 
+/// `parlab run PROFILE --json OUT` for the real binary; more arguments may follow.
+pub fn run_command(profile: &Path, out: &Path) -> assert_cmd::Command {
+    let mut command = parlab();
+    command.arg("run").arg(profile).arg("--json").arg(out);
+    command
+}
+
+/// `parlab run PROFILE --json OUT` started in the background, stdout and stderr piped.
+pub fn spawn_run(profile: &Path, out: &Path) -> std::process::Child {
+    std::process::Command::new(parlab_bin())
+        .arg("run")
+        .arg(profile)
+        .arg("--json")
+        .arg(out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("parlab starts")
+}
+
 /// Writes `text` as `name` in `dir` and returns its path.
 pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
@@ -42,11 +62,7 @@ pub fn run_with_json(runs: &[String], extra: &[&str]) -> (std::process::Output, 
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = write(dir.path(), "profile.toml", &profile(runs));
     let out = dir.path().join("out.json");
-    let output = parlab()
-        .arg("run")
-        .arg(&path)
-        .arg("--json")
-        .arg(&out)
+    let output = run_command(&path, &out)
         .args(extra)
         .output()
         .expect("parlab runs");
