@@ -72,12 +72,14 @@ fn warm_up(ctx: &RunCtx, pool: &rayon::ThreadPool) -> Result<(), Halt> {
         return Ok(());
     }
     let warm = pool.install(|| {
-        (0..ctx.plan.warmup_tasks).into_par_iter().try_for_each(|k| {
-            match run_guarded(ctx.workload, WARMUP_BASE + k, &ctx.task_ctx()) {
-                Err(TaskError::Failed(m)) => Err(report(ctx, k, format!("warm-up: {m}"))),
-                _ => Ok(()),
-            }
-        })
+        (0..ctx.plan.warmup_tasks)
+            .into_par_iter()
+            .try_for_each(
+                |k| match run_guarded(ctx.workload, WARMUP_BASE + k, &ctx.task_ctx()) {
+                    Err(TaskError::Failed(m)) => Err(report(ctx, k, format!("warm-up: {m}"))),
+                    _ => Ok(()),
+                },
+            )
     });
     let start = ctx.begin_measuring();
     pool.broadcast(|_| RECORDER.with_borrow_mut(|r| r.as_mut().map(|r| r.restart_clock(start))));

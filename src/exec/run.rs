@@ -78,7 +78,15 @@ pub fn execute(
     workload.cleanup();
     // What was reparented to parlab (left by a worker killed from outside) ends too.
     children::sweep_orphans();
-    conclude(&ctx, cancel, monitor.aggregator, workload.as_ref(), sampler, &marks, end)
+    conclude(
+        &ctx,
+        cancel,
+        monitor.aggregator,
+        workload.as_ref(),
+        sampler,
+        &marks,
+        end,
+    )
 }
 
 /// The run's workload, built for its model and worker count.
@@ -231,7 +239,14 @@ impl<'r, 'a> Monitor<'r, 'a> {
             sampler_cpu_s: 0.0,
         };
         let failed = self.ctx.tasks_failed();
-        Arc::new(assemble(self.ctx.plan, RunStatus::Running, None, failed, measured, None))
+        Arc::new(assemble(
+            self.ctx.plan,
+            RunStatus::Running,
+            None,
+            failed,
+            measured,
+            None,
+        ))
     }
 }
 

@@ -102,7 +102,14 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
             }
             Err(e) => return Err(e),
         };
-        let answer = run_batch(workload.as_ref(), &cancel, first, count, &data, &mut latencies);
+        let answer = run_batch(
+            workload.as_ref(),
+            &cancel,
+            first,
+            count,
+            &data,
+            &mut latencies,
+        );
         send(output, &answer)?;
     }
 }

@@ -16,11 +16,11 @@ pub use load::{
     MAX_PROFILE_BYTES, Problem, ProfileError, load_file, parse_str, read_text, text_from_bytes,
 };
 pub(crate) use messages::plain as plain_message;
+pub(crate) use model::for_each_model;
+pub use model::{Host, Model};
 pub use needs::{Available, TooBig, check_needs, estimate, human_bytes};
 pub use save::{SaveError, render, save_file};
 pub use validate::{FieldPath, Segment, ValidationError, check_range};
-pub use model::{Host, Model};
-pub(crate) use model::for_each_model;
 pub use workers::Workers;
 
 use crate::workload::WorkloadSpec;

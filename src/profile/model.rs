@@ -140,7 +140,13 @@ mod tests {
         let names: Vec<&str> = Model::ALL.iter().map(|m| m.name()).collect();
         assert_eq!(
             names,
-            ["threads", "pool", "processes", "thread-per-task", "process-per-task"]
+            [
+                "threads",
+                "pool",
+                "processes",
+                "thread-per-task",
+                "process-per-task"
+            ]
         );
         assert_eq!(Model::Processes.max_workers(), 256);
         assert_eq!(Model::Pool.max_workers(), 1024);
