@@ -1,7 +1,7 @@
 //! The guardian: a small watcher process that outlives a `kill -9` of parlab just long
 //! enough to end what parlab started.
 //!
-//! Worker processes catch their parent's death themselves (see [`super::children`]), but the
+//! Worker processes catch their parent's death themselves (see `children.rs`), but the
 //! programs that the in-process models (threads, pool, thread-per-task) start are parlab's
 //! own children: when parlab is killed with SIGKILL, each dies with it (parent-death signal)
 //! while whatever it started in the background is reparented to init and would run on. So
@@ -14,7 +14,7 @@
 //!
 //! Each record is 5 bytes: `+` or `-`, then the group id as a little-endian `u32`.
 
-use super::child::WorkerCommand;
+use super::worker_command::WorkerCommand;
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, RawFd};

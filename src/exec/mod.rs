@@ -1,5 +1,5 @@
 //! Execution: runs a profile's runs one after another on a background thread, in the
-//! execution model each asks for, and reports progress while it goes (DESIGN §2).
+//! execution model each asks for, and reports progress while it goes.
 //!
 //! The CLI, the app and the tests all drive it the same way: [`Session::start`], read
 //! [`Session::progress`], maybe [`Session::cancel`], then [`Session::wait`] for the results.
@@ -7,24 +7,34 @@
 pub mod cancel;
 pub mod child;
 pub mod children;
+pub mod contract;
+pub mod ctx;
 pub mod drain;
 pub mod guardian;
-mod pool;
-mod process_per_task;
-mod processes;
+mod models;
 pub mod protocol;
 mod run;
 mod source;
 pub mod task;
+pub mod worker;
+pub mod worker_command;
+mod worker_process;
+
+// The execution models, one file each; their rows are in `for_each_model!`
+// (`profile/model.rs`), from which `models::run` dispatches.
+mod pool;
+mod process_per_task;
+mod processes;
 mod thread_per_task;
 mod threads;
-pub mod worker;
 
 pub use cancel::CancelToken;
-pub use child::WorkerCommand;
+pub use contract::ExecutionModel;
+pub use ctx::RunCtx;
 pub use run::LiveRun;
+pub use worker_command::WorkerCommand;
 
-use crate::profile::{Profile, Stop};
+use crate::profile::{PlannedRun, Profile, Stop};
 use crate::results::{Results, RunResult, RunStatus};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -81,42 +91,7 @@ impl Session {
             std::thread::Builder::new()
                 .name("parlab-session".into())
                 .spawn(move || {
-                    let mut runs = Vec::new();
-                    for (i, planned) in plan.iter().enumerate() {
-                        if cancel.is_cancelled() {
-                            break;
-                        }
-                        {
-                            let mut p = progress.lock().unwrap_or_else(PoisonError::into_inner);
-                            p.run_index = i;
-                            p.label = planned.label.clone();
-                            p.stop = Some(planned.stop);
-                            p.live = LiveRun::default();
-                        }
-                        let live = |mut l: LiveRun| {
-                            let mut p = progress.lock().unwrap_or_else(PoisonError::into_inner);
-                            // Between two snapshots, keep showing the last one.
-                            if l.snapshot.is_none() {
-                                l.snapshot = p.live.snapshot.take();
-                            }
-                            p.live = l;
-                        };
-                        let result = run::execute(planned, &worker_command, &cancel, &live);
-                        let stopped = result.status == RunStatus::Stopped;
-                        progress
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .finished
-                            .push(Arc::new(result.clone()));
-                        runs.push(result);
-                        if stopped {
-                            break;
-                        }
-                    }
-                    progress
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .run_index = plan.len();
+                    let runs = run_plan(&plan, &worker_command, &cancel, &progress);
                     Results::new(profile, runs)
                 })?
         };
@@ -179,4 +154,45 @@ impl Session {
             ),
         }
     }
+}
+
+/// Runs the planned runs one after another until they are done, one is stopped, or
+/// `cancel` is set, publishing progress; returns the runs that ended.
+fn run_plan(
+    plan: &[PlannedRun],
+    worker_command: &WorkerCommand,
+    cancel: &CancelToken,
+    progress: &Mutex<Progress>,
+) -> Vec<RunResult> {
+    let lock = || progress.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut runs = Vec::new();
+    for (i, planned) in plan.iter().enumerate() {
+        if cancel.is_cancelled() {
+            break;
+        }
+        {
+            let mut p = lock();
+            p.run_index = i;
+            p.label = planned.label.clone();
+            p.stop = Some(planned.stop);
+            p.live = LiveRun::default();
+        }
+        let live = |mut l: LiveRun| {
+            let mut p = lock();
+            // Between two snapshots, keep showing the last one.
+            if l.snapshot.is_none() {
+                l.snapshot = p.live.snapshot.take();
+            }
+            p.live = l;
+        };
+        let result = run::execute(planned, worker_command, cancel, &live);
+        let stopped = result.status == RunStatus::Stopped;
+        lock().finished.push(Arc::new(result.clone()));
+        runs.push(result);
+        if stopped {
+            break;
+        }
+    }
+    lock().run_index = plan.len();
+    runs
 }

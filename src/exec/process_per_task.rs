@@ -1,15 +1,39 @@
 //! `process-per-task`: every task starts a new `parlab worker` process; at most N are alive.
 
-use super::processes::{Broken, conclude, expect_done, expect_ready, run_frame, start};
+use super::contract::{ExecutionModel, Ran, TaskWorker, claim_loop, run_workers};
+use super::ctx::RunCtx;
 use super::protocol::ProtocolError;
-use super::run::{RunCtx, run_workers};
 use super::task::WARMUP_BASE;
-use crate::metrics::Recorder;
+use super::worker_process::{Broken, conclude, expect_done, expect_ready, run_frame, start};
 use std::time::Instant;
 
-/// Runs the run's tasks, one new process each, from `workers` spawning slots.
-pub fn execute(ctx: &RunCtx) {
-    run_workers(ctx, "spawner", worker);
+/// `process-per-task`: runs the run's tasks, one new process each, from `workers` spawning
+/// slots.
+pub struct ProcessPerTask;
+
+impl ExecutionModel for ProcessPerTask {
+    fn run(ctx: &RunCtx) {
+        run_workers(ctx, "spawner", |ctx, w, recorder| {
+            claim_loop(ctx, w, recorder, &mut Spawner)
+        });
+    }
+}
+
+/// A spawning slot: it holds nothing between tasks.
+struct Spawner;
+
+impl TaskWorker for Spawner {
+    fn warm_up(&mut self, ctx: &RunCtx, w: usize, k: u64) -> Result<(), String> {
+        run_one(ctx, w, WARMUP_BASE + k, 0).map(drop)
+    }
+
+    fn run(&mut self, ctx: &RunCtx, w: usize, index: u64, done: u64) -> Result<Ran, String> {
+        // A failed task was counted, and its message written, by `conclude`.
+        Ok(match run_one(ctx, w, index, done)? {
+            Some((end, latency_ns)) => Ran::Done { end, latency_ns },
+            None => Ran::Stopped,
+        })
+    }
 }
 
 /// Runs task `index` in a new worker process; `None` when the run is being stopped.
@@ -39,25 +63,4 @@ fn run_one(
     })();
     conclude(ctx, w, child, outcome, done_so_far)?;
     Ok(latency)
-}
-
-fn worker(ctx: &RunCtx, w: usize, recorder: &mut Recorder) -> Result<(), String> {
-    let mut warm = Ok(());
-    for k in 0..ctx.warmup_share(w) {
-        if let Err(e) = run_one(ctx, w, WARMUP_BASE + k, 0) {
-            warm = Err(e);
-            break;
-        }
-    }
-    ctx.sync_start(recorder);
-    warm?;
-    while let Some(range) = ctx.source.claim(1) {
-        for index in range {
-            match run_one(ctx, w, index, recorder.completed())? {
-                Some((end, ns)) => recorder.record(end, ns),
-                None => return Ok(()),
-            }
-        }
-    }
-    Ok(())
 }

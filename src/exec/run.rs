@@ -1,22 +1,24 @@
-//! One run: start the workers of its model, aggregate what they record, watch for a stop
-//! or a failure, and assemble the [`RunResult`].
+//! The dispatcher of one run: build its workload and context, start the workers of its model
+//! (through [`super::models`]), aggregate what they record, watch for a stop or a stall, and
+//! assemble the [`RunResult`]. The models never import this file: what they share is in
+//! [`super::ctx`].
 
 use super::cancel::CancelToken;
-use super::child::WorkerCommand;
-use super::children::{self, RunId};
-use super::source::TaskSource;
-use super::{pool, process_per_task, processes, thread_per_task, threads};
+use super::children;
+use super::ctx::{RunCtx, Slot};
+use super::models;
+use super::worker_command::WorkerCommand;
 use crate::metrics::CpuSeries;
 use crate::metrics::aggregate::TimelinePoint;
 use crate::metrics::histogram::{LatencyHistogram, LatencySummary, latency_cdf};
 use crate::metrics::live::LiveList;
-use crate::metrics::{Aggregator, BUCKET, Flush, Recorder, Sampler, WorkerCounter};
-use crate::profile::{Model, PlannedRun, Stop};
+use crate::metrics::{Aggregator, BUCKET, Flush, Sampler, WorkerCounter};
+use crate::profile::PlannedRun;
 use crate::results::{ProcessFigures, RunResult, RunStatus};
-use crate::workload::{TaskContext, Workload, WorkloadStats};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Sender};
-use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
+use crate::workload::{Workload, WorkloadStats};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Live figures of the run in progress, for progress bars and live charts.
@@ -38,212 +40,6 @@ pub struct LiveRun {
     pub cpu_rows: Arc<LiveList<Vec<f32>>>,
 }
 
-/// Everything the workers of one run share.
-pub struct RunCtx<'a> {
-    /// Identifies the run's child processes.
-    pub run_id: RunId,
-    /// What to run.
-    pub plan: &'a PlannedRun,
-    /// The workload (for in-process models).
-    pub workload: &'a dyn Workload,
-    /// Hands out task indices.
-    pub source: TaskSource,
-    /// Set when the run must end early (stop or failure).
-    pub stop: CancelToken,
-    /// How to start worker processes.
-    pub worker_command: &'a WorkerCommand,
-    counters: Vec<Arc<WorkerCounter>>,
-    tx: Mutex<Sender<Flush>>,
-    start: Mutex<Instant>,
-    failure: OnceLock<String>,
-    stalled: std::sync::atomic::AtomicBool,
-    tasks_failed: AtomicU64,
-    start_line: StartLine,
-    child_stats: Mutex<WorkloadStats>,
-    child_peaks: Mutex<Vec<u64>>,
-    slots: Vec<Slot>,
-}
-
-/// What the stall watchdog knows of one worker besides its task count.
-#[derive(Default)]
-struct Slot {
-    /// Its thread returned: it is not stuck, whatever its count.
-    finished: AtomicBool,
-    /// The worker process it is talking to (0: none).
-    pid: AtomicU32,
-}
-
-impl RunCtx<'_> {
-    /// Records the process worker `w` is talking to, for the stall message.
-    pub fn set_worker_pid(&self, w: usize, pid: u32) {
-        if let Some(slot) = self.slots.get(w) {
-            slot.pid.store(pid, Ordering::Relaxed);
-        }
-    }
-
-    /// The task context for in-process task bodies.
-    pub fn task_ctx(&self) -> TaskContext<'_> {
-        TaskContext::new(&self.stop, self.run_id, &[])
-    }
-
-    /// Records the peak resident memory of a worker process that ended.
-    pub fn add_child_peak(&self, bytes: u64) {
-        self.child_peaks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(bytes);
-    }
-
-    /// Peak memory of the worker processes together: at most `workers` are alive at once,
-    /// so the largest `workers` peaks added up (an upper bound for the per-task models).
-    fn children_peak(&self) -> u64 {
-        let mut peaks = self
-            .child_peaks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        peaks.sort_unstable_by(|a, b| b.cmp(a));
-        peaks.iter().take(self.plan.workers).sum()
-    }
-
-    /// Adds a worker process's workload figures.
-    pub fn add_stats(&self, stats: &WorkloadStats) {
-        self.child_stats
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .merge(stats);
-    }
-
-    /// A recorder for worker `w` (counter slots beyond the worker count are not used).
-    pub fn recorder(&self, w: usize) -> Recorder {
-        let counter = self.counters.get(w).cloned().unwrap_or_default();
-        let tx = self
-            .tx
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        Recorder::new(w, self.start(), BUCKET, counter, tx)
-    }
-
-    /// When the measured part of the run began.
-    pub fn start(&self) -> Instant {
-        *self.start.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Warm-up tasks worker `w` runs before measuring starts.
-    pub fn warmup_share(&self, w: usize) -> u64 {
-        let n = self.plan.workers as u64;
-        let total = self.plan.warmup_tasks;
-        total / n + u64::from((w as u64) < total % n)
-    }
-
-    /// With warm-up: waits until every worker has warmed up, then starts the clock
-    /// (the last worker to arrive starts it) and moves `recorder` to it. Without: nothing.
-    pub fn sync_start(&self, recorder: &mut Recorder) {
-        if self.plan.warmup_tasks == 0 {
-            return;
-        }
-        if self.start_line.arrive(self.plan.workers, &self.stop) {
-            self.begin_measuring();
-            self.start_line.release();
-        }
-        recorder.restart_clock(self.start());
-    }
-
-    /// Starts the run clock now (the end of warm-up) and returns it.
-    pub fn begin_measuring(&self) -> Instant {
-        let now = Instant::now();
-        *self.start.lock().unwrap_or_else(PoisonError::into_inner) = now;
-        self.source.start_clock(now);
-        now
-    }
-
-    /// Ends the run as failed with `message` (the first failure wins) and kills its children.
-    pub fn fail(&self, message: String) {
-        if self.failure.set(message).is_ok() {
-            self.stop.cancel();
-            children::kill_run(self.run_id);
-        }
-    }
-
-    /// Tasks that failed so far.
-    pub fn tasks_failed(&self) -> u64 {
-        self.tasks_failed.load(Ordering::Relaxed)
-    }
-
-    /// Counts a task that failed.
-    pub fn count_failed_task(&self) {
-        self.tasks_failed.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// True once the run is being stopped or has failed: errors seen now are consequences.
-    pub fn stopping(&self) -> bool {
-        self.stop.is_cancelled()
-    }
-}
-
-/// A barrier that a stop releases, so a worker that never arrives cannot hang the others.
-#[derive(Default)]
-struct StartLine {
-    state: Mutex<(usize, bool)>,
-    wake: Condvar,
-}
-
-impl StartLine {
-    /// Arrives; returns true for the last of `n` arrivals (which must call `release`).
-    fn arrive(&self, n: usize, stop: &CancelToken) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state.0 += 1;
-        if state.0 == n {
-            return true;
-        }
-        while !state.1 && !stop.is_cancelled() {
-            state = self
-                .wake
-                .wait_timeout(state, Duration::from_millis(50))
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
-        false
-    }
-
-    fn release(&self) {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner).1 = true;
-        self.wake.notify_all();
-    }
-}
-
-/// Runs worker `w` for each of `workers` scoped threads; a worker's error fails the run.
-pub fn run_workers<F>(ctx: &RunCtx, name: &str, worker: F)
-where
-    F: Fn(&RunCtx, usize, &mut Recorder) -> Result<(), String> + Sync,
-{
-    std::thread::scope(|scope| {
-        for w in 0..ctx.plan.workers {
-            let worker = &worker;
-            let spawned = std::thread::Builder::new()
-                .name(format!("parlab-{name}-{w}"))
-                .spawn_scoped(scope, move || {
-                    let mut recorder = ctx.recorder(w);
-                    if let Err(message) = worker(ctx, w, &mut recorder) {
-                        ctx.fail(message);
-                    }
-                    if let Some(slot) = ctx.slots.get(w) {
-                        slot.finished.store(true, Ordering::SeqCst);
-                    }
-                });
-            if let Err(e) = spawned {
-                ctx.fail(format!(
-                    "cannot start worker thread {} of {}: {e}",
-                    w + 1,
-                    ctx.plan.workers
-                ));
-                break;
-            }
-        }
-    });
-}
-
 static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Executes one planned run to its end; `cancel` is the user's stop for the whole session,
@@ -255,144 +51,217 @@ pub fn execute(
     live: &dyn Fn(LiveRun),
 ) -> RunResult {
     let run_id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
-    let placement = crate::workload::Placement {
-        model: plan.model,
-        workers: plan.workers,
-        runs_tasks: !plan.model.uses_processes(),
-        run: run_id,
-    };
-    let workload = match plan.workload.build(&placement) {
+    let workload = match build_workload(plan, run_id) {
         Ok(w) => w,
         Err(message) => {
-            return assemble(
-                plan,
-                RunStatus::Failed,
-                Some(message),
-                0,
-                Measured::nothing(),
-                None,
-            );
+            let nothing = Measured::nothing();
+            return assemble(plan, RunStatus::Failed, Some(message), 0, nothing, None);
         }
     };
     let (tx, rx) = mpsc::channel();
-    let stop = CancelToken::new();
-    let (limit, duration) = match plan.stop {
-        Stop::Tasks(n) => (Some(n), None),
-        Stop::Duration(s) => (None, Some(Duration::from_secs_f64(s))),
-    };
-    // The pool model records per pool thread; there are as many as workers.
-    let counters: Vec<Arc<WorkerCounter>> = (0..plan.workers).map(|_| Arc::default()).collect();
-    crate::sys::reset_peak_rss();
-    crate::sys::mark_oom_kills();
-    let self_before = crate::sys::self_usage();
-    let children_before = crate::sys::children_usage();
+    let marks = Marks::take();
     let sampler = Sampler::start(run_id, BUCKET);
-    let start = Instant::now();
-    let ctx = RunCtx {
+    let ctx = RunCtx::new(
         run_id,
         plan,
-        workload: workload.as_ref(),
-        source: TaskSource::new(limit, duration, plan.workers, stop.clone()),
-        stop: stop.clone(),
+        workload.as_ref(),
         worker_command,
-        counters,
-        tx: Mutex::new(tx),
-        start: Mutex::new(start),
-        failure: OnceLock::new(),
-        stalled: Default::default(),
-        tasks_failed: AtomicU64::new(0),
-        start_line: StartLine::default(),
-        child_stats: Mutex::new(WorkloadStats::default()),
-        child_peaks: Mutex::new(Vec::new()),
-        slots: (0..plan.workers).map(|_| Slot::default()).collect(),
-    };
-    let mut watchdog = Watchdog::new(plan.workers);
-    if plan.warmup_tasks == 0 {
-        ctx.source.start_clock(start);
-    }
-    let mut aggregator = Aggregator::new(plan.workers, BUCKET);
-    let mut last_snapshot = Instant::now();
-    let live_timeline = Arc::new(LiveList::default());
-    let end = std::thread::scope(|scope| {
-        let driver = scope.spawn(|| {
-            match plan.model {
-                Model::Threads => threads::execute(&ctx),
-                Model::Pool => pool::execute(&ctx),
-                Model::Processes => processes::execute(&ctx),
-                Model::ThreadPerTask => thread_per_task::execute(&ctx),
-                Model::ProcessPerTask => process_per_task::execute(&ctx),
-            }
-            Instant::now()
-        });
-        loop {
-            if let Ok(flush) = rx.recv_timeout(Duration::from_millis(50)) {
-                aggregator.apply(flush);
-            }
-            if cancel.is_cancelled() && !stop.is_cancelled() {
-                stop.cancel();
-                children::kill_run(run_id);
-            }
-            if !stop.is_cancelled()
-                && let Some(stuck) =
-                    watchdog.check(&ctx.counters, &ctx.slots, ctx.start(), plan.stall_timeout)
-            {
-                ctx.stalled.store(true, Ordering::SeqCst);
-                ctx.fail(stuck);
-            }
-            if driver.is_finished() {
-                while let Ok(flush) = rx.try_recv() {
-                    aggregator.apply(flush);
-                }
-                break;
-            }
-            // A full snapshot for live charts once per bucket; counts every iteration.
-            let snapshot = (last_snapshot.elapsed() >= BUCKET).then(|| {
-                last_snapshot = Instant::now();
-                live_timeline.catch_up(aggregator.timeline());
-                let measured = Measured {
-                    wall: ctx.start().elapsed(),
-                    latencies: aggregator.latencies(),
-                    tasks: aggregator.tasks(),
-                    sum_ns: aggregator.sum_ns(),
-                    timeline: Vec::new(),
-                    cpu: CpuSeries {
-                        interval_s: BUCKET.as_secs_f64(),
-                        ..CpuSeries::default()
-                    },
-                    usage: usage_since(&self_before, &children_before),
-                    peak_rss: 0,
-                    sampler_cpu_s: 0.0,
-                };
-                Arc::new(assemble(
-                    plan,
-                    RunStatus::Running,
-                    None,
-                    ctx.tasks_failed(),
-                    measured,
-                    None,
-                ))
-            });
-            live(LiveRun {
-                tasks_done: ctx.counters.iter().map(|c| c.get()).sum(),
-                elapsed: ctx.start().elapsed(),
-                snapshot,
-                timeline: Arc::clone(&live_timeline),
-                cpu_rows: sampler.live_rows(),
-            });
-        }
-        driver.join().unwrap_or_else(|_| {
-            ctx.fail("the run's driver thread panicked".into());
-            Instant::now()
-        })
-    });
+        CancelToken::new(),
+        tx,
+        Instant::now(),
+    );
+    let mut monitor = Monitor::new(&ctx, cancel, rx, &marks, &sampler);
+    let end = monitor.drive(live);
     // Whatever is still running now is stray: nothing of this run may outlive it.
     children::kill_run(run_id);
     // Programs the workload started end here, so their CPU time counts for this run.
     workload.cleanup();
     // What was reparented to parlab (left by a worker killed from outside) ends too.
     children::sweep_orphans();
+    conclude(
+        &ctx,
+        cancel,
+        monitor.aggregator,
+        workload.as_ref(),
+        sampler,
+        &marks,
+        end,
+    )
+}
+
+/// The run's workload, built for its model and worker count.
+fn build_workload(plan: &PlannedRun, run_id: u64) -> Result<Box<dyn Workload>, String> {
+    let placement = crate::workload::Placement {
+        model: plan.model,
+        workers: plan.workers,
+        runs_tasks: !plan.model.uses_processes(),
+        run: run_id,
+    };
+    plan.workload.build(&placement)
+}
+
+/// Resource usage at the start of a run, to subtract at its end.
+struct Marks {
+    self_before: crate::sys::Usage,
+    children_before: crate::sys::Usage,
+}
+
+impl Marks {
+    /// Resets the peak-memory and OOM marks and reads the usage so far.
+    fn take() -> Self {
+        crate::sys::reset_peak_rss();
+        crate::sys::mark_oom_kills();
+        Self {
+            self_before: crate::sys::self_usage(),
+            children_before: crate::sys::children_usage(),
+        }
+    }
+
+    /// CPU time and context switches of parlab and its reaped children since the marks.
+    fn usage_since(&self) -> crate::sys::Usage {
+        crate::sys::self_usage()
+            .since(&self.self_before)
+            .plus(&crate::sys::children_usage().since(&self.children_before))
+    }
+}
+
+/// The dispatcher's side of a run in progress: aggregation, stop, stall watch, live figures.
+struct Monitor<'r, 'a> {
+    ctx: &'r RunCtx<'a>,
+    cancel: &'r CancelToken,
+    rx: Receiver<Flush>,
+    aggregator: Aggregator,
+    watchdog: Watchdog,
+    last_snapshot: Instant,
+    live_timeline: Arc<LiveList<TimelinePoint>>,
+    marks: &'r Marks,
+    sampler: &'r Sampler,
+}
+
+impl<'r, 'a> Monitor<'r, 'a> {
+    fn new(
+        ctx: &'r RunCtx<'a>,
+        cancel: &'r CancelToken,
+        rx: Receiver<Flush>,
+        marks: &'r Marks,
+        sampler: &'r Sampler,
+    ) -> Self {
+        Self {
+            ctx,
+            cancel,
+            rx,
+            aggregator: Aggregator::new(ctx.plan.workers, BUCKET),
+            watchdog: Watchdog::new(ctx.plan.workers),
+            last_snapshot: Instant::now(),
+            live_timeline: Arc::new(LiveList::default()),
+            marks,
+            sampler,
+        }
+    }
+
+    /// Runs the model's workers on a driver thread and watches them until they return;
+    /// returns when they did.
+    fn drive(&mut self, live: &dyn Fn(LiveRun)) -> Instant {
+        let ctx = self.ctx;
+        std::thread::scope(|scope| {
+            let driver = scope.spawn(|| {
+                models::run(ctx);
+                Instant::now()
+            });
+            loop {
+                if let Ok(flush) = self.rx.recv_timeout(Duration::from_millis(50)) {
+                    self.aggregator.apply(flush);
+                }
+                self.watch();
+                if driver.is_finished() {
+                    while let Ok(flush) = self.rx.try_recv() {
+                        self.aggregator.apply(flush);
+                    }
+                    break;
+                }
+                live(self.live_run());
+            }
+            driver.join().unwrap_or_else(|_| {
+                ctx.fail("the run's driver thread panicked".into());
+                Instant::now()
+            })
+        })
+    }
+
+    /// Passes the user's stop on to the run, and fails a run whose tasks stopped completing.
+    fn watch(&mut self) {
+        let ctx = self.ctx;
+        if self.cancel.is_cancelled() && !ctx.stop.is_cancelled() {
+            ctx.stop.cancel();
+            children::kill_run(ctx.run_id);
+        }
+        if !ctx.stop.is_cancelled()
+            && let Some(stuck) = self.watchdog.check(
+                &ctx.counters,
+                &ctx.slots,
+                ctx.start(),
+                ctx.plan.stall_timeout,
+            )
+        {
+            ctx.stalled.store(true, Ordering::SeqCst);
+            ctx.fail(stuck);
+        }
+    }
+
+    /// The live figures: counts every time, a full snapshot for live charts once per bucket.
+    fn live_run(&mut self) -> LiveRun {
+        let snapshot = (self.last_snapshot.elapsed() >= BUCKET).then(|| self.snapshot());
+        LiveRun {
+            tasks_done: self.ctx.tasks_done(),
+            elapsed: self.ctx.start().elapsed(),
+            snapshot,
+            timeline: Arc::clone(&self.live_timeline),
+            cpu_rows: self.sampler.live_rows(),
+        }
+    }
+
+    /// Everything measured so far, as a result with status `running`.
+    fn snapshot(&mut self) -> Arc<RunResult> {
+        self.last_snapshot = Instant::now();
+        self.live_timeline.catch_up(self.aggregator.timeline());
+        let measured = Measured {
+            wall: self.ctx.start().elapsed(),
+            latencies: self.aggregator.latencies(),
+            tasks: self.aggregator.tasks(),
+            sum_ns: self.aggregator.sum_ns(),
+            timeline: Vec::new(),
+            cpu: CpuSeries {
+                interval_s: BUCKET.as_secs_f64(),
+                ..CpuSeries::default()
+            },
+            usage: self.marks.usage_since(),
+            peak_rss: 0,
+            sampler_cpu_s: 0.0,
+        };
+        let failed = self.ctx.tasks_failed();
+        Arc::new(assemble(
+            self.ctx.plan,
+            RunStatus::Running,
+            None,
+            failed,
+            measured,
+            None,
+        ))
+    }
+}
+
+/// The result of a run whose workers returned at `end` and whose children are gone.
+fn conclude(
+    ctx: &RunCtx,
+    cancel: &CancelToken,
+    aggregator: Aggregator,
+    workload: &dyn Workload,
+    sampler: Sampler,
+    marks: &Marks,
+    end: Instant,
+) -> RunResult {
     let sampled = sampler.stop();
-    let usage = usage_since(&self_before, &children_before);
+    let usage = marks.usage_since();
     let wall = end.saturating_duration_since(ctx.start());
     let totals = aggregator.finish(wall);
     let status = if cancel.is_cancelled() {
@@ -404,7 +273,7 @@ pub fn execute(
     } else {
         RunStatus::Completed
     };
-    let stats = if plan.model.uses_processes() {
+    let stats = if ctx.plan.model.uses_processes() {
         ctx.child_stats
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -431,7 +300,7 @@ pub fn execute(
         .then(|| ctx.failure.get().cloned())
         .flatten();
     let stats = (!stats.is_empty()).then_some(stats);
-    assemble(plan, status, error, ctx.tasks_failed(), measured, stats)
+    assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats)
 }
 
 /// Ends a run whose tasks stopped completing: a deadlock, a hung worker.
@@ -494,16 +363,6 @@ impl Watchdog {
             stuck.join(", ")
         ))
     }
-}
-
-/// CPU time and context switches of parlab and its reaped children since the marks.
-fn usage_since(
-    self_before: &crate::sys::Usage,
-    children_before: &crate::sys::Usage,
-) -> crate::sys::Usage {
-    crate::sys::self_usage()
-        .since(self_before)
-        .plus(&crate::sys::children_usage().since(children_before))
 }
 
 /// What a run measured, final or so far.

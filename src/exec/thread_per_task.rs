@@ -1,14 +1,43 @@
 //! `thread-per-task`: every task gets a new OS thread; at most N are alive at once.
 
-use super::run::{RunCtx, run_workers};
+use super::contract::{ExecutionModel, Ran, TaskWorker, claim_loop, run_workers};
+use super::ctx::RunCtx;
 use super::task::{WARMUP_BASE, run_guarded};
-use crate::metrics::Recorder;
 use crate::workload::TaskError;
 use std::time::Instant;
 
-/// Runs the run's tasks, one new thread each, from `workers` spawning slots.
-pub fn execute(ctx: &RunCtx) {
-    run_workers(ctx, "spawner", worker);
+/// `thread-per-task`: runs the run's tasks, one new thread each, from `workers` spawning
+/// slots.
+pub struct ThreadPerTask;
+
+impl ExecutionModel for ThreadPerTask {
+    fn run(ctx: &RunCtx) {
+        run_workers(ctx, "spawner", |ctx, w, recorder| {
+            claim_loop(ctx, w, recorder, &mut Spawner)
+        });
+    }
+}
+
+/// A spawning slot: it holds nothing between tasks.
+struct Spawner;
+
+impl TaskWorker for Spawner {
+    fn warm_up(&mut self, ctx: &RunCtx, w: usize, k: u64) -> Result<(), String> {
+        match spawn_task(ctx, WARMUP_BASE + k)? {
+            (Err(TaskError::Failed(m)), _, _) => {
+                Err(format!("worker {}, warm-up task {k}: {m}", w + 1))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn run(&mut self, ctx: &RunCtx, _w: usize, index: u64, _done: u64) -> Result<Ran, String> {
+        Ok(match spawn_task(ctx, index)? {
+            (Ok(()), end, latency_ns) => Ran::Done { end, latency_ns },
+            (Err(TaskError::Cancelled), _, _) => Ran::Stopped,
+            (Err(TaskError::Failed(m)), _, _) => Ran::Failed(m),
+        })
+    }
 }
 
 /// Runs task `index` on a new thread; returns its outcome, its end and its latency.
@@ -29,29 +58,4 @@ fn spawn_task(ctx: &RunCtx, index: u64) -> Result<(Result<(), TaskError>, Instan
             .join()
             .map_err(|_| format!("the thread of task {index} panicked"))
     })
-}
-
-fn worker(ctx: &RunCtx, w: usize, recorder: &mut Recorder) -> Result<(), String> {
-    let mut warmup = Ok(());
-    for k in 0..ctx.warmup_share(w) {
-        if let (Err(TaskError::Failed(m)), _, _) = spawn_task(ctx, WARMUP_BASE + k)? {
-            warmup = Err(format!("worker {}, warm-up task {k}: {m}", w + 1));
-            break;
-        }
-    }
-    ctx.sync_start(recorder);
-    warmup?;
-    while let Some(range) = ctx.source.claim(1) {
-        for index in range {
-            match spawn_task(ctx, index)? {
-                (Ok(()), end, ns) => recorder.record(end, ns),
-                (Err(TaskError::Cancelled), _, _) => return Ok(()),
-                (Err(TaskError::Failed(m)), _, _) => {
-                    ctx.count_failed_task();
-                    return Err(format!("worker {}, task {index}: {m}", w + 1));
-                }
-            }
-        }
-    }
-    Ok(())
 }

@@ -1,14 +1,24 @@
 //! `threads`: N long-lived OS threads pulling task chunks from the shared queue.
 
-use super::run::{RunCtx, run_workers};
+use super::contract::{ExecutionModel, Ran, TaskWorker, claim_loop, run_workers};
+use super::ctx::RunCtx;
 use super::task::{WARMUP_BASE, run_guarded};
-use crate::metrics::Recorder;
-use crate::workload::TaskError;
+use crate::workload::{TaskContext, TaskError};
 use std::time::{Duration, Instant};
 
-/// Runs the run's tasks on `workers` threads.
-pub fn execute(ctx: &RunCtx) {
-    run_workers(ctx, "thread", worker);
+/// `threads`: runs the run's tasks on `workers` threads.
+pub struct Threads;
+
+impl ExecutionModel for Threads {
+    fn run(ctx: &RunCtx) {
+        run_workers(ctx, "thread", |ctx, w, recorder| {
+            let mut worker = Worker {
+                task_ctx: ctx.task_ctx(),
+                chunk: 1,
+            };
+            claim_loop(ctx, w, recorder, &mut worker)
+        });
+    }
 }
 
 /// Chunk sizing: claims that take about this long keep the queue's atomic counter out
@@ -27,34 +37,40 @@ pub(crate) fn next_chunk(size: u64, took: Duration) -> u64 {
     }
 }
 
-fn worker(ctx: &RunCtx, w: usize, recorder: &mut Recorder) -> Result<(), String> {
-    let task_ctx = ctx.task_ctx();
-    let workload = ctx.workload;
-    let warmup = (0..ctx.warmup_share(w)).try_for_each(|k| {
-        match run_guarded(workload, WARMUP_BASE + k, &task_ctx) {
+/// One long-lived thread: its task context and its current chunk size.
+struct Worker<'a> {
+    task_ctx: TaskContext<'a>,
+    chunk: u64,
+}
+
+impl TaskWorker for Worker<'_> {
+    fn warm_up(&mut self, ctx: &RunCtx, w: usize, k: u64) -> Result<(), String> {
+        match run_guarded(ctx.workload, WARMUP_BASE + k, &self.task_ctx) {
             Err(TaskError::Failed(m)) => Err(format!("worker {}, warm-up task {k}: {m}", w + 1)),
             _ => Ok(()),
         }
-    });
-    ctx.sync_start(recorder);
-    warmup?;
-    let mut chunk = 1;
-    while let Some(range) = ctx.source.claim(chunk) {
-        let claimed = Instant::now();
-        for index in range {
-            let start = Instant::now();
-            let outcome = run_guarded(workload, index, &task_ctx);
-            let end = Instant::now();
-            match outcome {
-                Ok(()) => recorder.record(end, task_ctx.latency((end - start).as_nanos() as u64)),
-                Err(TaskError::Cancelled) => return Ok(()),
-                Err(TaskError::Failed(m)) => {
-                    ctx.count_failed_task();
-                    return Err(format!("worker {}, task {index}: {m}", w + 1));
-                }
-            }
-        }
-        chunk = next_chunk(chunk, claimed.elapsed());
     }
-    Ok(())
+
+    #[inline]
+    fn run(&mut self, ctx: &RunCtx, _w: usize, index: u64, _done: u64) -> Result<Ran, String> {
+        let start = Instant::now();
+        let outcome = run_guarded(ctx.workload, index, &self.task_ctx);
+        let end = Instant::now();
+        Ok(match outcome {
+            Ok(()) => Ran::Done {
+                end,
+                latency_ns: self.task_ctx.latency((end - start).as_nanos() as u64),
+            },
+            Err(TaskError::Cancelled) => Ran::Stopped,
+            Err(TaskError::Failed(m)) => Ran::Failed(m),
+        })
+    }
+
+    fn claim_size(&self) -> u64 {
+        self.chunk
+    }
+
+    fn claimed(&mut self, took: Duration) {
+        self.chunk = next_chunk(self.chunk, took);
+    }
 }

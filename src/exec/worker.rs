@@ -102,26 +102,40 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
             }
             Err(e) => return Err(e),
         };
-        latencies.clear();
-        let mut failed = None;
-        let block = data.len() / count.max(1) as usize;
-        for (k, index) in (first..first.saturating_add(count as u64)).enumerate() {
-            let ctx = TaskContext::new(&cancel, 0, &data[k * block..(k + 1) * block]);
-            let start = Instant::now();
-            let outcome = run_guarded(workload.as_ref(), index, &ctx);
-            let ns = ctx.latency(start.elapsed().as_nanos() as u64);
-            match outcome {
-                Ok(()) => latencies.push(ns),
-                Err(TaskError::Failed(message)) => {
-                    failed = Some(FromWorker::Failed { index, message });
-                    break;
-                }
-                Err(TaskError::Cancelled) => break,
-            }
-        }
-        match failed {
-            Some(msg) => send(output, &msg)?,
-            None => send(output, &FromWorker::Done(std::mem::take(&mut latencies)))?,
+        let answer = run_batch(
+            workload.as_ref(),
+            &cancel,
+            first,
+            count,
+            &data,
+            &mut latencies,
+        );
+        send(output, &answer)?;
+    }
+}
+
+/// Runs the batch of `count` tasks from `first`, each with its slice of `data`; answers
+/// with their latencies, or with the first task that failed.
+fn run_batch(
+    workload: &dyn crate::workload::Workload,
+    cancel: &CancelToken,
+    first: u64,
+    count: u32,
+    data: &[u8],
+    latencies: &mut Vec<u64>,
+) -> FromWorker {
+    latencies.clear();
+    let block = data.len() / count.max(1) as usize;
+    for (k, index) in (first..first.saturating_add(count as u64)).enumerate() {
+        let ctx = TaskContext::new(cancel, 0, &data[k * block..(k + 1) * block]);
+        let start = Instant::now();
+        let outcome = run_guarded(workload, index, &ctx);
+        let ns = ctx.latency(start.elapsed().as_nanos() as u64);
+        match outcome {
+            Ok(()) => latencies.push(ns),
+            Err(TaskError::Failed(message)) => return FromWorker::Failed { index, message },
+            Err(TaskError::Cancelled) => break,
         }
     }
+    FromWorker::Done(std::mem::take(latencies))
 }

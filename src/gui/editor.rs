@@ -45,23 +45,9 @@ pub fn default_profile() -> Profile {
     }
 }
 
-/// A one-line explanation of each model, for tooltips.
+/// A one-line explanation of each model, for tooltips (the model declares it).
 pub fn model_help(model: Model) -> &'static str {
-    match model {
-        Model::Threads => {
-            "N long-lived OS threads pulling tasks from a shared queue: shared memory, cheap dispatch."
-        }
-        Model::Pool => "A rayon work-stealing pool of N threads: idle threads steal queued work.",
-        Model::Processes => {
-            "N long-lived child processes fed tasks over pipes: isolation, at the price of IPC."
-        }
-        Model::ThreadPerTask => {
-            "A new OS thread for every task, at most N alive: shows thread creation cost."
-        }
-        Model::ProcessPerTask => {
-            "A new child process for every task, at most N alive: shows process creation cost."
-        }
-    }
+    model.help()
 }
 
 impl Editor {

@@ -367,6 +367,39 @@ iterations = 1000
     }
 
     #[test]
+    fn negative_workers_name_the_models_own_limit() {
+        let text = GOOD.replace("[1, 2]", "-1");
+        assert_eq!(
+            problems(&text)[0].message,
+            "workers must be between 1 and 1024, got -1"
+        );
+        let text = GOOD
+            .replace("\"threads\"", "\"processes\"")
+            .replace("[1, 2]", "[2, -3]");
+        let p = problems(&text);
+        assert_eq!((p[0].line, p[0].column), (Some(5), Some(15)));
+        assert_eq!(
+            p[0].message,
+            "workers must be between 1 and 256, got -3 (process models start one child process per worker)"
+        );
+    }
+
+    #[test]
+    fn the_shortest_stall_timeout_validation_accepts_is_the_one_planned() {
+        let min = super::super::MIN_STALL_TIMEOUT_S;
+        let at = |t: f64| GOOD.replace("tasks = 10", &format!("tasks = 10\nstall_timeout_s = {t}"));
+        assert_eq!(
+            problems(&at(0.2))[0].message,
+            "stall_timeout_s must be between 0.5 and 86400 (24 h), got 0.2"
+        );
+        let mut profile = parse_str(&at(min), "p.toml").expect("valid");
+        assert_eq!(profile.plan()[0].stall_timeout.as_secs_f64(), min);
+        // A profile planned without validation (as an editor might) gets the same floor.
+        profile.runs[0].stall_timeout_s = Some(0.2);
+        assert_eq!(profile.plan()[0].stall_timeout.as_secs_f64(), min);
+    }
+
+    #[test]
     fn unknown_key_is_an_error_with_its_line() {
         let text = GOOD.replace("tasks = 10", "tasks = 10\nthreds = 3");
         let p = problems(&text);

@@ -4,6 +4,7 @@
 pub mod examples;
 mod load;
 mod messages;
+mod model;
 mod needs;
 mod save;
 mod syntax;
@@ -15,6 +16,8 @@ pub use load::{
     MAX_PROFILE_BYTES, Problem, ProfileError, load_file, parse_str, read_text, text_from_bytes,
 };
 pub(crate) use messages::plain as plain_message;
+pub(crate) use model::for_each_model;
+pub use model::{Host, Model};
 pub use needs::{Available, TooBig, check_needs, estimate, human_bytes};
 pub use save::{SaveError, render, save_file};
 pub use validate::{FieldPath, Segment, ValidationError, check_range};
@@ -78,62 +81,14 @@ pub struct RunSpec {
 /// The stall timeout when a run does not set one.
 pub const DEFAULT_STALL_TIMEOUT_S: f64 = 10.0;
 
+/// The shortest stall timeout a run may set: validation and [`Profile::plan`] share it.
+pub const MIN_STALL_TIMEOUT_S: f64 = 0.5;
+
+/// The longest stall timeout a run may set (24 h).
+pub const MAX_STALL_TIMEOUT_S: f64 = 86_400.0;
+
 fn is_zero(v: &u64) -> bool {
     *v == 0
-}
-
-/// An execution model (DESIGN §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Model {
-    /// N long-lived OS threads pulling from a shared queue.
-    Threads,
-    /// A rayon work-stealing pool of N threads.
-    Pool,
-    /// N long-lived child processes fed over pipes.
-    Processes,
-    /// A new thread per task, at most N alive.
-    ThreadPerTask,
-    /// A new child process per task, at most N alive.
-    ProcessPerTask,
-}
-
-impl Model {
-    /// Every model, in the order menus show them.
-    pub const ALL: [Model; 5] = [
-        Model::Threads,
-        Model::Pool,
-        Model::Processes,
-        Model::ThreadPerTask,
-        Model::ProcessPerTask,
-    ];
-
-    /// The name used in profiles and results.
-    pub fn name(self) -> &'static str {
-        match self {
-            Model::Threads => "threads",
-            Model::Pool => "pool",
-            Model::Processes => "processes",
-            Model::ThreadPerTask => "thread-per-task",
-            Model::ProcessPerTask => "process-per-task",
-        }
-    }
-
-    /// True for the models that run tasks in child processes.
-    pub fn uses_processes(self) -> bool {
-        matches!(self, Model::Processes | Model::ProcessPerTask)
-    }
-
-    /// The largest worker count this model accepts.
-    pub fn max_workers(self) -> u64 {
-        if self.uses_processes() { 256 } else { 1024 }
-    }
-}
-
-impl std::fmt::Display for Model {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 /// When a run ends.
@@ -190,7 +145,7 @@ impl Profile {
                     stall_timeout: std::time::Duration::from_secs_f64(
                         run.stall_timeout_s
                             .unwrap_or(DEFAULT_STALL_TIMEOUT_S)
-                            .clamp(0.1, 86_400.0),
+                            .clamp(MIN_STALL_TIMEOUT_S, MAX_STALL_TIMEOUT_S),
                     ),
                     workload: run.workload.clone(),
                 });

@@ -1,7 +1,9 @@
 //! Checks a parsed profile against the documented limits. Every error carries the path of
 //! the field it is about, so the CLI can point at a line and the app at a widget.
 
-use super::{FORMAT_VERSION, Model, Profile, RunSpec};
+use super::{
+    FORMAT_VERSION, MAX_STALL_TIMEOUT_S, MIN_STALL_TIMEOUT_S, Model, Profile, RunSpec, Workers,
+};
 
 /// One step of a path into the profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,7 +194,7 @@ fn validate_run(run: &RunSpec, at: &FieldPath, errors: &mut Vec<ValidationError>
     if let Some(label) = &run.label {
         errors.extend(check_length(at, "label", label));
     }
-    validate_workers(run.model, run.workers.counts(), &at.key("workers"), errors);
+    validate_workers(run.model, &run.workers, &at.key("workers"), errors);
     match (run.tasks, run.duration_s) {
         (Some(_), Some(_)) => errors.push(ValidationError::new(
             at.key("duration_s"),
@@ -213,11 +215,13 @@ fn validate_run(run: &RunSpec, at: &FieldPath, errors: &mut Vec<ValidationError>
         _ => {}
     }
     if let Some(t) = run.stall_timeout_s
-        && !(0.5..=86_400.0).contains(&t)
+        && !(MIN_STALL_TIMEOUT_S..=MAX_STALL_TIMEOUT_S).contains(&t)
     {
         errors.push(ValidationError::new(
             at.key("stall_timeout_s"),
-            format!("stall_timeout_s must be between 0.5 and 86400 (24 h), got {t}"),
+            format!(
+                "stall_timeout_s must be between {MIN_STALL_TIMEOUT_S} and {MAX_STALL_TIMEOUT_S} (24 h), got {t}"
+            ),
         ));
     }
     errors.extend(run.workload.validate(run.model, &at.key("workload")));
@@ -225,10 +229,11 @@ fn validate_run(run: &RunSpec, at: &FieldPath, errors: &mut Vec<ValidationError>
 
 fn validate_workers(
     model: Model,
-    counts: &[u64],
+    workers: &Workers,
     at: &FieldPath,
     errors: &mut Vec<ValidationError>,
 ) {
+    let counts = workers.counts();
     if counts.is_empty() {
         errors.push(ValidationError::new(
             at.clone(),
@@ -236,11 +241,7 @@ fn validate_workers(
         ));
     }
     let max = model.max_workers();
-    let why = if model.uses_processes() {
-        " (process models start one child process per worker)"
-    } else {
-        ""
-    };
+    let why = model.limit_reason();
     let bad = counts.iter().filter(|n| !(1..=max).contains(*n)).count();
     if bad > MAX_COUNT_ERRORS {
         errors.push(ValidationError::new(
@@ -260,7 +261,10 @@ fn validate_workers(
             };
             errors.push(ValidationError::new(
                 path,
-                format!("workers must be between 1 and {max}, got {n}{why}"),
+                format!(
+                    "workers must be between 1 and {max}, got {}{why}",
+                    workers.written(j)
+                ),
             ));
         }
     }

@@ -5,17 +5,21 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A worker count or a sweep of counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Workers(Vec<u64>);
+pub struct Workers(Vec<u64>, Negatives);
+
+/// Negative counts read from a file, by position (held as 0 among the counts): validation,
+/// which knows the run's model and so its limit, reports them as written.
+type Negatives = Vec<(usize, i64)>;
 
 impl Workers {
     /// A single count.
     pub fn one(n: u64) -> Self {
-        Self(vec![n])
+        Self(vec![n], Vec::new())
     }
 
     /// A sweep over `counts`.
     pub fn sweep(counts: Vec<u64>) -> Self {
-        Self(counts)
+        Self(counts, Vec::new())
     }
 
     /// The counts, in the order given.
@@ -53,7 +57,15 @@ impl Workers {
         if counts.is_empty() {
             return Err("workers: enter a count like 4, or a sweep like 1, 2, 4".into());
         }
-        Ok(Self(counts))
+        Ok(Self(counts, Vec::new()))
+    }
+
+    /// Count `j` as the file wrote it (a negative count is held as 0 in [`counts`](Self::counts)).
+    pub fn written(&self, j: usize) -> String {
+        match self.1.iter().find(|(at, _)| *at == j) {
+            Some((_, v)) => v.to_string(),
+            None => self.0.get(j).map(u64::to_string).unwrap_or_default(),
+        }
     }
 
     /// The counts as [`parse`](Self::parse) reads them back: `1, 2, 4`.
@@ -85,8 +97,14 @@ struct WorkersVisitor;
 
 const EXPECTED: &str = "a whole number of workers or a list of them, like 4 or [1, 2, 4]";
 
-fn count<E: de::Error>(v: i64) -> Result<u64, E> {
-    u64::try_from(v).map_err(|_| E::custom(format!("workers must be between 1 and 1024, got {v}")))
+/// Adds `v` to `workers`; a negative count is kept for validation to report with the
+/// run's own limit (the model is not known here).
+fn push(workers: &mut Workers, v: i64) {
+    let at = workers.0.len();
+    workers.0.push(u64::try_from(v).unwrap_or_else(|_| {
+        workers.1.push((at, v));
+        0
+    }));
 }
 
 impl<'de> Visitor<'de> for WorkersVisitor {
@@ -97,19 +115,21 @@ impl<'de> Visitor<'de> for WorkersVisitor {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Workers, E> {
-        Ok(Workers(vec![count(v)?]))
+        let mut workers = Workers(Vec::new(), Vec::new());
+        push(&mut workers, v);
+        Ok(workers)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Workers, E> {
-        Ok(Workers(vec![v]))
+        Ok(Workers::one(v))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Workers, A::Error> {
-        let mut counts = Vec::new();
+        let mut workers = Workers(Vec::new(), Vec::new());
         while let Some(v) = seq.next_element::<i64>()? {
-            counts.push(count(v)?);
+            push(&mut workers, v);
         }
-        Ok(Workers(counts))
+        Ok(workers)
     }
 }
 

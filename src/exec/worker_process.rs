@@ -1,0 +1,140 @@
+//! What both process models do with a `parlab worker` process: start it for the run, send
+//! RUN frames, read READY and DONE, and end it, turning whatever went wrong into the run's
+//! error message.
+
+use super::child::WorkerProcess;
+use super::ctx::RunCtx;
+use super::protocol::{FromWorker, ProtocolError, ToWorker};
+
+/// A RUN frame for `count` tasks from `first`, with a copy of the workload's input for each.
+pub fn run_frame(ctx: &RunCtx, first: u64, count: u32) -> ToWorker {
+    let block = ctx.workload.payload();
+    let mut data = Vec::with_capacity(block.len() * count as usize);
+    for _ in 0..count {
+        data.extend_from_slice(block);
+    }
+    ToWorker::Run { first, count, data }
+}
+
+/// Why talking to a worker process stopped.
+pub enum Broken {
+    /// A task failed in the worker; it is still alive.
+    Task { index: u64, message: String },
+    /// The worker could not build its workload.
+    Prepare(String),
+    /// The conversation broke: the worker died, closed its pipe or sent garbage.
+    Protocol(ProtocolError),
+}
+
+impl From<ProtocolError> for Broken {
+    fn from(e: ProtocolError) -> Self {
+        Broken::Protocol(e)
+    }
+}
+
+impl From<std::io::Error> for Broken {
+    fn from(e: std::io::Error) -> Self {
+        Broken::Protocol(ProtocolError::Io(e))
+    }
+}
+
+/// Starts a worker process for the run, with a message naming the worker on failure.
+pub fn start(ctx: &RunCtx, w: usize) -> Result<WorkerProcess, String> {
+    let child =
+        WorkerProcess::spawn(ctx.worker_command, ctx.run_id, &ctx.plan.workload).map_err(|e| {
+            format!(
+                "worker {}: cannot start the worker process `{}`: {e}",
+                w + 1,
+                ctx.worker_command.program.display()
+            )
+        })?;
+    ctx.set_worker_pid(w, child.pid());
+    Ok(child)
+}
+
+/// Ends `child` after `outcome` and turns what went wrong into the run's error message.
+pub fn conclude(
+    ctx: &RunCtx,
+    w: usize,
+    child: WorkerProcess,
+    outcome: Result<(), Broken>,
+    tasks: u64,
+) -> Result<(), String> {
+    let pid = child.pid();
+    let worker = w + 1;
+    match outcome {
+        Ok(()) => match child.finish() {
+            Ok(end) if end.exit.success() || ctx.stopping() => {
+                // The worker's own peak since exec: `ru_maxrss` from wait4 would also count
+                // parlab's memory at the moment the worker was forked.
+                if let Some(peak) = end.peak_rss {
+                    ctx.add_child_peak(peak);
+                }
+                if let Some(stats) = &end.stats {
+                    ctx.add_stats(stats);
+                }
+                Ok(())
+            }
+            Ok(end) => Err(end.describe(worker, pid, tasks)),
+            Err(e) => Err(format!(
+                "worker {worker} (pid {pid}) could not be reaped: {e}"
+            )),
+        },
+        Err(_) if ctx.stopping() => {
+            let _ = child.kill();
+            Ok(())
+        }
+        Err(Broken::Task { index, message }) => {
+            ctx.count_failed_task();
+            let _ = child.kill();
+            Err(format!(
+                "worker {worker} (pid {pid}), task {index}: {message}"
+            ))
+        }
+        Err(Broken::Prepare(message)) => {
+            let _ = child.kill();
+            Err(format!(
+                "the workload could not be prepared in worker {worker} (pid {pid}): {message}"
+            ))
+        }
+        Err(Broken::Protocol(ProtocolError::Garbage(what))) => {
+            let _ = child.kill();
+            Err(format!(
+                "worker {worker} (pid {pid}) sent garbage on its pipe ({what}) after {tasks} tasks"
+            ))
+        }
+        Err(Broken::Protocol(_)) => match child.kill() {
+            // Killing a worker that already died keeps the status it died with.
+            Ok(end) => Err(end.describe(worker, pid, tasks)),
+            Err(e) => Err(format!(
+                "worker {worker} (pid {pid}) stopped answering and could not be reaped: {e}"
+            )),
+        },
+    }
+}
+
+/// Reads READY.
+pub fn expect_ready(child: &mut WorkerProcess) -> Result<(), Broken> {
+    match child.recv()? {
+        FromWorker::Ready { .. } => Ok(()),
+        FromWorker::Failed {
+            index: u64::MAX,
+            message,
+        } => Err(Broken::Prepare(message)),
+        FromWorker::Failed { index, message } => Err(Broken::Task { index, message }),
+        FromWorker::Done(_) | FromWorker::Stats(_) | FromWorker::Peak(_) => {
+            Err(ProtocolError::Garbage("DONE before READY".into()).into())
+        }
+    }
+}
+
+/// Reads the answer to a RUN frame: the batch's latencies.
+pub fn expect_done(child: &mut WorkerProcess) -> Result<Vec<u64>, Broken> {
+    match child.recv()? {
+        FromWorker::Done(latencies) => Ok(latencies),
+        FromWorker::Failed { index, message } => Err(Broken::Task { index, message }),
+        FromWorker::Ready { .. } | FromWorker::Stats(_) | FromWorker::Peak(_) => {
+            Err(ProtocolError::Garbage("a second READY".into()).into())
+        }
+    }
+}
