@@ -3,10 +3,7 @@
 //! [`WorkloadSpec`](crate::workload::WorkloadSpec) through
 //! a buffer that forgets where each value was, and would blame the table header instead.
 
-use crate::workload::{
-    Command, Contention, Cpu, Fault, FileIo, Memory, Python, Sleep, Spawn, Transfer,
-};
-use serde::Deserialize;
+use crate::workload::{KindInfo, KindVisitor, WorkloadSpec};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
@@ -25,24 +22,15 @@ pub fn first_error(doc: &Spanned<DeTable>, run: usize) -> Option<toml::de::Error
 
 /// Deserialises the parameters of `kind`; `None` for a kind that does not exist.
 fn check_kind(kind: &str, de: ValueDeserializer) -> Option<Result<(), toml::de::Error>> {
-    fn read<'de, T: Deserialize<'de>>(
-        de: ValueDeserializer<'de>,
-    ) -> Option<Result<(), toml::de::Error>> {
-        Some(T::deserialize(de).map(drop))
+    /// Reads the parameters as the kind's own type.
+    struct Read<'de>(ValueDeserializer<'de>);
+    impl KindVisitor for Read<'_> {
+        type Output = Result<(), toml::de::Error>;
+        fn visit<K: KindInfo>(self) -> Self::Output {
+            K::deserialize(self.0).map(drop)
+        }
     }
-    match kind {
-        "cpu" => read::<Cpu>(de),
-        "sleep" => read::<Sleep>(de),
-        "command" => read::<Command>(de),
-        "memory" => read::<Memory>(de),
-        "file-io" => read::<FileIo>(de),
-        "contention" => read::<Contention>(de),
-        "spawn" => read::<Spawn>(de),
-        "transfer" => read::<Transfer>(de),
-        "python" => read::<Python>(de),
-        "fault" => read::<Fault>(de),
-        _ => None,
-    }
+    WorkloadSpec::visit_kind(kind, Read(de))
 }
 
 /// True when every kind of `WorkloadSpec` is known here (checked by a test).

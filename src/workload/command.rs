@@ -1,6 +1,6 @@
 //! `command { argv }`: runs an external program per task, never through a shell.
 
-use super::{Kind, Placement, TaskContext, TaskError, Workload};
+use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
 use crate::exec::children;
 use crate::exec::drain::StderrTail;
 use crate::profile::{FieldPath, Model, ValidationError};
@@ -24,6 +24,26 @@ impl Command {
     /// exactly what runs.
     fn display(&self) -> String {
         crate::format::shell_quote(&self.argv)
+    }
+}
+
+impl KindInfo for Command {
+    const NAME: &'static str = "command";
+    const EXPLANATION: &'static str = "Runs an external program per task (no shell): the cost of creating a process and loading a program, about half a millisecond here.";
+
+    fn default_params() -> Self {
+        Command {
+            argv: vec!["/bin/true".into()],
+        }
+    }
+
+    fn fields(&mut self) -> Vec<Field<'_>> {
+        vec![Field::lines(
+            "argv",
+            "Program and arguments, one per line (no shell)",
+            &mut self.argv,
+            3,
+        )]
     }
 }
 

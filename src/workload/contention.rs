@@ -11,7 +11,9 @@
 //!   otherwise sit out whole wait slices.
 //! - `atomic`, `sharded` and `unsynchronized` never wait.
 
-use super::{Kind, Placement, TaskContext, TaskError, Workload, WorkloadStats, kernel};
+use super::{
+    Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload, WorkloadStats, kernel,
+};
 use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use parking_lot::{Mutex, MutexGuard, RwLock};
 use serde::{Deserialize, Serialize};
@@ -58,6 +60,43 @@ pub const WAIT_SLICE: Duration = Duration::from_millis(50);
 #[repr(align(128))]
 #[derive(Default)]
 struct Shard(AtomicU64);
+
+impl KindInfo for Contention {
+    const NAME: &'static str = "contention";
+    const EXPLANATION: &'static str = "Each task updates one shared counter, doing `critical_iterations` of work while holding the lock. A mutex serialises the workers and throughput collapses as they grow; sharded counters scale; `unsynchronized` reads, works, then writes and loses updates (counted as lost_updates); `lock-order` takes two locks in opposite orders and deadlocks. Processes each have their own counter: no sharing, no races.";
+
+    fn default_params() -> Self {
+        Contention {
+            lock: LockKind::Mutex,
+            critical_iterations: 1000,
+        }
+    }
+
+    fn fields(&mut self) -> Vec<Field<'_>> {
+        vec![
+            Field::choice(
+                "lock",
+                "Lock",
+                &mut self.lock,
+                &[
+                    (LockKind::Mutex, "mutex"),
+                    (LockKind::Rwlock, "rwlock"),
+                    (LockKind::Atomic, "atomic"),
+                    (LockKind::Sharded, "sharded"),
+                    (LockKind::Unsynchronized, "unsynchronized"),
+                    (LockKind::LockOrder, "lock-order"),
+                ],
+            ),
+            Field::integer(
+                "critical_iterations",
+                "Critical iterations",
+                &mut self.critical_iterations,
+                100.0,
+            )
+            .help("Kernel work done while holding the lock"),
+        ]
+    }
+}
 
 impl Kind for Contention {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {

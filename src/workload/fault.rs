@@ -1,7 +1,7 @@
 //! `fault { action, at_task }`: misbehaves on purpose at one task, so a user (and the test
 //! suite) can see how each execution model copes with a panicking, crashing or garbled worker.
 
-use super::{Kind, Placement, TaskContext, TaskError, Workload};
+use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -33,6 +33,37 @@ pub struct Fault {
     /// Index of the task that misbehaves (0 is the first).
     #[serde(default)]
     pub at_task: u64,
+}
+
+impl KindInfo for Fault {
+    const NAME: &'static str = "fault";
+    const EXPLANATION: &'static str = "Misbehaves at one task (panic, error, exit, signal, garbage on the pipe, hang) to show how each model copes with a failing worker.";
+
+    fn default_params() -> Self {
+        Fault {
+            action: FaultAction::Panic,
+            at_task: 0,
+        }
+    }
+
+    fn fields(&mut self) -> Vec<Field<'_>> {
+        vec![
+            Field::choice(
+                "action",
+                "Action",
+                &mut self.action,
+                &[
+                    (FaultAction::Panic, "panic"),
+                    (FaultAction::Error, "error"),
+                    (FaultAction::Exit, "exit"),
+                    (FaultAction::Signal, "signal"),
+                    (FaultAction::Garbage, "garbage"),
+                    (FaultAction::Hang, "hang"),
+                ],
+            ),
+            Field::integer("at_task", "At task", &mut self.at_task, 1.0),
+        ]
+    }
 }
 
 impl Kind for Fault {

@@ -3,7 +3,9 @@
 //! runs the tasks, removed when the workload ends; folders of killed processes are removed
 //! by the next file-io run.
 
-use super::{Kind, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats};
+use super::{
+    Field, Kind, KindInfo, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats,
+};
 use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -25,7 +27,31 @@ pub struct FileIo {
 
 const MAX: u64 = 1 << 30;
 
+impl KindInfo for FileIo {
+    const NAME: &'static str = "file-io";
+    const EXPLANATION: &'static str = "Writes `bytes` to a file in a temporary folder, optionally fsyncs, reads it back and deletes it: real blocking I/O, where threads keep scaling past the core count while the disk keeps up.";
+
+    fn default_params() -> Self {
+        FileIo {
+            bytes: 64 << 10,
+            fsync: false,
+        }
+    }
+
+    fn fields(&mut self) -> Vec<Field<'_>> {
+        vec![
+            Field::integer("bytes", "Bytes", &mut self.bytes, 4096.0)
+                .help("Written, read back and deleted per task"),
+            Field::flag("fsync", "fsync each write", &mut self.fsync),
+        ]
+    }
+}
+
 impl Kind for FileIo {
+    fn size_bytes(&self) -> Option<u64> {
+        Some(self.bytes)
+    }
+
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
         check_range(at, "bytes", self.bytes, 1..=MAX, "1 GiB")
     }

@@ -1,7 +1,9 @@
 //! `memory { bytes, pattern }`: reads a buffer per task. In-process models share one buffer;
 //! each worker process builds its own, so peak RSS grows with process workers.
 
-use super::{Kind, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats};
+use super::{
+    Field, Kind, KindInfo, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats,
+};
 use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -31,7 +33,39 @@ const MIN: u64 = 4096;
 const MAX: u64 = 4 << 30;
 const LINE: usize = 64;
 
+impl KindInfo for Memory {
+    const NAME: &'static str = "memory";
+    const EXPLANATION: &'static str = "Reads a buffer of `bytes` per task, sequentially or at random. Memory bandwidth is shared by all cores, so it scales worse than CPU work; threads share one buffer while each process holds its own copy (watch peak RSS grow with process workers).";
+
+    fn default_params() -> Self {
+        Memory {
+            bytes: 64 << 20,
+            pattern: Pattern::Sequential,
+        }
+    }
+
+    fn fields(&mut self) -> Vec<Field<'_>> {
+        vec![
+            Field::integer("bytes", "Bytes", &mut self.bytes, 65536.0)
+                .help("The buffer each task reads"),
+            Field::choice(
+                "pattern",
+                "Pattern",
+                &mut self.pattern,
+                &[
+                    (Pattern::Sequential, "sequential"),
+                    (Pattern::Random, "random"),
+                ],
+            ),
+        ]
+    }
+}
+
 impl Kind for Memory {
+    fn size_bytes(&self) -> Option<u64> {
+        Some(self.bytes)
+    }
+
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
         check_range(at, "bytes", self.bytes, MIN..=MAX, "4 GiB")
     }

@@ -2,10 +2,14 @@
 //! implement [`Kind`] (validation, and building a fresh [`Workload`] for a run); the runner
 //! only ever sees [`Workload`], so adding a kind never touches the execution models.
 
+#[macro_use]
+mod registry;
+
 mod command;
 mod contention;
 mod cpu;
 mod fault;
+mod fields;
 mod file_io;
 mod memory;
 mod python;
@@ -14,17 +18,38 @@ mod spawn;
 mod stats;
 mod transfer;
 
-pub use command::Command;
-pub use contention::{Contention, LockKind};
-pub use cpu::{Cpu, kernel};
-pub use fault::{Fault, FaultAction};
-pub use file_io::FileIo;
-pub use memory::{Memory, Pattern};
-pub use python::Python;
-pub use sleep::Sleep;
-pub use spawn::Spawn;
+pub use contention::LockKind;
+pub use cpu::kernel;
+pub use fault::FaultAction;
+pub use fields::{Choose, Field, OneOf, Value};
+pub use memory::Pattern;
+pub use registry::{KindInfo, KindVisitor};
 pub use stats::WorkloadStats;
-pub use transfer::Transfer;
+
+// The one list of kinds, in menu order: a new kind is its file, its `mod` line above and
+// one line here.
+kinds! {
+    /// A deterministic integer-hash kernel: CPU-bound work.
+    Cpu(cpu::Cpu),
+    /// A blocking wait: stands in for I/O.
+    Sleep(sleep::Sleep),
+    /// Runs an external program per task.
+    Command(command::Command),
+    /// Reads a buffer: memory bandwidth, and how much memory each model holds.
+    Memory(memory::Memory),
+    /// Writes and reads a file: real blocking I/O.
+    FileIo(file_io::FileIo),
+    /// Updates shared state under a lock (or without one): the cost of sharing.
+    Contention(contention::Contention),
+    /// Does nothing: the pure cost of the execution model.
+    Spawn(spawn::Spawn),
+    /// Reads a block of data that processes receive through the pipe: the cost of IPC.
+    Transfer(transfer::Transfer),
+    /// Runs `task(i)` from Python code: the GIL, measured.
+    Python(python::Python),
+    /// Misbehaves on purpose, to see how a model copes with a failing worker.
+    Fault(fault::Fault),
+}
 
 /// `bytes` held once per worker process, or once for every worker thread together.
 fn per_process(model: Model, workers: usize, bytes: u64) -> u64 {
@@ -160,81 +185,14 @@ pub trait Kind {
     fn estimate(&self, _model: Model, _workers: usize) -> Needs {
         Needs::default()
     }
-}
 
-/// The `[run.workload]` table: a kind and its parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum WorkloadSpec {
-    /// A deterministic integer-hash kernel: CPU-bound work.
-    Cpu(Cpu),
-    /// A blocking wait: stands in for I/O.
-    Sleep(Sleep),
-    /// Runs an external program per task.
-    Command(Command),
-    /// Reads a buffer: memory bandwidth, and how much memory each model holds.
-    Memory(Memory),
-    /// Writes and reads a file: real blocking I/O.
-    FileIo(FileIo),
-    /// Updates shared state under a lock (or without one): the cost of sharing.
-    Contention(Contention),
-    /// Does nothing: the pure cost of the execution model.
-    Spawn(Spawn),
-    /// Reads a block of data that processes receive through the pipe: the cost of IPC.
-    Transfer(Transfer),
-    /// Runs `task(i)` from Python code: the GIL, measured.
-    Python(Python),
-    /// Misbehaves on purpose, to see how a model copes with a failing worker.
-    Fault(Fault),
+    /// The size each task works on, for messages (`memory 4 GiB each`); `None` by default.
+    fn size_bytes(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl WorkloadSpec {
-    /// Every kind's name, in menu order.
-    pub const KINDS: [&'static str; 10] = [
-        "cpu",
-        "sleep",
-        "command",
-        "memory",
-        "file-io",
-        "contention",
-        "spawn",
-        "transfer",
-        "python",
-        "fault",
-    ];
-
-    /// The kind's name as written in profiles.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            WorkloadSpec::Cpu(_) => "cpu",
-            WorkloadSpec::Sleep(_) => "sleep",
-            WorkloadSpec::Command(_) => "command",
-            WorkloadSpec::Memory(_) => "memory",
-            WorkloadSpec::FileIo(_) => "file-io",
-            WorkloadSpec::Contention(_) => "contention",
-            WorkloadSpec::Spawn(_) => "spawn",
-            WorkloadSpec::Transfer(_) => "transfer",
-            WorkloadSpec::Python(_) => "python",
-            WorkloadSpec::Fault(_) => "fault",
-        }
-    }
-
-    /// The kind's parameters.
-    pub fn params(&self) -> &dyn Kind {
-        match self {
-            WorkloadSpec::Cpu(w) => w,
-            WorkloadSpec::Sleep(w) => w,
-            WorkloadSpec::Command(w) => w,
-            WorkloadSpec::Memory(w) => w,
-            WorkloadSpec::FileIo(w) => w,
-            WorkloadSpec::Contention(w) => w,
-            WorkloadSpec::Spawn(w) => w,
-            WorkloadSpec::Transfer(w) => w,
-            WorkloadSpec::Python(w) => w,
-            WorkloadSpec::Fault(w) => w,
-        }
-    }
-
     /// Problems with the parameters for `model`.
     pub fn validate(&self, model: Model, at: &FieldPath) -> Vec<ValidationError> {
         self.params().validate(model, at)
@@ -258,78 +216,6 @@ impl WorkloadSpec {
     /// The size each task works on, for messages (`memory 4 GiB each`); `None` for kinds
     /// without one.
     pub fn size_bytes(&self) -> Option<u64> {
-        match self {
-            WorkloadSpec::Memory(w) => Some(w.bytes),
-            WorkloadSpec::FileIo(w) => Some(w.bytes),
-            WorkloadSpec::Transfer(w) => Some(w.bytes),
-            _ => None,
-        }
-    }
-
-    /// Default parameters of kind `name` (for editors).
-    pub fn default_of(name: &str) -> Option<Self> {
-        Some(match name {
-            "cpu" => WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
-            "sleep" => WorkloadSpec::Sleep(Sleep { ms: 10.0 }),
-            "command" => WorkloadSpec::Command(Command {
-                argv: vec!["/bin/true".into()],
-            }),
-            "memory" => WorkloadSpec::Memory(Memory {
-                bytes: 64 << 20,
-                pattern: Pattern::Sequential,
-            }),
-            "file-io" => WorkloadSpec::FileIo(FileIo {
-                bytes: 64 << 10,
-                fsync: false,
-            }),
-            "contention" => WorkloadSpec::Contention(Contention {
-                lock: LockKind::Mutex,
-                critical_iterations: 1000,
-            }),
-            "spawn" => WorkloadSpec::Spawn(Spawn {}),
-            "transfer" => WorkloadSpec::Transfer(Transfer { bytes: 1 << 20 }),
-            "python" => WorkloadSpec::Python(Python {
-                code: "def task(i):\n    s = 0\n    for x in range(200_000):\n        s += x * x\n    return s\n".into(),
-                interpreter: "python3".into(),
-            }),
-            "fault" => WorkloadSpec::Fault(Fault {
-                action: FaultAction::Panic,
-                at_task: 0,
-            }),
-            _ => return None,
-        })
-    }
-
-    /// One paragraph on what the kind makes measurable (shown in the app).
-    pub fn explanation(name: &str) -> &'static str {
-        match name {
-            "cpu" => {
-                "CPU-bound work: a 64-bit hash loop, about 1.8 ns per iteration. With as many workers as cores, every model should scale almost linearly; beyond that, workers only queue for the cores."
-            }
-            "sleep" => {
-                "A blocking wait that uses no CPU, standing in for network or disk I/O. Throughput grows with workers far past the core count: waiting does not need a core."
-            }
-            "command" => {
-                "Runs an external program per task (no shell): the cost of creating a process and loading a program, about half a millisecond here."
-            }
-            "memory" => {
-                "Reads a buffer of `bytes` per task, sequentially or at random. Memory bandwidth is shared by all cores, so it scales worse than CPU work; threads share one buffer while each process holds its own copy (watch peak RSS grow with process workers)."
-            }
-            "file-io" => {
-                "Writes `bytes` to a file in a temporary folder, optionally fsyncs, reads it back and deletes it: real blocking I/O, where threads keep scaling past the core count while the disk keeps up."
-            }
-            "contention" => {
-                "Each task updates one shared counter, doing `critical_iterations` of work while holding the lock. A mutex serialises the workers and throughput collapses as they grow; sharded counters scale; `unsynchronized` reads, works, then writes and loses updates (counted as lost_updates); `lock-order` takes two locks in opposite orders and deadlocks. Processes each have their own counter: no sharing, no races."
-            }
-            "spawn" => {
-                "An empty task: with the per-task models, the pure cost of creating a thread versus a process; with the pool models, the bookkeeping cost per task."
-            }
-            "transfer" => {
-                "Reads `bytes` of data per task. Threads read one shared buffer; processes receive a copy through the pipe with every task, so the overhead per task shows the IPC cost in µs per MB."
-            }
-            _ => {
-                "Misbehaves at one task (panic, error, exit, signal, garbage on the pipe, hang) to show how each model copes with a failing worker."
-            }
-        }
+        self.params().size_bytes()
     }
 }

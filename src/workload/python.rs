@@ -4,7 +4,7 @@
 //! interpreter; process-per-task: a new interpreter per task. The harness parlab ships
 //! (`assets/python/harness.py`) times each `task(i)` inside the interpreter.
 
-use super::{Kind, Placement, TaskContext, TaskError, Workload};
+use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
 use crate::exec::children;
 use crate::exec::drain::StderrTail;
 use crate::profile::{FieldPath, Model, ValidationError};
@@ -38,6 +38,25 @@ fn default_interpreter() -> String {
 
 fn is_default_interpreter(s: &String) -> bool {
     s == "python3"
+}
+
+impl KindInfo for Python {
+    const NAME: &'static str = "python";
+    const EXPLANATION: &'static str = "Runs `task(i)` from the profile's Python code; the interpreter times each call itself. With threads, pool and thread-per-task, one interpreter runs the tasks in Python threads that take turns holding its GIL, so pure-Python work does not speed up with more thread workers; with processes, each worker process has its own interpreter and scales like CPU work; process-per-task starts a new interpreter for every task.";
+
+    fn default_params() -> Self {
+        Python {
+            code: "def task(i):\n    s = 0\n    for x in range(200_000):\n        s += x * x\n    return s\n".into(),
+            interpreter: default_interpreter(),
+        }
+    }
+
+    fn fields(&mut self) -> Vec<Field<'_>> {
+        vec![
+            Field::code("code", "Python code defining task(i)", &mut self.code, 6),
+            Field::line("interpreter", "Interpreter", &mut self.interpreter),
+        ]
+    }
 }
 
 impl Kind for Python {

@@ -1,6 +1,6 @@
 //! `sleep { ms }`: a blocking wait that stands in for I/O.
 
-use super::{Kind, Placement, TaskContext, TaskError, Workload};
+use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -14,6 +14,19 @@ pub struct Sleep {
 }
 
 const MAX_MS: f64 = 3_600_000.0;
+
+impl KindInfo for Sleep {
+    const NAME: &'static str = "sleep";
+    const EXPLANATION: &'static str = "A blocking wait that uses no CPU, standing in for network or disk I/O. Throughput grows with workers far past the core count: waiting does not need a core.";
+
+    fn default_params() -> Self {
+        Sleep { ms: 10.0 }
+    }
+
+    fn fields(&mut self) -> Vec<Field<'_>> {
+        vec![Field::decimal("ms", "Milliseconds", &mut self.ms, 0.5)]
+    }
+}
 
 impl Kind for Sleep {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {

@@ -1,6 +1,6 @@
 //! `spawn {}`: an empty task, so what is measured is the execution model itself.
 
-use super::{Kind, Placement, TaskContext, TaskError, Workload};
+use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
 use crate::profile::{FieldPath, Model, ValidationError};
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +8,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Spawn {}
+
+impl KindInfo for Spawn {
+    const NAME: &'static str = "spawn";
+    const EXPLANATION: &'static str = "An empty task: with the per-task models, the pure cost of creating a thread versus a process; with the pool models, the bookkeeping cost per task.";
+
+    fn default_params() -> Self {
+        Spawn {}
+    }
+
+    fn fields(&mut self) -> Vec<Field<'_>> {
+        Vec::new()
+    }
+}
 
 impl Kind for Spawn {
     fn validate(&self, _model: Model, _at: &FieldPath) -> Vec<ValidationError> {

@@ -1,7 +1,9 @@
 //! `transfer { bytes }`: each task reads a block of data. Threads read one shared buffer;
 //! in the process models the parent copies the block into the pipe for every task.
 
-use super::{Kind, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats};
+use super::{
+    Field, Kind, KindInfo, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats,
+};
 use crate::profile::{FieldPath, Model, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +18,27 @@ pub struct Transfer {
 
 const MAX: u64 = 16 << 20;
 
+impl KindInfo for Transfer {
+    const NAME: &'static str = "transfer";
+    const EXPLANATION: &'static str = "Reads `bytes` of data per task. Threads read one shared buffer; processes receive a copy through the pipe with every task, so the overhead per task shows the IPC cost in µs per MB.";
+
+    fn default_params() -> Self {
+        Transfer { bytes: 1 << 20 }
+    }
+
+    fn fields(&mut self) -> Vec<Field<'_>> {
+        vec![
+            Field::integer("bytes", "Bytes", &mut self.bytes, 65536.0)
+                .help("Data per task; copied through the pipe in the process models"),
+        ]
+    }
+}
+
 impl Kind for Transfer {
+    fn size_bytes(&self) -> Option<u64> {
+        Some(self.bytes)
+    }
+
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
         check_range(at, "bytes", self.bytes, 1..=MAX, "16 MiB")
     }
