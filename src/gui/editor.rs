@@ -13,7 +13,8 @@ pub struct Editor {
     /// Index of the selected run.
     pub selected: usize,
     workers_text: Vec<String>,
-    argv_text: Vec<String>,
+    /// The text of each run's list field (argv) as typed, blank lines included.
+    lines_text: Vec<String>,
     problems: Vec<ValidationError>,
     /// Set when the user changed something since the last call to [`take_changed`](Self::take_changed).
     changed: bool,
@@ -57,7 +58,7 @@ impl Editor {
             profile,
             selected: 0,
             workers_text: Vec::new(),
-            argv_text: Vec::new(),
+            lines_text: Vec::new(),
             problems: Vec::new(),
             changed: false,
         };
@@ -79,7 +80,8 @@ impl Editor {
             .iter()
             .map(|r| r.workers.to_text())
             .collect();
-        self.argv_text = self.profile.runs.iter().map(argv_text).collect();
+        // Filled from each run's list field when first drawn (see `workload_fields`).
+        self.lines_text = vec![String::new(); self.profile.runs.len()];
         self.revalidate();
     }
 
@@ -197,7 +199,7 @@ impl Editor {
             if ui.button("Add").on_hover_text("Add a run").clicked() {
                 self.profile.runs.push(default_run());
                 self.workers_text.push(default_run().workers.to_text());
-                self.argv_text.push(String::new());
+                self.lines_text.push(String::new());
                 self.selected = self.profile.runs.len() - 1;
                 self.touched();
             }
@@ -212,14 +214,14 @@ impl Editor {
                     .insert(i + 1, self.profile.runs[i].clone());
                 self.workers_text
                     .insert(i + 1, self.workers_text[i].clone());
-                self.argv_text.insert(i + 1, self.argv_text[i].clone());
+                self.lines_text.insert(i + 1, self.lines_text[i].clone());
                 self.selected = i + 1;
                 self.touched();
             }
             if ui.add_enabled(has, egui::Button::new("Remove")).clicked() {
                 self.profile.runs.remove(i);
                 self.workers_text.remove(i);
-                self.argv_text.remove(i);
+                self.lines_text.remove(i);
                 self.touched();
             }
             if ui
@@ -245,7 +247,7 @@ impl Editor {
     fn swap(&mut self, a: usize, b: usize) {
         self.profile.runs.swap(a, b);
         self.workers_text.swap(a, b);
-        self.argv_text.swap(a, b);
+        self.lines_text.swap(a, b);
         self.selected = b;
         self.touched();
     }
@@ -361,7 +363,7 @@ impl Editor {
         changed |= super::workload_editor::workload_fields(
             ui,
             run,
-            &mut self.argv_text[i],
+            &mut self.lines_text[i],
             &problems,
             &at.key("workload"),
             i,
@@ -379,13 +381,6 @@ impl Editor {
 
 fn workers_path(i: usize) -> FieldPath {
     FieldPath::root().key("run").index(i).key("workers")
-}
-
-pub(super) fn argv_text(run: &RunSpec) -> String {
-    match &run.workload {
-        WorkloadSpec::Command(c) => c.argv.join("\n"),
-        _ => String::new(),
-    }
 }
 
 /// Shows, in the error colour, every problem whose path is exactly `path`.
