@@ -108,3 +108,18 @@ pub fn render(results: &Results) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table printed for the golden results, frozen: the column table must not change
+    /// what `parlab run` prints.
+    #[test]
+    fn the_table_of_the_golden_results_is_unchanged() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/results-v1.json");
+        let results = Results::load_json(std::path::Path::new(path)).expect("golden results");
+        let expected = include_str!("../../tests/golden/summary-v1.txt");
+        assert_eq!(render(&results), expected);
+    }
+}
