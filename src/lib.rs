@@ -4,6 +4,7 @@
 //! desktop app drive it through [`exec::Session`].
 
 pub mod analysis;
+pub mod cancel;
 pub mod exec;
 pub mod export;
 pub mod format;
@@ -14,4 +15,5 @@ pub mod palette;
 pub mod profile;
 pub mod results;
 pub mod sys;
+pub mod validation;
 pub mod workload;

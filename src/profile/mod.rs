@@ -17,7 +17,8 @@ pub use load::{
 pub(crate) use messages::plain as plain_message;
 pub use needs::{Available, TooBig, check_needs, estimate, human_bytes};
 pub use save::{SaveError, render, save_file};
-pub use validate::{FieldPath, Segment, ValidationError, check_range};
+// Moved to the leaf module `crate::validation`; re-exported here until every import names it.
+pub use crate::validation::{FieldPath, Segment, ValidationError, check_range};
 pub use workers::Workers;
 
 use crate::workload::WorkloadSpec;
