@@ -1,5 +1,5 @@
 //! Execution: runs a profile's runs one after another on a background thread, in the
-//! execution model each asks for, and reports progress while it goes (DESIGN §2).
+//! execution model each asks for, and reports progress while it goes.
 //!
 //! The CLI, the app and the tests all drive it the same way: [`Session::start`], read
 //! [`Session::progress`], maybe [`Session::cancel`], then [`Session::wait`] for the results.

@@ -1,4 +1,4 @@
-//! Workload profiles (DESIGN §5): the model, TOML loading with error locations,
+//! Workload profiles: the model, TOML loading with error locations,
 //! validation, and expansion into the list of runs to execute.
 
 pub mod examples;
@@ -83,7 +83,7 @@ fn is_zero(v: &u64) -> bool {
     *v == 0
 }
 
-/// An execution model (DESIGN §2).
+/// An execution model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Model {
