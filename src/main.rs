@@ -1,4 +1,5 @@
-//! The `parlab` executable: the command line, and (later) the desktop app.
+//! The `parlab` executable: the command line, and the desktop app (`parlab gui`, the default
+//! with no subcommand) when built with the default feature `gui`.
 
 mod cli;
 

@@ -1,4 +1,4 @@
-//! The results model (DESIGN §6) and its JSON file format, `parlab-results/1`.
+//! The results model and its JSON file format, `parlab-results/1`.
 
 use crate::metrics::CpuSeries;
 use crate::metrics::aggregate::TimelinePoint;
@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 mod check;
+pub mod columns;
 
 /// The schema tag written into every results file.
 pub const SCHEMA: &str = "parlab-results/1";
@@ -228,7 +229,7 @@ fn plain_json_message(e: &serde_json::Error) -> String {
 }
 
 impl Results {
-    /// Results for `profile` on this host, with no runs yet.
+    /// The results of `runs` of `profile`, measured on this host now.
     pub fn new(profile: Profile, runs: Vec<RunResult>) -> Self {
         Self {
             schema: SCHEMA.to_string(),

@@ -55,10 +55,38 @@ pub struct ChartArgs {
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
     /// Which chart.
-    #[arg(long, value_enum, default_value_t = ChartKind::Dashboard)]
-    kind: ChartKind,
+    #[arg(long, value_enum, default_value_t = KindArg::Dashboard)]
+    kind: KindArg,
     #[command(flatten)]
     image: ImageArgs,
+}
+
+/// The chart kinds as `--kind` values: clap stays out of the engine, so the engine's
+/// [`ChartKind`] is mapped here, variant for variant (the doc comments are the `--help` text).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KindArg {
+    /// Tasks per second over time.
+    Throughput,
+    /// p50/p99 over time and the distribution by percentile.
+    Latency,
+    /// CPU utilisation per core, one panel per run.
+    Cpu,
+    /// Speedup and efficiency vs workers.
+    Scaling,
+    /// The four charts on one page.
+    Dashboard,
+}
+
+impl From<KindArg> for ChartKind {
+    fn from(kind: KindArg) -> Self {
+        match kind {
+            KindArg::Throughput => ChartKind::Throughput,
+            KindArg::Latency => ChartKind::Latency,
+            KindArg::Cpu => ChartKind::Cpu,
+            KindArg::Scaling => ChartKind::Scaling,
+            KindArg::Dashboard => ChartKind::Dashboard,
+        }
+    }
 }
 
 /// Runs the command.
@@ -79,12 +107,13 @@ pub fn chart(args: &ChartArgs) -> ExitCode {
         Err(e) => return bad(e.to_string()),
     };
     let (png, svg) = (args.png.as_deref(), args.svg.as_deref());
-    match outputs::write_images(&results, args.kind, png, svg, args.image.options()) {
+    let kind = ChartKind::from(args.kind);
+    match outputs::write_images(&results, kind, png, svg, args.image.options()) {
         Ok(written) => {
             for path in written {
                 eprintln!(
                     "{} chart written to {}",
-                    args.kind.name(),
+                    kind.name(),
                     printable(&path.display().to_string())
                 );
             }
@@ -94,6 +123,27 @@ pub fn chart(args: &ChartArgs) -> ExitCode {
             // The results file is still there: nothing to save elsewhere.
             eprintln!("error: {}", printable_lines(&e));
             ExitCode::from(EXIT_OUTPUT_FAILED)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    /// Every chart the engine draws can be asked for by its own name, and every `--kind`
+    /// value names the chart it draws.
+    #[test]
+    fn every_chart_kind_has_its_kind_value() {
+        let engine: Vec<ChartKind> = ChartKind::SINGLE
+            .into_iter()
+            .chain([ChartKind::Dashboard])
+            .collect();
+        assert_eq!(KindArg::value_variants().len(), engine.len());
+        for kind in engine {
+            let arg = KindArg::from_str(kind.name(), false).expect("a --kind value per chart");
+            assert_eq!(ChartKind::from(arg), kind);
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Command-line interface (DESIGN §4): a thin layer over the engine.
+//! Command-line interface: a thin layer over the engine.
 
 mod chart;
 mod outputs;
@@ -68,6 +68,7 @@ pub fn main() -> ExitCode {
     }
 }
 
+#[cfg(feature = "gui")]
 fn gui(profile: Option<&std::path::Path>) -> ExitCode {
     let profile = match profile.map(parlab::profile::load_file).transpose() {
         Ok(p) => p,
@@ -83,6 +84,17 @@ fn gui(profile: Option<&std::path::Path>) -> ExitCode {
             ExitCode::from(EXIT_RUN_FAILED)
         }
     }
+}
+
+/// A build without the `gui` feature has the command line only: say so plainly, and what
+/// works instead.
+#[cfg(not(feature = "gui"))]
+fn gui(_profile: Option<&std::path::Path>) -> ExitCode {
+    eprintln!(
+        "error: this build of parlab has no desktop app (it was built without the `gui` \
+         feature); run a profile with `parlab run PROFILE`, or see `parlab --help`"
+    );
+    ExitCode::from(EXIT_BAD_INPUT)
 }
 
 fn validate(path: &std::path::Path) -> ExitCode {

@@ -2,38 +2,20 @@
 
 use super::ExportError;
 use crate::results::Results;
+use crate::results::columns::{self, Value};
 use std::path::Path;
 
-/// The header, in order. Documented in the README; names never change meaning.
-pub const CSV_HEADER: [&str; 27] = [
-    "label",
-    "model",
-    "workers",
-    "workload",
-    "status",
-    "error",
-    "tasks_completed",
-    "tasks_failed",
-    "wall_seconds",
-    "throughput_per_sec",
-    "latency_min_us",
-    "latency_mean_us",
-    "p50_us",
-    "p90_us",
-    "p99_us",
-    "p999_us",
-    "latency_max_us",
-    "overhead_per_task_us",
-    "user_s",
-    "sys_s",
-    "voluntary_ctx",
-    "involuntary_ctx",
-    "peak_rss_bytes",
-    "host_cpu",
-    "host_logical_cpus",
-    "lost_updates",
-    "bytes_moved",
-];
+/// The header, in order: the names of [`columns::CSV`]. Documented in the README; names
+/// never change meaning (`tests/golden/results-v1.csv` holds them literally).
+pub const CSV_HEADER: [&str; columns::CSV.len()] = {
+    let mut header = [""; columns::CSV.len()];
+    let mut i = 0;
+    while i < header.len() {
+        header[i] = columns::CSV[i].key;
+        i += 1;
+    }
+    header
+};
 
 /// Writes `results` as CSV to `path` (through [`crate::fsutil::write_output`]).
 pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
@@ -45,49 +27,21 @@ pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
     out.write_record(CSV_HEADER)
         .map_err(|e| fail(e.to_string()))?;
     for run in &results.runs {
-        let host = run.host.as_ref().unwrap_or(&results.host);
-        let workload = serde_json::to_string(&run.workload).unwrap_or_default();
-        let l = &run.latency_us;
-        let stats = run.workload_stats.clone().unwrap_or_default();
-        let p = &run.process;
-        let row: Vec<String> = vec![
-            text_cell(&run.label),
-            text_cell(&run.model.to_string()),
-            run.workers.to_string(),
-            text_cell(&workload),
-            text_cell(&run.status.to_string()),
-            text_cell(run.error.as_deref().unwrap_or_default()),
-            run.tasks_completed.to_string(),
-            run.tasks_failed.to_string(),
-            run.wall_seconds.to_string(),
-            run.throughput_per_sec.to_string(),
-            l.min.to_string(),
-            l.mean.to_string(),
-            l.p50.to_string(),
-            l.p90.to_string(),
-            l.p99.to_string(),
-            l.p999.to_string(),
-            l.max.to_string(),
-            run.overhead_per_task_us
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
-            p.user_s.to_string(),
-            p.sys_s.to_string(),
-            p.voluntary_ctx.to_string(),
-            p.involuntary_ctx.to_string(),
-            p.peak_rss_bytes.to_string(),
-            text_cell(&host.cpu_brand),
-            host.logical_cpus.to_string(),
-            stats
-                .lost_updates
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
-            stats.bytes_moved.map(|v| v.to_string()).unwrap_or_default(),
-        ];
+        let row = columns::CSV.map(|c| cell(c.value(run, Some(&results.host))));
         out.write_record(&row).map_err(|e| fail(e.to_string()))?;
     }
     let bytes = out.into_inner().map_err(|e| fail(e.to_string()))?;
     crate::fsutil::write_output(path, &bytes).map_err(|e| fail(e.to_string()))
+}
+
+/// A value as the CSV writes it: numbers in full, text guarded, nothing as an empty cell.
+fn cell(value: Option<Value>) -> String {
+    match value {
+        None => String::new(),
+        Some(Value::Text(t)) => text_cell(&t),
+        Some(Value::Count(n)) => n.to_string(),
+        Some(Value::Real(v)) => v.to_string(),
+    }
 }
 
 /// A text cell that a spreadsheet cannot take for a formula: text starting with `=`, `+`,

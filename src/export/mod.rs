@@ -20,7 +20,7 @@ use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Which chart to draw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartKind {
     /// Tasks per second over time.
     Throughput,

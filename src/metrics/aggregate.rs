@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// One point of the run timeline (DESIGN §6 `timeline`).
+/// One point of the run timeline (the `timeline` field of a results file).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TimelinePoint {
     /// End of the bucket, seconds since the run clock started.

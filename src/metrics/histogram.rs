@@ -14,7 +14,7 @@ pub fn new_histogram() -> LatencyHistogram {
     Histogram::new_with_bounds(1, HIGHEST_NS, 2).expect("valid histogram bounds")
 }
 
-/// Latency percentiles of a run, in microseconds (DESIGN §6 `latency_us`).
+/// Latency percentiles of a run, in microseconds (the `latency_us` field of a results file).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
     pub min: f64,

@@ -17,7 +17,7 @@ use sysinfo::{CpuRefreshKind, RefreshKind, System};
 /// sample yet always gets one.
 const MIN_PARTIAL: Duration = Duration::from_millis(20);
 
-/// Per-core CPU utilisation over a run (DESIGN §6 `cpu`).
+/// Per-core CPU utilisation over a run (the `cpu` field of a results file).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CpuSeries {
     /// Seconds between two samples.

@@ -2,7 +2,7 @@
 
 use super::Profile;
 use super::messages::{elide_quoted, plain};
-use super::validate::{FieldPath, Segment, ValidationError};
+use crate::validation::{FieldPath, Segment, ValidationError};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;

@@ -1,4 +1,4 @@
-//! Workload profiles (DESIGN §5): the model, TOML loading with error locations,
+//! Workload profiles: the model, TOML loading with error locations,
 //! validation, and expansion into the list of runs to execute.
 
 pub mod examples;
@@ -20,7 +20,8 @@ pub(crate) use model::for_each_model;
 pub use model::{Host, Model};
 pub use needs::{Available, TooBig, check_needs, estimate, human_bytes};
 pub use save::{SaveError, render, save_file};
-pub use validate::{FieldPath, Segment, ValidationError, check_range};
+// Moved to the leaf module `crate::validation`; re-exported here until every import names it.
+pub use crate::validation::{FieldPath, Segment, ValidationError, check_range};
 pub use workers::Workers;
 
 use crate::workload::WorkloadSpec;

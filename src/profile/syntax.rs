@@ -3,7 +3,7 @@
 
 use super::load::{Problem, line_col, locate, path_at};
 use super::messages::{elide, plain};
-use super::validate::FieldPath;
+use crate::validation::FieldPath;
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
