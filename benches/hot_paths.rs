@@ -2,7 +2,7 @@
 //! merging a worker's bucket, the pipe protocol, the CPU kernel, and one CPU sample.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use parlab::exec::CancelToken;
+use parlab::cancel::CancelToken;
 use parlab::exec::protocol::{FromWorker, recv_from_worker, send_from_worker};
 use parlab::metrics::histogram::new_histogram;
 use parlab::metrics::{Aggregator, BUCKET, Flush, Recorder, WorkerCounter};

@@ -6,7 +6,7 @@
 //! `cargo run --release --example mutex_reference -- [ITERATIONS] [SECONDS]`
 //! (defaults: 20000 iterations inside the lock, 1 s per thread count).
 
-use parlab::exec::CancelToken;
+use parlab::cancel::CancelToken;
 use parlab::workload::kernel;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -15,7 +15,9 @@ pub mod fsutil;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod metrics;
+pub mod model;
 pub mod palette;
+pub mod process;
 pub mod profile;
 pub mod results;
 pub mod sys;

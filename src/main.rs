@@ -12,10 +12,10 @@ fn main() -> ExitCode {
         return ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8);
     }
     // Whatever a run's processes leave behind is reparented to parlab, which ends it.
-    parlab::exec::children::adopt_orphans();
+    parlab::process::children::adopt_orphans();
     // What parlab starts itself is ended by a guardian process if parlab is killed outright.
     if let Ok(worker) = parlab::exec::WorkerCommand::current_exe() {
-        parlab::exec::guardian::enable(worker);
+        parlab::process::guardian::enable(worker);
     }
     cli::main()
 }

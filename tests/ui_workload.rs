@@ -9,7 +9,8 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use parlab::gui::ParlabApp;
-use parlab::profile::{FieldPath, Model};
+use parlab::profile::Model;
+use parlab::validation::FieldPath;
 use parlab::workload::{Fault, KindInfo, LockKind, Python, WorkloadSpec};
 
 /// The app editing one threads run of `spec`.

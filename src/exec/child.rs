@@ -1,9 +1,9 @@
 //! The parent's handle on one `parlab worker` process: start it, talk to it, reap it.
 
-use super::children::{self, RunId};
-use super::drain::StderrTail;
 use super::protocol::{FromWorker, ProtocolError, ToWorker, recv_from_worker, send_to_worker};
-use super::worker_command::WorkerCommand;
+use crate::process::children::{self, RunId};
+use crate::process::drain::StderrTail;
+use crate::process::worker_command::WorkerCommand;
 use crate::sys::{Exit, Usage};
 use crate::workload::WorkloadSpec;
 use std::io::{self, BufReader, BufWriter, Write};

@@ -2,11 +2,11 @@
 //! models call (recorders, warm-up shares, the start line, failures). The dispatcher
 //! (`run.rs`) builds it; the models only use it, so they never import the dispatcher.
 
-use super::cancel::CancelToken;
-use super::children::{self, RunId};
 use super::source::TaskSource;
-use super::worker_command::WorkerCommand;
+use crate::cancel::CancelToken;
 use crate::metrics::{BUCKET, Flush, Recorder, WorkerCounter};
+use crate::process::children::{self, RunId};
+use crate::process::worker_command::WorkerCommand;
 use crate::profile::{PlannedRun, Stop};
 use crate::workload::{TaskContext, Workload, WorkloadStats};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};

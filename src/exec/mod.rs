@@ -4,20 +4,15 @@
 //! The CLI, the app and the tests all drive it the same way: [`Session::start`], read
 //! [`Session::progress`], maybe [`Session::cancel`], then [`Session::wait`] for the results.
 
-pub mod cancel;
 pub mod child;
-pub mod children;
 pub mod contract;
 pub mod ctx;
-pub mod drain;
-pub mod guardian;
 mod models;
 pub mod protocol;
 mod run;
 mod source;
 pub mod task;
 pub mod worker;
-pub mod worker_command;
 mod worker_process;
 
 // The execution models, one file each; their rows are in `for_each_model!`
@@ -28,11 +23,12 @@ mod processes;
 mod thread_per_task;
 mod threads;
 
-pub use cancel::CancelToken;
+pub use crate::process::WorkerCommand;
 pub use contract::ExecutionModel;
 pub use ctx::RunCtx;
 pub use run::LiveRun;
-pub use worker_command::WorkerCommand;
+
+use crate::cancel::CancelToken;
 
 use crate::profile::{PlannedRun, Profile, Stop};
 use crate::results::{Results, RunResult, RunStatus};

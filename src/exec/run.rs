@@ -3,16 +3,16 @@
 //! assemble the [`RunResult`]. The models never import this file: what they share is in
 //! [`super::ctx`].
 
-use super::cancel::CancelToken;
-use super::children;
 use super::ctx::{RunCtx, Slot};
 use super::models;
-use super::worker_command::WorkerCommand;
+use crate::cancel::CancelToken;
 use crate::metrics::CpuSeries;
 use crate::metrics::aggregate::TimelinePoint;
 use crate::metrics::histogram::{LatencyHistogram, LatencySummary, latency_cdf};
 use crate::metrics::live::LiveList;
 use crate::metrics::{Aggregator, BUCKET, Flush, Sampler, WorkerCounter};
+use crate::process::children;
+use crate::process::worker_command::WorkerCommand;
 use crate::profile::PlannedRun;
 use crate::results::{ProcessFigures, RunResult, RunStatus};
 use crate::workload::{Workload, WorkloadStats};

@@ -1,6 +1,6 @@
 //! Hands out task indices to workers in chunks, and says when the run is over.
 
-use super::cancel::CancelToken;
+use crate::cancel::CancelToken;
 use std::ops::Range;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};

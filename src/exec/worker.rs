@@ -1,9 +1,9 @@
 //! The child side of the process protocol: `parlab worker`, started by the process models.
 //! It reads frames from stdin, runs tasks, and answers on stdout (see [`super::protocol`]).
 
-use super::cancel::CancelToken;
 use super::protocol::{FromWorker, ProtocolError, ToWorker, recv_to_worker, send_from_worker};
 use super::task::run_guarded;
+use crate::cancel::CancelToken;
 use crate::workload::{TaskContext, TaskError};
 use std::io::{self, BufReader, Write};
 
@@ -11,12 +11,12 @@ use std::time::Instant;
 
 /// Runs the worker loop until the parent closes stdin; returns the process exit status.
 pub fn main() -> i32 {
-    if std::env::var_os(super::guardian::GUARD_ENV).is_some() {
-        return super::guardian::main();
+    if std::env::var_os(crate::process::guardian::GUARD_ENV).is_some() {
+        return crate::process::guardian::main();
     }
     crate::sys::die_with_parent(kill_everything_below);
     // What tasks leave behind stays below this worker, which kills it before exiting.
-    super::children::adopt_orphans();
+    crate::process::children::adopt_orphans();
     // Task panics are reported to the parent in a FAILED frame; anything else goes to
     // stderr, which the parent quotes when the worker dies.
     std::panic::set_hook(Box::new(|info| {
@@ -45,7 +45,7 @@ pub fn main() -> i32 {
 
 /// Kills whatever the worker's tasks started that is still running.
 fn kill_everything_below() {
-    super::children::end_everything_below();
+    crate::process::children::end_everything_below();
 }
 
 fn send(out: &mut impl Write, msg: &FromWorker) -> io::Result<()> {

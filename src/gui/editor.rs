@@ -2,7 +2,9 @@
 //! selected run's model, workers, stop condition and workload. Invalid values are marked
 //! where they are entered, with the same sentence the command line prints.
 
-use crate::profile::{FieldPath, Model, Profile, RunSpec, Segment, ValidationError, Workers};
+use crate::profile::{Model, Profile, RunSpec, Workers};
+
+use crate::validation::{FieldPath, Segment, ValidationError};
 use crate::workload::{Cpu, WorkloadSpec};
 use eframe::egui::{self, Color32, RichText, Ui};
 

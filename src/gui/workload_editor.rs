@@ -4,7 +4,8 @@
 //! here.
 
 use super::editor::show_problems;
-use crate::profile::{FieldPath, RunSpec, ValidationError};
+use crate::profile::RunSpec;
+use crate::validation::{FieldPath, ValidationError};
 use crate::workload::{Choose, Field, Value, WorkloadSpec};
 use eframe::egui::{self, Response, RichText, Ui};
 

@@ -4,7 +4,7 @@
 //! has its CPU series.
 
 use super::live::LiveList;
-use crate::exec::children::{self, RunId};
+use crate::process::children::{self, RunId};
 use serde::{Deserialize, Serialize};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError};

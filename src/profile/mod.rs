@@ -4,7 +4,6 @@
 pub mod examples;
 mod load;
 mod messages;
-mod model;
 mod needs;
 mod save;
 mod syntax;
@@ -12,16 +11,14 @@ mod validate;
 mod workers;
 mod workload_spans;
 
+pub(crate) use crate::model::for_each_model;
+pub use crate::model::{Host, Model};
 pub use load::{
     MAX_PROFILE_BYTES, Problem, ProfileError, load_file, parse_str, read_text, text_from_bytes,
 };
 pub(crate) use messages::plain as plain_message;
-pub(crate) use model::for_each_model;
-pub use model::{Host, Model};
 pub use needs::{Available, TooBig, check_needs, estimate, human_bytes};
 pub use save::{SaveError, render, save_file};
-// Moved to the leaf module `crate::validation`; re-exported here until every import names it.
-pub use crate::validation::{FieldPath, Segment, ValidationError, check_range};
 pub use workers::Workers;
 
 use crate::workload::WorkloadSpec;

@@ -1,10 +1,11 @@
 //! `command { argv }`: runs an external program per task, never through a shell.
 
 use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
-use crate::exec::children;
-use crate::exec::drain::StderrTail;
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::model::Model;
+use crate::process::children;
+use crate::process::drain::StderrTail;
 use crate::sys::Exit;
+use crate::validation::{FieldPath, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::io::ErrorKind;
 use std::process::Stdio;
@@ -91,7 +92,7 @@ impl Workload for CommandWorkload {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        crate::sys::isolate_external(&mut cmd, crate::exec::guardian::announce_fd());
+        crate::sys::isolate_external(&mut cmd, crate::process::guardian::announce_fd());
         let spawned = children::spawn_registered(ctx.run, || {
             cmd.spawn().map(|c| {
                 let pid = c.id();

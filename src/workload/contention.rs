@@ -14,7 +14,8 @@
 use super::{
     Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload, WorkloadStats, kernel,
 };
-use crate::profile::{FieldPath, Model, ValidationError, check_range};
+use crate::model::Model;
+use crate::validation::{FieldPath, ValidationError, check_range};
 use parking_lot::{Mutex, MutexGuard, RwLock};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -260,7 +261,7 @@ impl Workload for ContentionWorkload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::cancel::CancelToken;
+    use crate::cancel::CancelToken;
     use std::sync::PoisonError;
     use std::time::Instant;
 

@@ -1,8 +1,9 @@
 //! `cpu { iterations }`: a deterministic integer-hash loop whose result is consumed.
 
 use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
-use crate::exec::cancel::CancelToken;
-use crate::profile::{FieldPath, Model, ValidationError, check_range};
+use crate::cancel::CancelToken;
+use crate::model::Model;
+use crate::validation::{FieldPath, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 
 /// CPU-bound work: `iterations` rounds of a 64-bit mixing function.

@@ -2,7 +2,8 @@
 //! suite) can see how each execution model copes with a panicking, crashing or garbled worker.
 
 use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::model::Model;
+use crate::validation::{FieldPath, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 

@@ -6,7 +6,8 @@
 use super::{
     Field, Kind, KindInfo, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats,
 };
-use crate::profile::{FieldPath, Model, ValidationError, check_range};
+use crate::model::Model;
+use crate::validation::{FieldPath, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -212,7 +213,7 @@ impl Workload for FileIoWorkload {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exec::cancel::CancelToken;
+    use crate::cancel::CancelToken;
 
     fn workload(dir: TempDir, base: &Path) -> FileIoWorkload {
         FileIoWorkload {

@@ -60,9 +60,10 @@ fn per_process(model: Model, workers: usize, bytes: u64) -> u64 {
     }
 }
 
-use crate::exec::cancel::CancelToken;
-use crate::exec::children::RunId;
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::cancel::CancelToken;
+use crate::model::Model;
+use crate::process::children::RunId;
+use crate::validation::{FieldPath, ValidationError};
 use serde::{Deserialize, Serialize};
 
 /// What a task body needs from the runner.

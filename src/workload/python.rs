@@ -5,9 +5,10 @@
 //! (`assets/python/harness.py`) times each `task(i)` inside the interpreter.
 
 use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
-use crate::exec::children;
-use crate::exec::drain::StderrTail;
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::model::Model;
+use crate::process::children;
+use crate::process::drain::StderrTail;
+use crate::validation::{FieldPath, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -147,7 +148,7 @@ impl PythonWorkload {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        crate::sys::isolate_external(&mut cmd, crate::exec::guardian::announce_fd());
+        crate::sys::isolate_external(&mut cmd, crate::process::guardian::announce_fd());
         let spawned = children::spawn_registered(run, || {
             cmd.spawn().map(|c| {
                 let pid = c.id();

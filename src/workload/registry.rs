@@ -106,7 +106,8 @@ macro_rules! kinds {
 #[cfg(test)]
 mod tests {
     use super::super::{Value, WorkloadSpec};
-    use crate::profile::{FieldPath, Model};
+    use crate::model::Model;
+    use crate::validation::FieldPath;
     use std::collections::HashSet;
 
     fn defaults() -> Vec<WorkloadSpec> {

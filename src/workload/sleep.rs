@@ -1,7 +1,8 @@
 //! `sleep { ms }`: a blocking wait that stands in for I/O.
 
 use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::model::Model;
+use crate::validation::{FieldPath, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
 //! `spawn {}`: an empty task, so what is measured is the execution model itself.
 
 use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
-use crate::profile::{FieldPath, Model, ValidationError};
+use crate::model::Model;
+use crate::validation::{FieldPath, ValidationError};
 use serde::{Deserialize, Serialize};
 
 /// Does nothing.

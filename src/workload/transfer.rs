@@ -4,7 +4,8 @@
 use super::{
     Field, Kind, KindInfo, Needs, Placement, TaskContext, TaskError, Workload, WorkloadStats,
 };
-use crate::profile::{FieldPath, Model, ValidationError, check_range};
+use crate::model::Model;
+use crate::validation::{FieldPath, ValidationError, check_range};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
 
