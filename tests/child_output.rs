@@ -126,13 +126,20 @@ pub fn peak_against_proc(runs: &[String], alive: usize) -> (u64, u64) {
         .unwrap();
     let mut peaks = std::collections::HashMap::new();
     let root = child.id();
+    let parlab = std::fs::canonicalize(parlab_bin()).unwrap();
     while child.try_wait().unwrap().is_none() {
         let mut frontier = vec![root];
         while let Some(pid) = frontier.pop() {
+            frontier.extend(children_of(pid));
+            // A child caught between fork and exec still shares or copies parlab's memory
+            // (its VmHWM is parlab's): it is not a worker yet, so it is not counted.
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok();
+            if pid != root && exe.as_deref() == Some(parlab.as_path()) {
+                continue;
+            }
             let hwm = vm_hwm(pid);
             let e = peaks.entry(pid).or_insert(0);
             *e = hwm.max(*e);
-            frontier.extend(children_of(pid));
         }
         std::thread::sleep(Duration::from_millis(5));
     }
