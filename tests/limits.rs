@@ -16,10 +16,16 @@ const CPU: &str = "kind = \"cpu\"\niterations = 20000";
 fn a_run_shorter_than_one_sample_has_its_cpu_series() {
     // Two workers each sleep 50 ms once: a 0.05 s run, a fifth of one sampling interval.
     let sleep = "kind = \"sleep\"\nms = 50";
-    let (output, json) = run_with_json(&[run_table("threads", "2", "tasks = 2", sleep)], &[]);
+    let run = || run_with_json(&[run_table("threads", "2", "tasks = 2", sleep)], &[]);
+    let (mut output, mut json) = run();
+    // On a loaded machine the two threads may start late: the run must be shorter than one
+    // sampling interval for this test to mean anything, so try once more if it was not.
+    if json["runs"][0]["wall_seconds"].as_f64().unwrap_or(1.0) >= 0.25 {
+        (output, json) = run();
+    }
     assert!(output.status.success(), "{output:?}");
     let wall = json["runs"][0]["wall_seconds"].as_f64().expect("wall");
-    assert!(wall < 0.25, "the run took {wall} s");
+    assert!(wall < 0.25, "the run took {wall} s twice");
     let cpu = &json["runs"][0]["cpu"];
     let cores = cpu["per_core"].as_array().expect("per_core");
     assert!(!cores.is_empty(), "no per-core series: {cpu}");
@@ -125,6 +131,38 @@ fn catches_sigint(pid: u32) -> bool {
         .is_some_and(|mask| mask & (1 << (libc::SIGINT - 1)) != 0)
 }
 
+/// Sends SIGINT `delay` after starting `parlab run PATH`; checks the outcome and returns
+/// whether a run had begun (results written).
+fn stop_during_start_up(path: &std::path::Path, out: &std::path::Path, delay: Duration) -> bool {
+    let child = spawn_run(path, out);
+    let started = Instant::now();
+    std::thread::sleep(delay);
+    let caught = catches_sigint(child.id());
+    let sent_after = started.elapsed();
+    common::signal(child.id(), libc::SIGINT);
+    let output = child.wait_with_output().expect("parlab ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.signal() == Some(libc::SIGINT) {
+        // Only possible before parlab installed its handler (the program still loading).
+        // How long loading takes depends on the machine's load, so the check is on the
+        // handler, which parlab controls, not on the time since the spawn.
+        assert!(
+            !caught,
+            "killed by SIGINT {sent_after:?} after start although its handler was in place: {stderr}"
+        );
+        return false;
+    }
+    assert_eq!(output.status.code(), Some(130), "({delay:?}): {stderr}");
+    if !out.exists() {
+        assert!(stderr.contains("stopped before any run began"), "{stderr}");
+        return false;
+    }
+    for run in read_json(out)["runs"].as_array().expect("runs") {
+        assert_eq!(run["status"], "stopped", "({delay:?})");
+    }
+    true
+}
+
 #[test]
 fn ctrl_c_at_any_moment_of_start_up_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
@@ -134,52 +172,31 @@ fn ctrl_c_at_any_moment_of_start_up_stops_cleanly() {
         &profile(&[run_table("processes", "2", "duration_s = 5", CPU)]),
     );
     let mut seed: u64 = 0x5eed_1234;
-    let mut began = 0;
-    for attempt in 0..20 {
+    let mut next_delay = |span: u64| {
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let delay = Duration::from_millis((seed >> 33) % 300);
+        (seed >> 33) % span
+    };
+    let mut began = 0;
+    for attempt in 0..20 {
+        let delay = Duration::from_millis(next_delay(300));
         let out = dir.path().join(format!("out-{attempt}.json"));
-        let child = spawn_run(&path, &out);
-        let started = Instant::now();
-        std::thread::sleep(delay);
-        let caught = catches_sigint(child.id());
-        let sent_after = started.elapsed();
-        common::signal(child.id(), libc::SIGINT);
-        let output = child.wait_with_output().expect("parlab ends");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if output.status.signal() == Some(libc::SIGINT) {
-            // Only possible before parlab installed its handler (the program still loading).
-            // How long loading takes depends on the machine's load, so the check is on the
-            // handler, which parlab controls, not on the time since the spawn.
-            assert!(
-                !caught,
-                "attempt {attempt}: killed by SIGINT {sent_after:?} after start although \
-                 its handler was in place: {stderr}"
-            );
-            continue;
+        began += usize::from(stop_during_start_up(&path, &out, delay));
+    }
+    // A loaded machine starts more slowly, so fewer of the stops land after a run began:
+    // then stop up to ten more runs later in their start-up, until ten did.
+    for attempt in 20..30 {
+        if began >= 10 {
+            break;
         }
-        assert_eq!(
-            output.status.code(),
-            Some(130),
-            "attempt {attempt} ({delay:?}): {stderr}"
-        );
-        if out.exists() {
-            began += 1;
-            for run in read_json(&out)["runs"].as_array().expect("runs") {
-                assert_eq!(run["status"], "stopped", "attempt {attempt}");
-            }
-        } else {
-            assert!(
-                stderr.contains("stopped before any run began"),
-                "attempt {attempt}: {stderr}"
-            );
-        }
+        let delay = Duration::from_millis(300 + next_delay(700));
+        let out = dir.path().join(format!("out-{attempt}.json"));
+        began += usize::from(stop_during_start_up(&path, &out, delay));
     }
     assert!(
         began >= 10,
-        "only {began} of 20 stops came after a run began"
+        "only {began} of the stops came after a run began"
     );
 }
 
