@@ -9,12 +9,14 @@
 mod cpu;
 mod latency;
 mod range;
+mod registry;
 mod scaling;
 mod throughput;
 
 pub use cpu::{NO_CPU_SAMPLES, cpu};
 pub use latency::{latency_distribution, latency_over_time, nines, nines_label};
 pub use range::{AXIS_LIMIT, axis_range, headroom, inside, log_axis_range};
+pub use registry::{CHARTS, ChartEntry, ChartKind};
 pub use scaling::{efficiency, speedup};
 pub use throughput::throughput;
 

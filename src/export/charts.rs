@@ -1,4 +1,4 @@
-//! The chart registry and how each chart is laid out on an image page. Every chart's data
+//! How each chart of the registry ([`crate::chart::CHARTS`]) is laid out on an image page. Every chart's data
 //! comes from [`crate::chart`]; [`super::plot`] draws it.
 
 use super::plot::{Density, panel};
@@ -6,47 +6,6 @@ use super::{ChartKind, ExportSet, frame::Style};
 use crate::chart::{self, ChartRun};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-/// One chart as the app and the command line know it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChartEntry {
-    /// What it exports as (its `--kind` name and file-name part: [`ChartKind::name`]).
-    pub kind: ChartKind,
-    /// The app's tab title.
-    pub tab: &'static str,
-    /// The app's shortcut: this key with Ctrl (⌘ on macOS).
-    pub shortcut: char,
-}
-
-/// Every chart, in tab order. The app's tabs and shortcuts come from this list; the
-/// dashboard is the Summary tab's export.
-pub const CHARTS: [ChartEntry; 5] = [
-    ChartEntry {
-        kind: ChartKind::Throughput,
-        tab: "Throughput",
-        shortcut: '1',
-    },
-    ChartEntry {
-        kind: ChartKind::Latency,
-        tab: "Latency",
-        shortcut: '2',
-    },
-    ChartEntry {
-        kind: ChartKind::Cpu,
-        tab: "CPU per core",
-        shortcut: '3',
-    },
-    ChartEntry {
-        kind: ChartKind::Scaling,
-        tab: "Scaling",
-        shortcut: '4',
-    },
-    ChartEntry {
-        kind: ChartKind::Dashboard,
-        tab: "Summary",
-        shortcut: '5',
-    },
-];
 
 /// CPU panels shown at most; the last runs are the ones drawn.
 const MAX_PANELS: usize = 9;

@@ -9,61 +9,16 @@ mod frame;
 mod glyphs;
 mod plot;
 
-pub use self::charts::{CHARTS, ChartEntry};
 pub use self::csv::{CSV_HEADER, write_csv};
 pub use self::plot::{Stroke, caption, strokes};
+/// The chart registry lives with the chart data; re-exported here for the renderers' callers.
+pub use crate::chart::{CHARTS, ChartEntry, ChartKind};
 
 use crate::results::{Host, Results, RunResult};
 use frame::Style;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// Which chart to draw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChartKind {
-    /// Tasks per second over time.
-    Throughput,
-    /// p50/p99 over time and the distribution by percentile.
-    Latency,
-    /// CPU utilisation per core, one panel per run.
-    Cpu,
-    /// Speedup and efficiency vs workers.
-    Scaling,
-    /// The four charts on one page.
-    Dashboard,
-}
-
-impl ChartKind {
-    /// The four single charts, in order.
-    pub const SINGLE: [ChartKind; 4] = [
-        ChartKind::Throughput,
-        ChartKind::Latency,
-        ChartKind::Cpu,
-        ChartKind::Scaling,
-    ];
-
-    /// A file-name-friendly name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ChartKind::Throughput => "throughput",
-            ChartKind::Latency => "latency",
-            ChartKind::Cpu => "cpu",
-            ChartKind::Scaling => "scaling",
-            ChartKind::Dashboard => "dashboard",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            ChartKind::Throughput => "Throughput over time",
-            ChartKind::Latency => "Task latency",
-            ChartKind::Cpu => "CPU utilisation per core",
-            ChartKind::Scaling => "Scaling with workers",
-            ChartKind::Dashboard => "parlab results",
-        }
-    }
-}
 
 /// The image file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,7 +193,7 @@ pub fn render_all(
     options: ImageOptions,
 ) -> Result<Vec<PathBuf>, ExportError> {
     let mut written = Vec::new();
-    for kind in ChartKind::SINGLE.into_iter().chain([ChartKind::Dashboard]) {
+    for kind in ChartKind::ALL {
         let path = dir.join(format!("{stem}-{}.{}", kind.name(), format.extension()));
         render(set, kind, format, &path, options)?;
         written.push(path);

@@ -292,13 +292,13 @@ impl ParlabApp {
             );
             return;
         }
-        let kind = export::chart_of(self.settings.tab);
+        let kind = self.settings.tab;
         let suggested = export::suggested_name(purpose, &export::stem(&self.doc), kind);
         self.files.ask(purpose, &suggested);
     }
 
     fn export_to(&mut self, purpose: Purpose, path: PathBuf) {
-        let kind = export::chart_of(self.settings.tab);
+        let kind = self.settings.tab;
         let request = export::Request {
             purpose,
             path,

@@ -11,9 +11,8 @@ use super::export::ExportJob;
 use super::files::{self, Replace};
 use super::palette;
 use super::prompts::Questions;
-use super::runner::Runner;
-use super::settings::{ChartTab, Settings, Theme};
-use super::summary::{self, Row};
+use super::runner::{HistoryEntry, Runner};
+use super::settings::{Settings, Theme};
 use super::welcome;
 use crate::exec::WorkerCommand;
 use crate::profile::{Profile, Stop};
@@ -546,45 +545,27 @@ impl ParlabApp {
         if let Some(live) = live.as_deref() {
             series.push(live_series(live, self.runner.live_id));
         }
-        match self.settings.tab {
-            ChartTab::Throughput => charts::throughput(ui, &series),
-            ChartTab::Latency => charts::latency(ui, &series),
-            ChartTab::Cpu => {
-                let selected = match self.view.cpu_run {
-                    Some(id) => self
-                        .runner
-                        .history
-                        .iter()
-                        .find(|e| e.id == id)
-                        .map(|e| Series {
-                            name: format!("#{} {}", e.id + 1, e.result.label),
-                            color: palette::color(e.id),
-                            result: &e.result,
-                        }),
-                    None => live
-                        .as_deref()
-                        .map(|l| live_series(l, self.runner.live_id))
-                        .or_else(|| {
-                            self.runner.history.last().map(|e| Series {
-                                name: format!("#{} {}", e.id + 1, e.result.label),
-                                color: palette::color(e.id),
-                                result: &e.result,
-                            })
-                        }),
-                };
-                charts::cpu(ui, selected.as_ref());
-            }
-            ChartTab::Scaling => charts::scaling(ui, &series),
-            ChartTab::Summary => {
-                let rows: Vec<Row> = series
-                    .iter()
-                    .map(|s| Row {
-                        color: s.color,
-                        result: s.result,
-                    })
-                    .collect();
-                summary::summary(ui, &rows);
-            }
+        let selected = self.cpu_series(live.as_deref());
+        let shown = charts::Shown {
+            series: &series,
+            cpu_run: selected.as_ref(),
+        };
+        charts::show(ui, self.settings.tab, &shown);
+    }
+
+    /// The run whose CPU chart shows: the one picked in the history, else the live run,
+    /// else the newest.
+    fn cpu_series<'a>(&'a self, live: Option<&'a RunResult>) -> Option<Series<'a>> {
+        let of = |e: &'a HistoryEntry| Series {
+            name: format!("#{} {}", e.id + 1, e.result.label),
+            color: palette::color(e.id),
+            result: &e.result,
+        };
+        match self.view.cpu_run {
+            Some(id) => self.runner.history.iter().find(|e| e.id == id).map(of),
+            None => live
+                .map(|l| live_series(l, self.runner.live_id))
+                .or_else(|| self.runner.history.last().map(of)),
         }
     }
 }

@@ -39,17 +39,6 @@ pub struct Request {
     pub stem: String,
 }
 
-/// The chart the tab `tab` shows, as an exportable kind.
-pub fn chart_of(tab: ChartTab) -> ChartKind {
-    match tab {
-        ChartTab::Throughput => ChartKind::Throughput,
-        ChartTab::Latency => ChartKind::Latency,
-        ChartTab::Cpu => ChartKind::Cpu,
-        ChartTab::Scaling => ChartKind::Scaling,
-        ChartTab::Summary => ChartKind::Dashboard,
-    }
-}
-
 /// The runs an export of `kind` covers (what the charts overlay), with their colour numbers;
 /// `cpu_run` is the run whose CPU chart the app shows, if one was chosen.
 pub fn runs_for(
@@ -198,7 +187,7 @@ fn run(request: Request) -> Result<String, String> {
 /// The Export menu; `tab` is the chart tab shown.
 pub fn export_menu(ui: &mut egui::Ui, tab: ChartTab, out: &mut Vec<Action>) {
     let shortcut = ui.ctx().format_shortcut(&EXPORT_CHART);
-    let chart = chart_of(tab).name();
+    let chart = tab.name();
     if ui
         .add(egui::Button::new(format!("Chart as PNG… ({chart})")).shortcut_text(shortcut))
         .clicked()

@@ -4,7 +4,7 @@
 pub mod plot;
 
 use crate::chart::{self, ChartRun};
-use crate::export::{CHARTS, ChartKind};
+use crate::chart::{CHARTS, ChartKind};
 use crate::gui::settings::ChartTab;
 use crate::results::RunResult;
 use eframe::egui::{self, Color32, Key, KeyboardShortcut, Modifiers, Ui};
@@ -23,14 +23,22 @@ pub struct Series<'a> {
     pub result: &'a RunResult,
 }
 
-/// The tab of the app that shows chart `kind` (the dashboard is the Summary tab's export).
-pub fn tab_of(kind: ChartKind) -> ChartTab {
+/// What the app's charts are drawn from.
+pub struct Shown<'a> {
+    /// The runs the charts overlay (ticked history runs and the live run).
+    pub series: &'a [Series<'a>],
+    /// The run whose CPU chart shows, if any.
+    pub cpu_run: Option<&'a Series<'a>>,
+}
+
+/// Draws chart `kind` of the registry (the dashboard's tab is the summary table).
+pub fn show(ui: &mut Ui, kind: ChartKind, shown: &Shown) {
     match kind {
-        ChartKind::Throughput => ChartTab::Throughput,
-        ChartKind::Latency => ChartTab::Latency,
-        ChartKind::Cpu => ChartTab::Cpu,
-        ChartKind::Scaling => ChartTab::Scaling,
-        ChartKind::Dashboard => ChartTab::Summary,
+        ChartKind::Throughput => throughput(ui, shown.series),
+        ChartKind::Latency => latency(ui, shown.series),
+        ChartKind::Cpu => cpu(ui, shown.cpu_run),
+        ChartKind::Scaling => scaling(ui, shown.series),
+        ChartKind::Dashboard => summary(ui, shown.series),
     }
 }
 
@@ -41,7 +49,7 @@ pub fn tabs() -> Vec<(ChartTab, &'static str, KeyboardShortcut)> {
         .map(|c| {
             let key = Key::from_name(&c.shortcut.to_string()).unwrap_or(Key::Num0);
             let shortcut = KeyboardShortcut::new(Modifiers::COMMAND, key);
-            (tab_of(c.kind), c.tab, shortcut)
+            (c.kind, c.tab, shortcut)
         })
         .collect()
 }
@@ -133,6 +141,18 @@ pub fn scaling(ui: &mut Ui, series: &[Series]) {
         );
     }
     plot::show(ui, "scaling", &data);
+}
+
+/// The Summary tab: the table of the overlaid runs.
+pub fn summary(ui: &mut Ui, series: &[Series]) {
+    let rows: Vec<crate::gui::summary::Row> = series
+        .iter()
+        .map(|s| crate::gui::summary::Row {
+            color: s.color,
+            result: s.result,
+        })
+        .collect();
+    crate::gui::summary::summary(ui, &rows);
 }
 
 /// A number with a sensible count of decimals.
