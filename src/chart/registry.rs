@@ -34,6 +34,8 @@ pub struct ChartEntry {
     pub tab: &'static str,
     /// The app's shortcut: this key with Ctrl (⌘ on macOS).
     pub shortcut: char,
+    /// What it shows, in a line (`parlab chart --help`).
+    pub help: &'static str,
 }
 
 /// Every chart, in tab order (entry `i` is the kind whose number is `i`).
@@ -44,6 +46,7 @@ pub const CHARTS: [ChartEntry; 5] = [
         "Throughput over time",
         "Throughput",
         '1',
+        "Tasks per second over time",
     ),
     entry(
         ChartKind::Latency,
@@ -51,6 +54,7 @@ pub const CHARTS: [ChartEntry; 5] = [
         "Task latency",
         "Latency",
         '2',
+        "p50/p99 over time and the distribution by percentile",
     ),
     entry(
         ChartKind::Cpu,
@@ -58,6 +62,7 @@ pub const CHARTS: [ChartEntry; 5] = [
         "CPU utilisation per core",
         "CPU per core",
         '3',
+        "CPU utilisation per core, one panel per run",
     ),
     entry(
         ChartKind::Scaling,
@@ -65,6 +70,7 @@ pub const CHARTS: [ChartEntry; 5] = [
         "Scaling with workers",
         "Scaling",
         '4',
+        "Speedup and efficiency vs workers",
     ),
     entry(
         ChartKind::Dashboard,
@@ -72,6 +78,7 @@ pub const CHARTS: [ChartEntry; 5] = [
         "parlab results",
         "Summary",
         '5',
+        "The four charts on one page",
     ),
 ];
 
@@ -81,6 +88,7 @@ const fn entry(
     title: &'static str,
     tab: &'static str,
     shortcut: char,
+    help: &'static str,
 ) -> ChartEntry {
     ChartEntry {
         kind,
@@ -88,6 +96,7 @@ const fn entry(
         title,
         tab,
         shortcut,
+        help,
     }
 }
 
