@@ -29,9 +29,7 @@ fn results() -> &'static Results {
         )];
         let profile = write(dir.path(), "p.toml", &profile(&runs));
         let json = dir.path().join("r.json");
-        parlab()
-            .arg("run")
-            .arg(&profile)
+        run_profile(&profile)
             .arg("--json")
             .arg(&json)
             .arg("-q")

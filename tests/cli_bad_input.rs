@@ -170,9 +170,7 @@ fn missing_profile_file() {
 fn unwritable_output_is_refused_before_running() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "cpu.toml", GOOD);
-    let out = parlab()
-        .arg("run")
-        .arg(&path)
+    let out = run_profile(&path)
         .arg("--json")
         .arg("/nonexistent/dir/out.json")
         .output()

@@ -204,7 +204,7 @@ fn missing_program_gets_a_clear_error() {
             "kind = \"command\"\nargv = [\"no-such-program-xyz\"]",
         )]),
     );
-    let assert = parlab().arg("run").arg(&path).assert().code(1);
+    let assert = run_profile(&path).assert().code(1);
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(
         stdout.contains("cannot start `no-such-program-xyz`: no such program"),

@@ -52,9 +52,7 @@ fn results_file(dir: &Path) -> std::path::PathBuf {
     let out = dir.join("r.csv");
     let png = dir.join("dash.png");
     let svg = dir.join("dash.svg");
-    parlab()
-        .arg("run")
-        .arg(&profile)
+    run_profile(&profile)
         .args([
             "--json".as_ref(),
             json.as_os_str(),

@@ -69,10 +69,8 @@ fn run_and_validate_print_no_raw_control_characters() {
     );
 
     let json = dir.path().join("r.json");
-    let out = parlab()
+    let out = run_profile(&p)
         .current_dir(dir.path())
-        .arg("run")
-        .arg(&p)
         .arg("--json")
         .arg(&json)
         .output()
@@ -110,10 +108,8 @@ fn csv_cells_are_never_formulas() {
     let dir = tempfile::tempdir().unwrap();
     let p = hostile_profile(dir.path());
     let csv = dir.path().join("r.csv");
-    let out = parlab()
+    let out = run_profile(&p)
         .current_dir(dir.path())
-        .arg("run")
-        .arg(&p)
         .arg("--csv")
         .arg(&csv)
         .output()

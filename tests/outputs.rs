@@ -47,9 +47,7 @@ fn stderr_of(out: &std::process::Output) -> String {
 fn devices_stay_devices() {
     let dir = tempfile::tempdir().unwrap();
     let p = quick_profile(dir.path());
-    let out = parlab()
-        .arg("run")
-        .arg(&p)
+    let out = run_profile(&p)
         .args([
             "--json",
             "/dev/null",
@@ -191,13 +189,7 @@ fn bad_outputs_are_refused_before_the_run() {
     ];
     for (flag, path, says) in cases {
         let started = Instant::now();
-        let out = parlab()
-            .arg("run")
-            .arg(&p)
-            .arg(flag)
-            .arg(&path)
-            .output()
-            .unwrap();
+        let out = run_profile(&p).arg(flag).arg(&path).output().unwrap();
         let stderr = stderr_of(&out);
         assert_eq!(
             out.status.code(),
@@ -247,9 +239,7 @@ fn results_that_cannot_be_written_after_the_run_go_to_a_fallback_file() {
     let tmp = tempfile::tempdir().unwrap();
     let p = quick_profile(dir.path());
     let svg = dir.path().join("ok.svg");
-    let out = parlab()
-        .arg("run")
-        .arg(&p)
+    let out = run_profile(&p)
         .args(["--json", "/dev/full", "--svg"])
         .arg(&svg)
         .env("TMPDIR", tmp.path())

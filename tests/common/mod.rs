@@ -19,8 +19,15 @@ pub fn parlab() -> assert_cmd::Command {
 
 /// `parlab run PROFILE --json OUT` for the real binary; more arguments may follow.
 pub fn run_command(profile: &Path, out: &Path) -> assert_cmd::Command {
+    let mut command = run_profile(profile);
+    command.arg("--json").arg(out);
+    command
+}
+
+/// `parlab run PROFILE`, for tests that add their own arguments.
+pub fn run_profile(profile: &Path) -> assert_cmd::Command {
     let mut command = parlab();
-    command.arg("run").arg(profile).arg("--json").arg(out);
+    command.arg("run").arg(profile);
     command
 }
 
