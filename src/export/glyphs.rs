@@ -1,11 +1,12 @@
 //! Correct text for bitmap images. plotters 0.3.7 places each glyph at the pen position
-//! without its left side bearing, so PNG text shows gaps inside words ("Lin ux"). This
-//! wrapper backend lays text out with ab_glyph itself and hands everything else through.
+//! without its left side bearing, so PNG text shows gaps inside words ("Lin ux"). These
+//! functions lay text out with ab_glyph and draw it pixel by pixel; [`super::text`] uses
+//! them for PNGs.
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+    BackendColor, BackendCoord, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
 use std::sync::OnceLock;
 
@@ -51,130 +52,47 @@ fn layout(text: &str, size: f32) -> (Vec<(i32, i32, f32)>, i32, i32) {
     )
 }
 
-/// A bitmap backend with correctly spaced text.
-pub struct GoodText<DB>(pub DB);
+/// The size `text` takes at `style`'s size.
+pub fn text_size<TStyle: BackendTextStyle>(text: &str, style: &TStyle) -> (u32, u32) {
+    let (_, w, h) = layout(text, style.size() as f32);
+    (w.max(0) as u32, h.max(0) as u32)
+}
 
-impl<DB: DrawingBackend> DrawingBackend for GoodText<DB> {
-    type ErrorType = DB::ErrorType;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.0.get_size()
+/// Draws `text` at `pos` onto `backend`, pixel by pixel.
+pub fn draw_text<DB: DrawingBackend, TStyle: BackendTextStyle>(
+    backend: &mut DB,
+    text: &str,
+    style: &TStyle,
+    pos: BackendCoord,
+) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+    let color = style.color();
+    if color.alpha == 0.0 {
+        return Ok(());
     }
-
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.ensure_prepared()
-    }
-
-    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.present()
-    }
-
-    fn draw_pixel(
-        &mut self,
-        point: BackendCoord,
-        color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_pixel(point, color)
-    }
-
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_line(from, to, style)
-    }
-
-    fn draw_rect<S: BackendStyle>(
-        &mut self,
-        upper_left: BackendCoord,
-        bottom_right: BackendCoord,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_rect(upper_left, bottom_right, style, fill)
-    }
-
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_path(path, style)
-    }
-
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_circle(center, radius, style, fill)
-    }
-
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.fill_polygon(vert, style)
-    }
-
-    fn blit_bitmap(
-        &mut self,
-        pos: BackendCoord,
-        size: (u32, u32),
-        src: &[u8],
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.blit_bitmap(pos, size, src)
-    }
-
-    fn estimate_text_size<TStyle: BackendTextStyle>(
-        &self,
-        text: &str,
-        style: &TStyle,
-    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
-        let (_, w, h) = layout(text, style.size() as f32);
-        Ok((w.max(0) as u32, h.max(0) as u32))
-    }
-
-    fn draw_text<TStyle: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        style: &TStyle,
-        pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        let color = style.color();
-        if color.alpha == 0.0 {
-            return Ok(());
+    let (pixels, width, height) = layout(text, style.size() as f32);
+    let anchor = style.anchor();
+    let dx = match anchor.h_pos {
+        HPos::Left => 0,
+        HPos::Right => -width,
+        HPos::Center => -width / 2,
+    };
+    let dy = match anchor.v_pos {
+        VPos::Top => 0,
+        VPos::Center => -height / 2,
+        VPos::Bottom => -height,
+    };
+    let transform = style.transform();
+    let (w, h) = backend.get_size();
+    for (x, y, coverage) in pixels {
+        let (x, y) = transform.transform(x + dx, y + dy);
+        let (x, y) = (pos.0 + x, pos.1 + y);
+        if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 && coverage > 0.0 {
+            let shade = BackendColor {
+                alpha: color.alpha * f64::from(coverage.min(1.0)),
+                rgb: color.rgb,
+            };
+            backend.draw_pixel((x, y), shade)?;
         }
-        let (pixels, width, height) = layout(text, style.size() as f32);
-        let anchor = style.anchor();
-        let dx = match anchor.h_pos {
-            HPos::Left => 0,
-            HPos::Right => -width,
-            HPos::Center => -width / 2,
-        };
-        let dy = match anchor.v_pos {
-            VPos::Top => 0,
-            VPos::Center => -height / 2,
-            VPos::Bottom => -height,
-        };
-        let transform = style.transform();
-        let (w, h) = self.get_size();
-        for (x, y, coverage) in pixels {
-            let (x, y) = transform.transform(x + dx, y + dy);
-            let (x, y) = (pos.0 + x, pos.1 + y);
-            if x >= 0 && x < w as i32 && y >= 0 && y < h as i32 && coverage > 0.0 {
-                let shade = BackendColor {
-                    alpha: color.alpha * f64::from(coverage.min(1.0)),
-                    rgb: color.rgb,
-                };
-                self.0.draw_pixel((x, y), shade)?;
-            }
-        }
-        Ok(())
     }
+    Ok(())
 }

@@ -3,11 +3,11 @@
 //! app produce the same files, headless.
 
 mod charts;
-mod clean_text;
 mod csv;
 mod frame;
 mod glyphs;
 mod plot;
+mod text;
 
 pub use self::csv::{CSV_HEADER, write_csv};
 pub use self::plot::{Stroke, caption, strokes};
@@ -154,7 +154,11 @@ pub fn render_bytes(
             let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
             let backend = BitMapBackend::with_buffer(&mut rgb, size);
             draw(
-                clean_text::CleanText(glyphs::GoodText(backend)).into_drawing_area(),
+                text::TextBackend {
+                    inner: backend,
+                    own_glyphs: true,
+                }
+                .into_drawing_area(),
                 set,
                 kind,
                 &style,
@@ -164,7 +168,11 @@ pub fn render_bytes(
         ImageFormat::Svg => {
             let mut svg = String::new();
             draw(
-                clean_text::CleanText(SVGBackend::with_string(&mut svg, size)).into_drawing_area(),
+                text::TextBackend {
+                    inner: SVGBackend::with_string(&mut svg, size),
+                    own_glyphs: false,
+                }
+                .into_drawing_area(),
                 set,
                 kind,
                 &style,

@@ -1,27 +1,35 @@
-//! Text in exported images is the user's: labels, the profile's name, error messages, the
-//! CPU brand. Control characters in it make an SVG that is not XML (and boxes or lies in a
-//! PNG), so every text drawn passes through [`crate::format::printable`] here, in one place.
+//! The one wrapper around the plotters backends that handles text, in one place:
+//! - text in exported images is the user's (labels, the profile's name, error messages, the
+//!   CPU brand); control characters in it make an SVG that is not XML (and boxes or lies in
+//!   a PNG), so every text drawn passes through [`crate::format::printable`];
+//! - for bitmaps, text is laid out by [`super::glyphs`], which spaces glyphs correctly.
 
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
 
-/// A backend whose text is made printable before it is measured or drawn.
-pub struct CleanText<DB>(pub DB);
+/// A backend whose text is made printable before it is measured or drawn, and laid out by
+/// parlab (`own_glyphs`, for bitmaps) or by the backend (SVG).
+pub struct TextBackend<DB> {
+    /// The backend that draws.
+    pub inner: DB,
+    /// Lay text out with [`super::glyphs`] instead of the backend's own text drawing.
+    pub own_glyphs: bool,
+}
 
-impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
+impl<DB: DrawingBackend> DrawingBackend for TextBackend<DB> {
     type ErrorType = DB::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
-        self.0.get_size()
+        self.inner.get_size()
     }
 
     fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.ensure_prepared()
+        self.inner.ensure_prepared()
     }
 
     fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.present()
+        self.inner.present()
     }
 
     fn draw_pixel(
@@ -29,7 +37,7 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         point: BackendCoord,
         color: BackendColor,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_pixel(point, color)
+        self.inner.draw_pixel(point, color)
     }
 
     fn draw_line<S: BackendStyle>(
@@ -38,7 +46,7 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_line(from, to, style)
+        self.inner.draw_line(from, to, style)
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -48,7 +56,7 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_rect(upper_left, bottom_right, style, fill)
+        self.inner.draw_rect(upper_left, bottom_right, style, fill)
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -56,7 +64,7 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_path(path, style)
+        self.inner.draw_path(path, style)
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -66,7 +74,7 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_circle(center, radius, style, fill)
+        self.inner.draw_circle(center, radius, style, fill)
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -74,7 +82,7 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         vert: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.fill_polygon(vert, style)
+        self.inner.fill_polygon(vert, style)
     }
 
     fn blit_bitmap(
@@ -83,7 +91,7 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         size: (u32, u32),
         src: &[u8],
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.blit_bitmap(pos, size, src)
+        self.inner.blit_bitmap(pos, size, src)
     }
 
     fn estimate_text_size<TStyle: BackendTextStyle>(
@@ -91,8 +99,11 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         text: &str,
         style: &TStyle,
     ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
-        self.0
-            .estimate_text_size(&crate::format::printable(text), style)
+        let text = crate::format::printable(text);
+        if self.own_glyphs {
+            return Ok(super::glyphs::text_size(&text, style));
+        }
+        self.inner.estimate_text_size(&text, style)
     }
 
     fn draw_text<TStyle: BackendTextStyle>(
@@ -101,7 +112,10 @@ impl<DB: DrawingBackend> DrawingBackend for CleanText<DB> {
         style: &TStyle,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0
-            .draw_text(&crate::format::printable(text), style, pos)
+        let text = crate::format::printable(text);
+        if self.own_glyphs {
+            return super::glyphs::draw_text(&mut self.inner, &text, style, pos);
+        }
+        self.inner.draw_text(&text, style, pos)
     }
 }
