@@ -16,7 +16,7 @@ pub mod worker;
 mod worker_process;
 
 // The execution models, one file each; their rows are in `for_each_model!`
-// (`profile/model.rs`), from which `models::run` dispatches.
+// (`src/model.rs`), from which `models::run` dispatches.
 mod pool;
 mod process_per_task;
 mod processes;

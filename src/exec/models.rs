@@ -1,5 +1,5 @@
 //! The dispatch from a [`Model`] to the file that implements it, generated from the one
-//! registration list (`for_each_model!` in `profile/model.rs`): each row's module holds a
+//! registration list (`for_each_model!` in `src/model.rs`): each row's module holds a
 //! unit struct named like its variant that implements [`ExecutionModel`], so a row without
 //! its file, or a file without its struct, does not compile.
 
