@@ -47,6 +47,8 @@ pub fn spawn_registered<T, E>(
     run: RunId,
     spawn: impl FnOnce() -> Result<(T, u32), E>,
 ) -> Result<T, E> {
+    // In a worker: what this program starts must be killed if parlab dies.
+    crate::sys::arm_parent_death();
     let _guard = SPAWNING.read().unwrap_or_else(PoisonError::into_inner);
     let (child, pid) = spawn()?;
     register(pid, run, true);
@@ -128,9 +130,13 @@ pub fn sweep_orphans() {
 /// be spawned from now on (a spawn in progress finishes first), so none can slip past.
 pub fn end_everything_below() {
     let guard = SPAWNING.write().unwrap_or_else(PoisonError::into_inner);
-    crate::sys::kill_descendants(std::process::id());
-    if ADOPTS.load(Ordering::SeqCst) {
-        sweep_unregistered();
+    // Everything below a subreaper descends from one of its own children: with none, there
+    // is nothing to walk `/proc` for (the common case, which process-per-task pays per task).
+    if crate::sys::has_children() {
+        crate::sys::kill_descendants(std::process::id());
+        if ADOPTS.load(Ordering::SeqCst) {
+            sweep_unregistered();
+        }
     }
     // Held until the process exits.
     std::mem::forget(guard);

@@ -3,9 +3,10 @@
 
 use std::collections::VecDeque;
 use std::io::Read;
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How much of a child's stderr is kept: enough for the last message.
 const KEEP: usize = 4096;
@@ -24,6 +25,9 @@ struct Tail {
 pub struct StderrTail {
     tail: Arc<Mutex<Tail>>,
     handle: Option<JoinHandle<()>>,
+    /// Told (or disconnected) when the reader reached the end of the stream. In a mutex
+    /// only so that a workload holding a `StderrTail` can be shared between threads.
+    done: Option<Mutex<Receiver<()>>>,
 }
 
 impl StderrTail {
@@ -31,6 +35,7 @@ impl StderrTail {
     pub fn start(mut stderr: impl Read + Send + 'static) -> Self {
         let tail = Arc::new(Mutex::new(Tail::default()));
         let shared = Arc::clone(&tail);
+        let (tell, done) = mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("parlab-stderr".into())
             .spawn(move || {
@@ -47,9 +52,14 @@ impl StderrTail {
                         t.cut = true;
                     }
                 }
+                let _ = tell.send(());
             })
             .ok();
-        Self { tail, handle }
+        Self {
+            tail,
+            done: handle.as_ref().map(|_| Mutex::new(done)),
+            handle,
+        }
     }
 
     /// The last non-empty line written so far, at most [`MAX_LINE`] characters.
@@ -62,14 +72,19 @@ impl StderrTail {
     /// Waits up to `patience` for the child's stderr to close (a grandchild that still
     /// holds it open must not hang parlab), then returns its last line.
     pub fn finish(mut self, patience: Duration) -> String {
-        let deadline = Instant::now() + patience;
-        if let Some(handle) = self.handle.take() {
-            while !handle.is_finished() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(2));
-            }
-            if handle.is_finished() {
-                let _ = handle.join();
-            }
+        // Woken the moment the reader is done, rather than polled (process-per-task pays
+        // this once per task).
+        let ended = self.done.take().is_some_and(|done| {
+            let done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+            !matches!(
+                done.recv_timeout(patience),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            )
+        });
+        if let Some(handle) = self.handle.take()
+            && ended
+        {
+            let _ = handle.join();
         }
         self.last_line()
     }

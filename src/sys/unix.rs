@@ -48,36 +48,75 @@ pub fn isolate_external(cmd: &mut Command, announce: Option<std::os::fd::RawFd>)
     }
 }
 
-/// Called first thing in a worker child, before it starts any thread: when the parent
-/// dies (even by `kill -9`), run `on_death` (which kills what the worker started) and
-/// exit; exit at once if the parent is already gone. The parent death signal is SIGTERM,
-/// caught by a thread of its own; where that thread cannot start it is SIGKILL.
+/// What a worker runs when its parent dies, once [`arm_parent_death`] armed the catch.
+static ON_PARENT_DEATH: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Set once the thread that catches the parent's death runs.
+static ARMED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Called first thing in a worker child, before it starts any thread: the worker dies with
+/// SIGKILL when its parent dies (even by `kill -9`), and exits at once if the parent is
+/// already gone. SIGTERM is blocked here (so in every thread started later) so that
+/// [`arm_parent_death`] can catch it later: a worker whose tasks start no program has
+/// nothing to clean up and never pays for the extra thread (process-per-task starts a
+/// worker per task).
 pub fn die_with_parent(on_death: fn()) {
+    let _ = ON_PARENT_DEATH.set(on_death);
     #[cfg(target_os = "linux")]
     {
-        let signal = if catch_sigterm(on_death) {
-            libc::SIGTERM
-        } else {
-            libc::SIGKILL
-        };
-        // SAFETY: plain system calls without pointers.
+        // SAFETY: sigset_t is plain old data, initialised by sigemptyset before use; the
+        // other calls take no pointers.
         unsafe {
-            libc::prctl(libc::PR_SET_PDEATHSIG, signal);
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGTERM);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
         }
     }
-    let expected = std::env::var(PARENT_PID_ENV)
-        .ok()
-        .and_then(|v| v.parse::<libc::pid_t>().ok());
-    if let Some(expected) = expected {
-        // SAFETY: getppid cannot fail.
-        if unsafe { libc::getppid() } != expected {
+    exit_if_orphaned();
+}
+
+/// Before a worker starts a program: from now on its parent's death is caught (SIGTERM, on
+/// a thread of its own) and runs the `on_death` given to [`die_with_parent`], which kills
+/// what the worker started. Does nothing outside a worker, or once armed.
+pub fn arm_parent_death() {
+    let Some(&on_death) = ON_PARENT_DEATH.get() else {
+        return;
+    };
+    if ARMED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    #[cfg(target_os = "linux")]
+    if catch_sigterm(on_death) {
+        // SAFETY: a plain system call without pointers.
+        unsafe {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+        }
+        // The parent may have died before the new death signal was set.
+        if parent_is_gone() {
+            on_death();
             std::process::exit(1);
         }
     }
 }
 
-/// Blocks SIGTERM in this thread (and so in every thread started after it) and waits for
-/// it on a thread of its own, which runs `on_death` and exits. False if that failed.
+fn parent_is_gone() -> bool {
+    let expected = std::env::var(PARENT_PID_ENV)
+        .ok()
+        .and_then(|v| v.parse::<libc::pid_t>().ok());
+    // SAFETY: getppid cannot fail.
+    expected.is_some_and(|expected| unsafe { libc::getppid() } != expected)
+}
+
+fn exit_if_orphaned() {
+    if parent_is_gone() {
+        std::process::exit(1);
+    }
+}
+
+/// Waits for SIGTERM (blocked in every thread by [`die_with_parent`]) on a thread of its
+/// own, which runs `on_death` and exits. False if the thread could not start.
 #[cfg(target_os = "linux")]
 fn catch_sigterm(on_death: fn()) -> bool {
     // SAFETY: sigset_t is plain old data, initialised by sigemptyset before use.
@@ -85,11 +124,8 @@ fn catch_sigterm(on_death: fn()) -> bool {
     unsafe {
         libc::sigemptyset(&mut set);
         libc::sigaddset(&mut set, libc::SIGTERM);
-        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
-            return false;
-        }
     }
-    let waiter = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("parlab-parent-death".into())
         .spawn(move || {
             let mut sig = 0;
@@ -98,15 +134,8 @@ fn catch_sigterm(on_death: fn()) -> bool {
             on_death();
             // SAFETY: ends the process without running destructors of other threads' state.
             unsafe { libc::_exit(128 + libc::SIGTERM) }
-        });
-    if waiter.is_err() {
-        // SAFETY: undoes the block above.
-        unsafe {
-            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
-        }
-        return false;
-    }
-    true
+        })
+        .is_ok()
 }
 
 /// Moves a worker's protocol off its standard input and output: returns new descriptors
@@ -369,6 +398,24 @@ pub fn kill_descendants(root: u32) {
             kill_process(pid);
         }
     }
+}
+
+/// True when this process has a child, alive or a zombie (`waitid` with `WNOWAIT`, which
+/// reaps nothing): one system call instead of a walk through `/proc`.
+pub fn has_children() -> bool {
+    // SAFETY: siginfo_t is plain old data, filled by the kernel.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to a local.
+    let r = unsafe {
+        libc::waitid(
+            libc::P_ALL,
+            0,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        )
+    };
+    // -1 with ECHILD: no child at all; 0: children, none of them ended yet, or one that did.
+    r == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ECHILD)
 }
 
 /// Kills `root` and everything it started: `root` is paused first so it cannot start
