@@ -4,18 +4,6 @@ mod common;
 
 use common::*;
 
-const GOOD: &str = r#"name = "bad input"
-
-[[run]]
-model = "threads"
-workers = 2
-tasks = 10
-
-[run.workload]
-kind = "cpu"
-iterations = 100
-"#;
-
 /// Runs `parlab run` and `parlab validate` on `text` and returns validate's stderr.
 fn rejected(text: &str) -> String {
     let dir = tempfile::tempdir().unwrap();

@@ -7,18 +7,6 @@ mod common;
 use common::*;
 use std::time::{Duration, Instant};
 
-const GOOD: &str = r#"name = "bad input"
-
-[[run]]
-model = "threads"
-workers = 2
-tasks = 10
-
-[run.workload]
-kind = "cpu"
-iterations = 100
-"#;
-
 /// Runs `parlab validate` on `bytes` saved as `cpu.toml`; returns its stderr (exit 2).
 fn refused(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();

@@ -52,6 +52,24 @@ fn start(dir: &std::path::Path, runs: &[String]) -> Child {
         .expect("parlab starts")
 }
 
+/// Starts a 60 s `model ×2` run of `script` and waits until `count` processes carrying
+/// `marker` are alive.
+fn start_marked(
+    dir: &std::path::Path,
+    model: &str,
+    script: &str,
+    marker: &str,
+    count: usize,
+) -> Child {
+    let runs = [run_table(model, "2", "duration_s = 60", &command(script))];
+    let child = start(dir, &runs);
+    assert!(
+        wait_until(Duration::from_secs(10), || marked(marker).len() >= count),
+        "{model}: the commands did not start their {count} marked processes"
+    );
+    child
+}
+
 fn wait_exit(child: &mut Child, timeout: Duration) -> Option<i32> {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
@@ -87,17 +105,8 @@ fn a_stop_by_signal_kills_the_commands_children() {
             let m = marker();
             let dir = tempfile::tempdir().unwrap();
             // The shell ignores SIGTERM too: only SIGKILL of the whole tree ends it.
-            let runs = [run_table(
-                model,
-                "2",
-                "duration_s = 60",
-                &command(&format!("trap '' TERM; sleep {m}; true")),
-            )];
-            let mut child = start(dir.path(), &runs);
-            assert!(
-                wait_until(Duration::from_secs(10), || marked(&m).len() >= 2),
-                "{model}: both commands start"
-            );
+            let script = format!("trap '' TERM; sleep {m}; true");
+            let mut child = start_marked(dir.path(), model, &script, &m, 2);
             signal(child.id(), sig);
             let code = wait_exit(&mut child, Duration::from_secs(10));
             assert_eq!(code, Some(130), "{model}: a stopped run exits 130");
@@ -169,17 +178,8 @@ fn kill_9_of_parlab_leaves_no_grandchild() {
     ] {
         let m = marker();
         let dir = tempfile::tempdir().unwrap();
-        let runs = [run_table(
-            model,
-            "2",
-            "duration_s = 60",
-            &command(&format!("sleep {m} & sleep {m}; true")),
-        )];
-        let mut child = start(dir.path(), &runs);
-        assert!(
-            wait_until(Duration::from_secs(10), || marked(&m).len() >= 4),
-            "{model}: both commands start their two children"
-        );
+        let script = format!("sleep {m} & sleep {m}; true");
+        let mut child = start_marked(dir.path(), model, &script, &m, 4);
         signal(child.id(), libc::SIGKILL);
         let _ = child.wait();
         assert_none_left(&m, &format!("{model} after kill -9 of parlab"));

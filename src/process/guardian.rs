@@ -44,19 +44,12 @@ pub fn pid() -> Option<u32> {
 }
 
 /// The descriptor on which a child about to exec announces its process group (see
-/// [`announcement`]); starts the guardian on first use. `None` without a guardian.
+/// [`crate::sys::isolate_external`]); starts the guardian on first use. `None` without a guardian.
 pub fn announce_fd() -> Option<RawFd> {
     let program = PROGRAM.get()?;
     let mut pipe = PIPE.lock().unwrap_or_else(PoisonError::into_inner);
     let slot = pipe.get_or_insert_with(|| start(program));
     slot.as_ref().map(|(stdin, _)| stdin.as_raw_fd())
-}
-
-/// The record that lists (`alive`) or forgets process group `pgid`.
-pub fn announcement(pgid: u32, alive: bool) -> [u8; 5] {
-    let mut record = [if alive { b'+' } else { b'-' }, 0, 0, 0, 0];
-    record[1..].copy_from_slice(&pgid.to_le_bytes());
-    record
 }
 
 /// Tells the guardian that process group `pgid` is gone. A child announces itself (from
@@ -66,7 +59,9 @@ pub fn forget(pgid: u32) {
     let mut pipe = PIPE.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(Some((stdin, _))) = pipe.as_mut() {
         // A guardian that died leaves the layers in `children` to cover every other way out.
-        let _ = stdin.write_all(&announcement(pgid, false));
+        let mut record = [b'-', 0, 0, 0, 0];
+        record[1..].copy_from_slice(&pgid.to_le_bytes());
+        let _ = stdin.write_all(&record);
     }
 }
 

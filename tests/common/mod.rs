@@ -7,6 +7,20 @@ pub mod ui;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// A small valid profile that the bad-input tests break in one place at a time (its line
+/// numbers are in their expected messages).
+pub const GOOD: &str = r#"name = "bad input"
+
+[[run]]
+model = "threads"
+workers = 2
+tasks = 10
+
+[run.workload]
+kind = "cpu"
+iterations = 100
+"#;
+
 /// The parlab binary cargo built for these tests.
 pub fn parlab_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_parlab"))
