@@ -170,6 +170,15 @@ pub struct RunResult {
     /// (results gathered from several machines and saved together).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<Host>,
+    /// Runs started from the app: the mean number of cores' worth of CPU the window itself
+    /// used while this run was live (its drawing competes with the workload). Absent for
+    /// runs from `parlab run`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observer_cpu_cores: Option<f64>,
+    /// Process models: the program started as each worker process (`parlab-worker`, or
+    /// `parlab worker` when the lean worker was not found), as a shell-quoted command line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_program: Option<String>,
 }
 
 /// Why a results file could not be read.

@@ -49,5 +49,7 @@ pub fn hour_long_run(n: usize) -> RunResult {
         sampler_cpu_seconds: 0.0,
         workload_stats: None,
         host: None,
+        observer_cpu_cores: None,
+        worker_program: None,
     }
 }

@@ -439,5 +439,7 @@ fn assemble(
         sampler_cpu_seconds: m.sampler_cpu_s,
         workload_stats,
         host: None,
+        observer_cpu_cores: None,
+        worker_program: None,
     }
 }

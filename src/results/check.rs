@@ -52,6 +52,12 @@ const UTILISATION: Limit = Limit {
     unit: "%",
 };
 /// Worker counts: far above what a profile allows (1024).
+const CORES: Limit = Limit {
+    min: 0.0,
+    max: 1e6,
+    unit: "cores",
+};
+
 const WORKERS: Limit = Limit {
     min: 1.0,
     max: 1e6,
@@ -121,6 +127,9 @@ fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
     number(|| format!("{at}.process.sys_s"), run.process.sys_s, SECONDS)?;
     let sampler = run.sampler_cpu_seconds;
     number(|| format!("{at}.sampler_cpu_seconds"), sampler, SECONDS)?;
+    if let Some(v) = run.observer_cpu_cores {
+        number(|| format!("{at}.observer_cpu_cores"), v, CORES)?;
+    }
     for (k, p) in run.timeline.iter().enumerate() {
         number(|| format!("{at}.timeline[{k}].t"), p.t, SECONDS)?;
         number(
