@@ -17,7 +17,7 @@ use parlab::results::{Host, Results};
 fn app_with_history() -> ParlabApp {
     let mut app = ParlabApp::new(
         Settings::default(),
-        WorkerCommand::new(env!("CARGO_BIN_EXE_parlab")),
+        parlab::stream::EngineCommand::new(env!("CARGO_BIN_EXE_parlab")),
     );
     let profile = app.editor.profile.clone();
     app.runner.add_results(Results {

@@ -181,6 +181,25 @@ pub struct RunResult {
     pub worker_program: Option<String>,
 }
 
+/// A run is flagged when the app's window used more CPU than this (in cores) while the run
+/// was live: its figures then include the cost of watching it.
+pub const OBSERVER_WARN_CORES: f64 = 0.05;
+
+impl RunResult {
+    /// The warning for a run whose window used more than [`OBSERVER_WARN_CORES`] of CPU
+    /// while it was live, as a sentence.
+    pub fn observer_warning(&self) -> Option<String> {
+        let cores = self
+            .observer_cpu_cores
+            .filter(|&c| c > OBSERVER_WARN_CORES)?;
+        Some(format!(
+            "the window used {cores:.2} cores of CPU while this run was live (more than \
+             {OBSERVER_WARN_CORES}), which the workload may have lost: for figures free of \
+             the window, show the Summary tab during the run or use `parlab run`"
+        ))
+    }
+}
+
 /// Why a results file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ResultsError {

@@ -6,9 +6,9 @@ mod common;
 use common::ui::{app_with, harness, start_and_finish, step_until};
 use eframe::egui;
 use egui_kittest::kittest::{NodeT, Queryable};
-use parlab::exec::WorkerCommand;
 use parlab::gui::settings::{ChartTab, Theme};
 use parlab::gui::{ParlabApp, Settings};
+use parlab::stream::EngineCommand;
 use std::time::{Duration, Instant};
 
 const WORKERS: &str = "Workers (a count, or a sweep: 1, 2, 4 or 1-8)";
@@ -238,7 +238,7 @@ fn theme_tab_and_profile_survive_a_restart() {
     let text = serde_json::to_string(&saved).unwrap();
     let restored: Settings = serde_json::from_str(&text).unwrap();
     let app =
-        ParlabApp::new(restored, WorkerCommand::new(common::parlab_bin())).without_native_dialogs();
+        ParlabApp::new(restored, EngineCommand::new(common::parlab_bin())).without_native_dialogs();
     assert_eq!(app.settings.theme, Theme::Dark);
     assert_eq!(app.settings.tab, ChartTab::Latency);
     assert_eq!(app.editor.profile.name, "kept");
@@ -281,4 +281,48 @@ fn many_cores_draw_as_a_heatmap_and_saved_results_join_the_history() {
     let h = harness(app);
     h.get_by_label("CPU per core during #1 threads ×1");
     assert_eq!(h.state().runner.history.len(), 1);
+}
+
+#[test]
+fn an_engine_killed_mid_run_shows_a_clear_error_and_leaves_nothing_running() {
+    let text = short_profile(&[common::run_table(
+        "processes",
+        "2",
+        "duration_s = 60",
+        "kind = \"sleep\"\nms = 5",
+    )]);
+    let mut h = harness(app_with(Some(&text)));
+    h.get_by_label("Start").click();
+    assert!(
+        step_until(&mut h, Duration::from_secs(20), |a| a
+            .runner
+            .progress()
+            .is_some_and(|p| p.live.tasks_done > 0)),
+        "the run got going"
+    );
+    let pid = h
+        .state()
+        .runner
+        .engine_pid()
+        .expect("an engine runs the session");
+    let below = common::descendants(pid);
+    assert!(below.len() >= 2, "the workers run: {below:?}");
+    common::signal(pid, libc::SIGKILL);
+    assert!(step_until(&mut h, Duration::from_secs(10), |a| !a
+        .runner
+        .is_running()));
+    let message = h.state().message().expect("the error is shown").to_string();
+    assert!(
+        message.starts_with(&format!(
+            "the engine process (pid {pid}) was killed by signal 9 (SIGKILL) during run 1 of 1"
+        )),
+        "{message}"
+    );
+    h.get_by_label(&message);
+    assert!(
+        common::wait_until(Duration::from_secs(10), || below
+            .iter()
+            .all(|&p| !common::alive(p))),
+        "nothing left running"
+    );
 }

@@ -58,3 +58,39 @@ fn the_summary_leaves_out_workload_figures_nobody_measured() {
         );
     }
 }
+
+#[test]
+fn a_run_the_window_disturbed_is_flagged_in_the_summary_and_the_history() {
+    let mut results = golden();
+    results.runs.truncate(2);
+    results.runs[0].observer_cpu_cores = Some(0.2);
+    results.runs[1].observer_cpu_cores = Some(0.01);
+    let (flagged, quiet) = (results.runs[0].label.clone(), results.runs[1].label.clone());
+    let mut app = app_with(None);
+    app.runner.add_results(results);
+    let mut h = harness(app);
+    h.get_by_label("Summary").click();
+    h.run_steps(2);
+    let warning =
+        format!("Warning, {flagged}: the window used 0.20 cores of CPU while this run was live");
+    assert!(
+        h.query_all_by_label_contains(&warning).next().is_some(),
+        "{warning} shown"
+    );
+    assert!(
+        h.query_all_by_label_contains(&format!("Warning, {quiet}:"))
+            .next()
+            .is_none()
+    );
+    // The history marks it too.
+    assert!(
+        h.query_all_by_label(&format!("{flagged} (window busy)"))
+            .next()
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label(&format!("{quiet} (window busy)"))
+            .next()
+            .is_none()
+    );
+}

@@ -52,6 +52,10 @@ enum Command {
     /// Serve as a worker process for the process models (stdin/stdout protocol).
     #[command(hide = true)]
     Worker,
+    /// Run a profile for the app and stream what it measures (stdin/stdout, see
+    /// `parlab::stream`).
+    #[command(hide = true)]
+    Engine,
 }
 
 /// Parses the command line and runs the chosen command.
@@ -65,6 +69,7 @@ pub fn main() -> ExitCode {
         Some(Command::Chart(args)) => chart::chart(&args),
         Some(Command::Validate { profile }) => validate(&profile),
         Some(Command::Worker) => ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8),
+        Some(Command::Engine) => ExitCode::from(parlab::stream::serve::main().clamp(0, 255) as u8),
     }
 }
 

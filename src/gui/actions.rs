@@ -186,7 +186,8 @@ impl ParlabApp {
                 return;
             }
         }
-        self.status.error = self.runner.start(self.editor.profile.clone()).err();
+        let source = (self.doc.file_name()).unwrap_or_else(|| "the profile being edited".into());
+        self.status.error = self.runner.start(&self.editor.profile, &source).err();
         self.view.cpu_run = None;
     }
 

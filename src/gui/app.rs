@@ -11,12 +11,13 @@ use super::export::ExportJob;
 use super::files::{self, Replace};
 use super::palette;
 use super::prompts::Questions;
+use super::repaint;
 use super::runner::{HistoryEntry, Runner};
 use super::settings::{Settings, Theme};
 use super::welcome;
-use crate::exec::WorkerCommand;
 use crate::profile::{Profile, Stop};
 use crate::results::RunResult;
+use crate::stream::EngineCommand;
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -82,6 +83,8 @@ pub(super) struct View {
     pub(super) about_open: bool,
     /// The window title last sent to the window.
     title: String,
+    /// Paces redraws while a run is live.
+    pacer: super::repaint::Pacer,
 }
 
 /// Closing the window.
@@ -94,8 +97,9 @@ pub(super) struct WindowState {
 }
 
 impl ParlabApp {
-    /// The app with `settings` (as remembered), starting worker processes with `worker`.
-    pub fn new(settings: Settings, worker: WorkerCommand) -> Self {
+    /// The app with `settings` (as remembered), running profiles in engine processes
+    /// started with `engine`.
+    pub fn new(settings: Settings, engine: EngineCommand) -> Self {
         let profile = settings
             .profile_toml
             .as_deref()
@@ -105,7 +109,7 @@ impl ParlabApp {
         Self {
             settings,
             editor: Editor::new(profile),
-            runner: Runner::new(worker),
+            runner: Runner::new(engine),
             doc: Document::default(),
             files: FileChooser::new(true),
             questions: Questions::default(),
@@ -117,6 +121,13 @@ impl ParlabApp {
             },
             window: WindowState::default(),
         }
+    }
+
+    /// Lowers the window's scheduling priority while a run is live (the real window does;
+    /// see [`Runner::yield_while_running`]).
+    pub fn yield_while_running(mut self) -> Self {
+        self.runner = self.runner.yield_while_running();
+        self
     }
 
     /// Uses the in-app path prompt instead of native file dialogs (tests never open those).
@@ -189,6 +200,9 @@ impl ParlabApp {
     /// (so the next part already shows their effect, as when a click acted at once).
     pub fn ui(&mut self, ui: &mut Ui) {
         self.runner.poll();
+        if let Some(error) = self.runner.take_error() {
+            self.status.error = Some(error);
+        }
         self.sync_dirty();
         let ctx = ui.ctx().clone();
         let mut out = Vec::new();
@@ -229,7 +243,10 @@ impl ParlabApp {
             about(&ctx, self.runner.host(), &mut self.view.about_open);
         }
         if self.runner.is_running() {
-            ui.ctx().request_repaint_after(Duration::from_millis(100));
+            let delay = self.view.pacer.next_delay(self.settings.tab);
+            ui.ctx().request_repaint_after(delay);
+        } else {
+            self.view.pacer.reset();
         }
     }
 
@@ -495,14 +512,18 @@ impl ParlabApp {
                         crate::results::RunStatus::Running => " (running)",
                     };
                     let selected = self.view.cpu_run == Some(entry.id);
+                    let warning = entry.result.observer_warning();
+                    let mark = if warning.is_some() { " (window busy)" } else { "" };
+                    let mut hover = format!(
+                        "{} · {:.0} tasks/s · {}",
+                        entry.result.status, entry.result.throughput_per_sec, entry.host.cpu_brand
+                    );
+                    if let Some(warning) = warning {
+                        hover.push_str(&format!("\nWarning: {warning}"));
+                    }
                     if ui
-                        .selectable_label(selected, format!("{}{status}", entry.result.label))
-                        .on_hover_text(format!(
-                            "{} · {:.0} tasks/s · {}",
-                            entry.result.status,
-                            entry.result.throughput_per_sec,
-                            entry.host.cpu_brand
-                        ))
+                        .selectable_label(selected, format!("{}{status}{mark}", entry.result.label))
+                        .on_hover_text(hover)
                         .clicked()
                     {
                         out.push(Action::SelectCpuRun(entry.id));
@@ -542,7 +563,10 @@ impl ParlabApp {
                 result: &e.result,
             })
             .collect();
-        if let Some(live) = live.as_deref() {
+        if let Some(live) = live
+            .as_deref()
+            .filter(|_| repaint::shows_live(self.settings.tab))
+        {
             series.push(live_series(live, self.runner.live_id));
         }
         let selected = self.cpu_series(live.as_deref());

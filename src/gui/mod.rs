@@ -11,6 +11,7 @@ pub mod export;
 pub mod files;
 pub mod palette;
 pub mod prompts;
+pub mod repaint;
 pub mod runner;
 pub mod settings;
 pub mod summary;
@@ -20,8 +21,8 @@ pub mod workload_editor;
 pub use app::ParlabApp;
 pub use settings::Settings;
 
-use crate::exec::WorkerCommand;
 use crate::profile::Profile;
+use crate::stream::EngineCommand;
 use eframe::egui;
 
 /// eframe's side of the app: persistence and the frame callback.
@@ -39,8 +40,8 @@ impl eframe::App for Window {
 
 /// Opens the window (with `profile` loaded, if given) and returns when it closes.
 pub fn run(profile: Option<Profile>) -> anyhow::Result<()> {
-    let worker = WorkerCommand::current_exe().map_err(|e| {
-        anyhow::anyhow!("cannot find parlab's own executable to start worker processes: {e}")
+    let engine = EngineCommand::current_exe().map_err(|e| {
+        anyhow::anyhow!("cannot find parlab's own executable to run the engine: {e}")
     })?;
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -58,7 +59,7 @@ pub fn run(profile: Option<Profile>) -> anyhow::Result<()> {
                 .storage
                 .and_then(|s| eframe::get_value(s, settings::KEY))
                 .unwrap_or_default();
-            let mut app = ParlabApp::new(settings, worker);
+            let mut app = ParlabApp::new(settings, engine).yield_while_running();
             if let Some(profile) = profile {
                 app.open_profile(profile);
             }

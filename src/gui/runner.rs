@@ -1,11 +1,14 @@
 //! Starts and stops engine sessions for the app and keeps the history of finished runs.
-//! It only talks to the engine's public API; the UI reads what it holds.
+//! Every session runs in a `parlab engine` child process (see `crate::stream`), so the
+//! window's drawing, memory and CPU never count in what a run measures; the UI reads what
+//! this holds.
 
-use crate::exec::{Progress, Session, WorkerCommand};
+use crate::exec::Progress;
 use crate::metrics::aggregate::TimelinePoint;
 use crate::metrics::live::LiveList;
 use crate::profile::Profile;
 use crate::results::{Host, Results, RunResult};
+use crate::stream::{EngineCommand, EngineSession};
 use std::sync::Arc;
 
 /// A finished run kept for comparison.
@@ -23,8 +26,8 @@ pub struct HistoryEntry {
 
 /// The app's link to the engine.
 pub struct Runner {
-    worker: WorkerCommand,
-    session: Option<Session>,
+    engine: EngineCommand,
+    session: Option<EngineSession>,
     progress: Option<Progress>,
     /// The run in progress as the charts see it: the engine's last snapshot plus the
     /// series, grown by the new points only.
@@ -36,13 +39,27 @@ pub struct Runner {
     pub history: Vec<HistoryEntry>,
     /// The id the live run will get in the history (its colour while it runs).
     pub live_id: u64,
+    /// Why the last session ended badly (taken by the app to show it).
+    error: Option<String>,
+    /// The window's priority while runs are live (see [`Runner::yield_while_running`]).
+    priority: Option<Priority>,
 }
 
+/// The app's threads' scheduling priority: lowered while a run is live.
+struct Priority {
+    /// The nice value the app started with, restored after a run where Linux allows it.
+    normal: i32,
+}
+
+/// The nice value of the app's threads while a run is live: the lowest priority, so the
+/// window's drawing takes a core's time only when the workload leaves it idle.
+const YIELD_NICE: i32 = 19;
+
 impl Runner {
-    /// A runner that starts worker processes with `worker`.
-    pub fn new(worker: WorkerCommand) -> Self {
+    /// A runner that starts sessions in engine processes with `engine`.
+    pub fn new(engine: EngineCommand) -> Self {
         Self {
-            worker,
+            engine,
             session: None,
             progress: None,
             live: None,
@@ -51,7 +68,20 @@ impl Runner {
             host: Arc::new(Host::detect()),
             history: Vec::new(),
             live_id: 0,
+            error: None,
+            priority: None,
         }
+    }
+
+    /// Lowers the app's own threads to the lowest scheduling priority while a run is live
+    /// (the engine and its workers keep the app's starting priority): the real window does
+    /// this, tests need not. Linux lets an unprivileged program lower its priority but not
+    /// raise it back, so after the first run the window usually stays at the low priority.
+    pub fn yield_while_running(mut self) -> Self {
+        self.priority = Some(Priority {
+            normal: crate::sys::own_nice(),
+        });
+        self
     }
 
     /// This machine.
@@ -64,17 +94,36 @@ impl Runner {
         self.session.is_some()
     }
 
-    /// Starts `profile` (which must be valid).
-    pub fn start(&mut self, profile: Profile) -> Result<(), String> {
+    /// Starts `profile` (which must be valid; `source` names it in the engine's messages).
+    pub fn start(&mut self, profile: &Profile, source: &str) -> Result<(), String> {
         if self.session.is_some() {
             return Err("a run is already in progress".into());
         }
-        let session = Session::start(profile, self.worker.clone())
-            .map_err(|e| format!("cannot start the run: {e}"))?;
+        let session = EngineSession::start(&self.engine, profile, source)
+            .map_err(|e| format!("cannot start the engine process: {e}"))?;
         self.session = Some(session);
         self.reported = 0;
         self.live_id = self.next_id;
+        self.error = None;
+        self.set_priority(YIELD_NICE);
         Ok(())
+    }
+
+    fn set_priority(&self, nice: i32) {
+        if self.priority.is_some() {
+            // Refused raises leave the window at the low priority, which only costs it speed.
+            let _ = crate::sys::renice_threads_except(crate::stream::spawner_tid(), nice);
+        }
+    }
+
+    /// Why the last session ended badly (the engine died or refused the profile), once.
+    pub fn take_error(&mut self) -> Option<String> {
+        self.error.take()
+    }
+
+    /// The engine's process id while a session runs.
+    pub fn engine_pid(&self) -> Option<u32> {
+        self.session.as_ref().map(EngineSession::pid)
     }
 
     /// Asks the session to stop; what was measured is kept.
@@ -90,15 +139,20 @@ impl Runner {
         // Check for the end first: a progress read after it is complete.
         let finished = session.is_finished();
         let progress = session.progress();
+        let error = if finished { session.error() } else { None };
         for result in progress.finished.iter().skip(self.reported) {
             self.push(Arc::clone(result), Arc::clone(&self.host));
         }
         self.reported = progress.finished.len();
         self.live_id = self.next_id;
         if finished {
+            self.error = error;
             self.session = None;
             self.progress = None;
             self.live = None;
+            if let Some(normal) = self.priority.as_ref().map(|p| p.normal) {
+                self.set_priority(normal);
+            }
         } else {
             self.live = compose_live(self.live.take(), &progress);
             self.progress = Some(progress);
@@ -178,11 +232,9 @@ fn compose_live(previous: Option<Live>, progress: &Progress) -> Option<Live> {
 }
 
 impl Drop for Runner {
-    /// Closing the app stops the run and waits for it, so no worker process outlives it.
+    /// Closing the app stops the run and waits for its engine to end (the session's own
+    /// drop), so no engine or worker process outlives the window.
     fn drop(&mut self) {
-        if let Some(session) = self.session.take() {
-            session.cancel();
-            let _ = session.wait();
-        }
+        drop(self.session.take());
     }
 }

@@ -41,6 +41,16 @@ pub fn summary(ui: &mut Ui, rows: &[Row]) {
                     }
                 });
             for row in rows {
+                if let Some(warning) = row.result.observer_warning() {
+                    ui.add_space(6.0);
+                    ui.horizontal_wrapped(|ui| {
+                        crate::gui::palette::swatch(ui, row.color);
+                        ui.label(
+                            RichText::new(format!("Warning, {}: {warning}", row.result.label))
+                                .color(ui.visuals().warn_fg_color),
+                        );
+                    });
+                }
                 if let Some(error) = &row.result.error {
                     ui.add_space(6.0);
                     ui.horizontal_wrapped(|ui| {

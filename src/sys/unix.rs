@@ -142,7 +142,15 @@ fn catch_sigterm(on_death: fn()) -> bool {
 /// for the pipes on 0 and 1, and points 0 at `/dev/null` and 1 at stderr, so that nothing
 /// a task prints (or a program it starts inherits) can reach the protocol.
 pub fn take_stdio() -> io::Result<(std::fs::File, std::fs::File)> {
-    use std::os::fd::FromRawFd;
+    let (input, output) = move_stdio_off()?;
+    PROTOCOL_OUT.store(std::os::fd::AsRawFd::as_raw_fd(&output), Ordering::Relaxed);
+    Ok((input, output))
+}
+
+/// Like [`take_stdio`], for a stream that is not a worker's protocol (the engine's): the
+/// `garbage` fault never writes to it.
+pub fn move_stdio_off() -> io::Result<(std::fs::File, std::fs::File)> {
+    use std::os::fd::{AsRawFd, FromRawFd};
     // SAFETY: F_DUPFD_CLOEXEC returns a new descriptor we own (or -1).
     let dup = |fd: libc::c_int| match unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) } {
         -1 => Err(io::Error::last_os_error()),
@@ -150,9 +158,7 @@ pub fn take_stdio() -> io::Result<(std::fs::File, std::fs::File)> {
     };
     let input = dup(0)?;
     let output = dup(1)?;
-    PROTOCOL_OUT.store(std::os::fd::AsRawFd::as_raw_fd(&output), Ordering::Relaxed);
     let null = std::fs::File::open("/dev/null")?;
-    use std::os::fd::AsRawFd;
     // SAFETY: dup2 onto the standard descriptors, which this process owns.
     unsafe {
         if libc::dup2(null.as_raw_fd(), 0) < 0 || libc::dup2(2, 1) < 0 {
@@ -160,6 +166,18 @@ pub fn take_stdio() -> io::Result<(std::fs::File, std::fs::File)> {
         }
     }
     Ok((input, output))
+}
+
+/// Called first thing in the engine child of the app: it is killed (SIGKILL) when the app
+/// dies, however it dies, and exits at once if the app is already gone. What the engine
+/// started ends with it (worker processes, the guardian).
+pub fn exit_with_parent() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: a plain system call without pointers.
+    unsafe {
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+    }
+    exit_if_orphaned();
 }
 
 /// The descriptor [`take_stdio`] moved the protocol's output to (-1 before).
@@ -463,4 +481,54 @@ fn vm_hwm(status: &str) -> Option<u64> {
 pub fn uid() -> u32 {
     // SAFETY: geteuid cannot fail.
     unsafe { libc::geteuid() }
+}
+
+/// The kernel's id of the calling thread (`gettid`).
+pub fn thread_id() -> u32 {
+    // SAFETY: gettid cannot fail.
+    unsafe { libc::gettid() as u32 }
+}
+
+/// The nice value of the calling thread.
+pub fn own_nice() -> i32 {
+    // SAFETY: getpriority can return -1 as a valid value, so errno is cleared first and
+    // read after; both through the thread's own errno location.
+    unsafe {
+        *libc::__errno_location() = 0;
+        let nice = libc::getpriority(libc::PRIO_PROCESS, 0);
+        if nice == -1 && *libc::__errno_location() != 0 {
+            0
+        } else {
+            nice
+        }
+    }
+}
+
+/// Sets the nice value of every thread of this process except `keep` (Linux keeps nice
+/// values per thread, and a new thread or child takes its creator's). Returns the error of
+/// the first thread that refused (raising priority needs privilege), after trying all.
+pub fn renice_threads_except(keep: Option<u32>, nice: i32) -> io::Result<()> {
+    let mut first_error = None;
+    for entry in std::fs::read_dir("/proc/self/task")?.flatten() {
+        let Some(tid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|t| t.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if Some(tid) == keep {
+            continue;
+        }
+        // SAFETY: a plain system call without pointers; a thread that ended meanwhile
+        // gives ESRCH, which is harmless.
+        let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice) };
+        if rc != 0 {
+            let e = io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::ESRCH) && first_error.is_none() {
+                first_error = Some(e);
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
 }

@@ -132,6 +132,18 @@ pub fn children_of(pid: u32) -> Vec<u32> {
     kids
 }
 
+/// Every process below `root` (children, grandchildren, …).
+pub fn descendants(root: u32) -> Vec<u32> {
+    let mut all = Vec::new();
+    let mut next = vec![root];
+    while let Some(pid) = next.pop() {
+        let kids = children_of(pid);
+        all.extend(&kids);
+        next.extend(kids);
+    }
+    all
+}
+
 /// True while `pid` exists and is not a zombie.
 pub fn alive(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {

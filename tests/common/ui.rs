@@ -2,15 +2,15 @@
 
 use eframe::egui;
 use egui_kittest::Harness;
-use parlab::exec::WorkerCommand;
 use parlab::gui::{ParlabApp, Settings};
 use parlab::profile::parse_str;
+use parlab::stream::EngineCommand;
 use std::time::{Duration, Instant};
 
 /// The app as a user starts it, with worker processes from the test binary's parlab and the
 /// in-app path prompt instead of native dialogs.
 pub fn app_with(profile: Option<&str>) -> ParlabApp {
-    let mut app = ParlabApp::new(Settings::default(), WorkerCommand::new(super::parlab_bin()))
+    let mut app = ParlabApp::new(Settings::default(), EngineCommand::new(super::parlab_bin()))
         .without_native_dialogs();
     if let Some(text) = profile {
         app.open_profile(parse_str(text, "test.toml").expect("valid test profile"));
