@@ -82,15 +82,6 @@ fn a_run_the_window_disturbed_is_flagged_in_the_summary_and_the_history() {
             .next()
             .is_none()
     );
-    // The history marks it too.
-    assert!(
-        h.query_all_by_label(&format!("{flagged} (window busy)"))
-            .next()
-            .is_some()
-    );
-    assert!(
-        h.query_all_by_label(&format!("{quiet} (window busy)"))
-            .next()
-            .is_none()
-    );
+    // The history marks it too, once.
+    assert_eq!(h.query_all_by_label("window busy").count(), 1);
 }

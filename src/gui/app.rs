@@ -512,21 +512,21 @@ impl ParlabApp {
                         crate::results::RunStatus::Running => " (running)",
                     };
                     let selected = self.view.cpu_run == Some(entry.id);
-                    let warning = entry.result.observer_warning();
-                    let mark = if warning.is_some() { " (window busy)" } else { "" };
-                    let mut hover = format!(
-                        "{} · {:.0} tasks/s · {}",
-                        entry.result.status, entry.result.throughput_per_sec, entry.host.cpu_brand
-                    );
-                    if let Some(warning) = warning {
-                        hover.push_str(&format!("\nWarning: {warning}"));
-                    }
                     if ui
-                        .selectable_label(selected, format!("{}{status}{mark}", entry.result.label))
-                        .on_hover_text(hover)
+                        .selectable_label(selected, format!("{}{status}", entry.result.label))
+                        .on_hover_text(format!(
+                            "{} · {:.0} tasks/s · {}",
+                            entry.result.status,
+                            entry.result.throughput_per_sec,
+                            entry.host.cpu_brand
+                        ))
                         .clicked()
                     {
                         out.push(Action::SelectCpuRun(entry.id));
+                    }
+                    if let Some(warning) = entry.result.observer_warning() {
+                        let mark = RichText::new("window busy").color(ui.visuals().warn_fg_color);
+                        ui.label(mark).on_hover_text(warning);
                     }
                 });
             }
