@@ -253,6 +253,13 @@ fn about_box_shows_version_and_host() {
     h.run_steps(2);
     h.get_by_label(&format!("parlab {}", env!("CARGO_PKG_VERSION")));
     h.get_by_label("Logical CPUs");
+    // Which worker the engine's process models start, and why: the lean one cargo built
+    // beside the test binary.
+    h.get_by_label("Worker processes");
+    let lean = common::parlab_bin().with_file_name("parlab-worker");
+    let lean = parlab::format::shell_quote(&[lean.display().to_string()]);
+    let text = format!("the lean parlab-worker at {lean}");
+    h.get_by_label(&text);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Command-line interface: a thin layer over the engine.
 
 mod chart;
+mod lean_worker;
 mod outputs;
 mod progress;
 mod run;
@@ -62,6 +63,9 @@ enum Command {
 pub fn main() -> ExitCode {
     install_panic_hook();
     let cli = Cli::parse();
+    if starts_workers(cli.command.as_ref()) {
+        lean_worker::ensure();
+    }
     match cli.command {
         None => gui(None),
         Some(Command::Gui { profile }) => gui(profile.as_deref()),
@@ -71,6 +75,13 @@ pub fn main() -> ExitCode {
         Some(Command::Worker) => ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8),
         Some(Command::Engine) => ExitCode::from(parlab::stream::serve::main().clamp(0, 255) as u8),
     }
+}
+
+/// The commands whose runs may start worker processes (the app, `run`): under `cargo run`
+/// they build the lean worker first if it is missing. Not the hidden modes, `validate`, `chart`.
+fn starts_workers(command: Option<&Command>) -> bool {
+    let app = matches!(command, None | Some(Command::Gui { .. }));
+    (app && cfg!(feature = "gui")) || matches!(command, Some(Command::Run(_)))
 }
 
 #[cfg(feature = "gui")]

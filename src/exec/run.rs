@@ -300,7 +300,11 @@ fn conclude(
         .then(|| ctx.failure.get().cloned())
         .flatten();
     let stats = (!stats.is_empty()).then_some(stats);
-    assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats)
+    let mut result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
+    // The worker program changes what a process model measures (its start cost): say which.
+    result.worker_program =
+        (ctx.plan.model.uses_processes()).then(|| ctx.worker_command.command_line());
+    result
 }
 
 /// Ends a run whose tasks stopped completing: a deadlock, a hung worker.

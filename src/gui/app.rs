@@ -81,6 +81,8 @@ pub(super) struct View {
     pub(super) welcome: bool,
     /// The About window is open.
     pub(super) about_open: bool,
+    /// Which program the process models start as workers, and why (shown in About).
+    pub(super) worker: String,
     /// The window title last sent to the window.
     title: String,
     /// Paces redraws while a run is live.
@@ -106,6 +108,8 @@ impl ParlabApp {
             .and_then(|t| crate::profile::parse_str(t, "saved profile").ok())
             .unwrap_or_else(default_profile);
         let welcome = settings.profile_toml.is_none();
+        // The engine process finds its worker beside its own program, as this does.
+        let worker_text = crate::exec::WorkerCommand::beside(&engine.program).describe();
         Self {
             settings,
             editor: Editor::new(profile),
@@ -117,6 +121,7 @@ impl ParlabApp {
             status: Status::default(),
             view: View {
                 welcome,
+                worker: worker_text,
                 ..View::default()
             },
             window: WindowState::default(),
@@ -240,7 +245,8 @@ impl ParlabApp {
         self.apply_all(&mut out);
 
         if self.view.about_open {
-            about(&ctx, self.runner.host(), &mut self.view.about_open);
+            let view = &mut self.view;
+            about(&ctx, self.runner.host(), &view.worker, &mut view.about_open);
         }
         if self.runner.is_running() {
             let delay = self.view.pacer.next_delay(self.settings.tab);
@@ -595,7 +601,7 @@ impl ParlabApp {
 }
 
 /// The About window; `open` is cleared when the user closes it.
-fn about(ctx: &egui::Context, host: &crate::results::Host, open: &mut bool) {
+fn about(ctx: &egui::Context, host: &crate::results::Host, worker: &str, open: &mut bool) {
     egui::Window::new("About parlab")
             .open(open)
             .collapsible(false)
@@ -613,6 +619,9 @@ fn about(ctx: &egui::Context, host: &crate::results::Host, open: &mut bool) {
                     ui.end_row();
                     ui.label("System");
                     ui.label(&host.os);
+                    ui.end_row();
+                    ui.label("Worker processes");
+                    ui.add(egui::Label::new(worker).wrap());
                     ui.end_row();
                 });
             });

@@ -1,0 +1,148 @@
+//! The lean worker under `cargo run`: `cargo run` builds only the `parlab` binary, not
+//! `parlab-worker`, so the process models would start the whole app (16 MB, slower to
+//! start) as each worker process. When cargo launched parlab for a command that starts
+//! workers and the lean worker is missing, build it first with that same cargo, profile,
+//! target folder and features: the library is already built, so this normally only links.
+//!
+//! Cargo sets `CARGO` (its own path), `CARGO_MANIFEST_DIR` and `CARGO_PKG_NAME` for the
+//! program `cargo run` starts (checked with cargo 1.9x; a program started any other way
+//! has none of them, unless it inherits them from a cargo-run parent).
+
+use parlab::exec::WorkerCommand;
+use parlab::format::printable;
+use std::ffi::{OsStr, OsString};
+use std::os::fd::AsFd;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Builds `parlab-worker` beside this executable when cargo launched parlab and it is not
+/// there; says on stderr what is happening, and which worker is used if it fails.
+pub fn ensure() {
+    let Some(cargo) = launched_by_cargo() else {
+        return;
+    };
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    if WorkerCommand::current_exe().is_ok_and(|w| w.is_lean()) {
+        return;
+    }
+    let Some(args) = build_args(&exe, &cargo.manifest_dir, cfg!(feature = "gui")) else {
+        return;
+    };
+    // Only into a folder cargo made (it tags each target folder), never beside a copy elsewhere.
+    let target_dir = exe.parent().and_then(Path::parent);
+    if !target_dir.is_some_and(|d| d.join("CACHEDIR.TAG").is_file()) {
+        return;
+    }
+    eprintln!(
+        "parlab: building parlab-worker first: `cargo run` built only the app, and without \
+         the lean worker each worker process of the process models would load the whole app"
+    );
+    let outcome = build(&cargo.program, &args);
+    match (outcome, WorkerCommand::current_exe()) {
+        (Ok(()), Ok(w)) if w.is_lean() => {}
+        (outcome, _) => {
+            let why = outcome.err().unwrap_or_else(|| {
+                "cargo finished but no parlab-worker is beside parlab".to_string()
+            });
+            eprintln!(
+                "parlab: could not build parlab-worker ({}); the process models use the whole \
+                 parlab binary (`{} worker`) as their worker, which is slower to start",
+                printable(&why),
+                printable(&exe.display().to_string())
+            );
+        }
+    }
+}
+
+/// The cargo that ran parlab and the package's folder.
+struct Cargo {
+    program: OsString,
+    manifest_dir: OsString,
+}
+
+/// `Some` when `cargo run` started this program (of this package).
+fn launched_by_cargo() -> Option<Cargo> {
+    if std::env::var_os("CARGO_PKG_NAME")? != "parlab" {
+        return None;
+    }
+    Some(Cargo {
+        program: std::env::var_os("CARGO")?,
+        manifest_dir: std::env::var_os("CARGO_MANIFEST_DIR")?,
+    })
+}
+
+/// `cargo build` arguments for `parlab-worker` in the profile and target folder of `exe`
+/// (`target/release/parlab` → `--release`, `target/debug` → the dev profile, any other
+/// folder → `--profile NAME`), with the features of this build. `None` when `exe` is not in
+/// a profile folder of a target folder.
+fn build_args(exe: &Path, manifest_dir: &OsStr, gui: bool) -> Option<Vec<OsString>> {
+    let profile_dir = exe.parent()?;
+    let target_dir = profile_dir.parent()?;
+    let profile = profile_dir.file_name()?;
+    let mut args: Vec<OsString> = vec!["build".into(), "--bin".into(), "parlab-worker".into()];
+    if profile == "release" {
+        args.push("--release".into());
+    } else if profile != "debug" {
+        args.extend(["--profile".into(), profile.to_owned()]);
+    }
+    args.extend(["--target-dir".into(), target_dir.as_os_str().to_owned()]);
+    args.extend([
+        "--manifest-path".into(),
+        Path::new(manifest_dir).join("Cargo.toml").into_os_string(),
+    ]);
+    if !gui {
+        args.push("--no-default-features".into());
+    }
+    Some(args)
+}
+
+/// Runs `cargo ARGS`, its output on parlab's stderr (stdout may carry parlab's results).
+fn build(cargo: &OsStr, args: &[OsString]) -> Result<(), String> {
+    let mut command = Command::new(cargo);
+    command.args(args);
+    if let Ok(stderr) = std::io::stderr().as_fd().try_clone_to_owned() {
+        command.stdout(Stdio::from(stderr));
+    }
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start cargo at {}: {e}", Path::new(cargo).display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo build {status}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(exe: &str, gui: bool) -> Vec<String> {
+        build_args(Path::new(exe), OsStr::new("/src/parlab"), gui)
+            .expect("in a target folder")
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_worker_is_built_in_the_profile_and_target_folder_of_the_running_parlab() {
+        let tail = ["--manifest-path", "/src/parlab/Cargo.toml"];
+        let release = args("/w/target/release/parlab", true);
+        let head = ["build", "--bin", "parlab-worker", "--release"];
+        assert_eq!(
+            release,
+            [&head[..], &["--target-dir", "/w/target"], &tail].concat()
+        );
+        let debug = args("/w/t/debug/parlab", false);
+        let head = ["build", "--bin", "parlab-worker", "--target-dir", "/w/t"];
+        assert_eq!(
+            debug,
+            [&head[..], &tail, &["--no-default-features"]].concat()
+        );
+        let custom = args("/w/t/profiling/parlab", true);
+        assert_eq!(custom[3..6], ["--profile", "profiling", "--target-dir"]);
+    }
+}
