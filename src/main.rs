@@ -13,9 +13,5 @@ fn main() -> ExitCode {
     }
     // Whatever a run's processes leave behind is reparented to parlab, which ends it.
     parlab::process::children::adopt_orphans();
-    // What parlab starts itself is ended by a guardian process if parlab is killed outright.
-    if let Ok(worker) = parlab::exec::WorkerCommand::current_exe() {
-        parlab::process::guardian::enable(worker);
-    }
     cli::main()
 }

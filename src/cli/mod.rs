@@ -66,6 +66,11 @@ pub fn main() -> ExitCode {
     if starts_workers(cli.command.as_ref()) {
         lean_worker::ensure();
     }
+    // What parlab starts itself is ended by a guardian process if parlab is killed outright
+    // (the lean worker in guardian mode, once `ensure` has built it where it was missing).
+    if let Ok(worker) = parlab::exec::WorkerCommand::current_exe() {
+        parlab::process::guardian::enable(worker);
+    }
     match cli.command {
         None => gui(None),
         Some(Command::Gui { profile }) => gui(profile.as_deref()),
