@@ -20,6 +20,7 @@ pub mod palette;
 pub mod process;
 pub mod profile;
 pub mod results;
+pub mod stats;
 pub mod stream;
 pub mod sys;
 pub mod validation;

@@ -17,7 +17,8 @@ import sys
 
 FN = re.compile(r"^\s*(pub(\([^)]*\))?\s+)?(const\s+)?(async\s+)?(unsafe\s+)?fn\s+(\w+)")
 ENGINE = ["analysis", "exec", "export", "format", "fsutil", "metrics", "profile", "results",
-          "sys", "workload", "palette", "chart", "model", "process", "validation", "cancel"]
+          "sys", "workload", "palette", "chart", "model", "process", "validation", "cancel",
+          "stats"]
 
 
 def rust_files(root):
