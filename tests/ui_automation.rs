@@ -1,0 +1,154 @@
+//! `parlab gui PROFILE --start --export-results FILE --quit-when-done`, app side, driven
+//! headless through egui_kittest: the app starts the run by itself, writes the results file
+//! `parlab run --json` would write, also after a Stop or a close of the window mid-run, and
+//! says so when the file cannot be written.
+
+mod common;
+
+use common::ui::harness;
+use eframe::egui::{ViewportCommand, ViewportEvent, ViewportId};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use parlab::exec::WorkerCommand;
+use parlab::gui::automation::{Automation, AutomationOptions, Outcome, SessionEnd};
+use parlab::gui::{ParlabApp, Settings};
+use parlab::results::{Results, RunStatus};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// One threads run of `stop` (`tasks = 20`, `duration_s = 30.0`) of small CPU tasks.
+fn profile(stop: &str) -> parlab::profile::Profile {
+    let run = common::run_table("threads", "1", stop, "kind = \"cpu\"\niterations = 1000");
+    parlab::profile::parse_str(&common::profile(&[run]), "auto.toml").expect("valid profile")
+}
+
+/// The app as `parlab gui PROFILE --start --export-results OUT --quit-when-done` makes it.
+fn automated(stop: &str, out: &Path) -> Harness<'static, ParlabApp> {
+    let mut app = ParlabApp::new(
+        Settings::default(),
+        WorkerCommand::new(common::parlab_bin()),
+    )
+    .without_native_dialogs();
+    app.open_profile(profile(stop));
+    let app = app.with_automation(Automation::new(AutomationOptions {
+        export_results: Some(out.to_path_buf()),
+        quit_when_done: true,
+    }));
+    harness(app)
+}
+
+/// Steps in real time until the automated session has ended; its outcome, and whether the
+/// frame that ended it asked the window to close.
+fn until_done(h: &mut Harness<'_, ParlabApp>) -> (Outcome, bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        h.step();
+        if let Some(outcome) = h.state().automation().and_then(Automation::outcome) {
+            let commands = &h.output().viewport_output[&ViewportId::ROOT].commands;
+            return (outcome, commands.contains(&ViewportCommand::Close));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the automated session ends within 30 s");
+}
+
+/// Steps until the run is live.
+fn until_running(h: &mut Harness<'_, ParlabApp>) {
+    let live = common::ui::step_until(h, Duration::from_secs(10), |a| a.runner.is_running());
+    assert!(live, "the automation starts the run by itself");
+}
+
+#[test]
+fn the_app_starts_the_profile_by_itself_and_writes_the_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let mut h = automated("tasks = 20", &out);
+    // Nobody clicks Start.
+    let (outcome, closes) = until_done(&mut h);
+    assert_eq!(outcome.end, SessionEnd::Completed, "{outcome:?}");
+    assert!(
+        closes,
+        "--quit-when-done closes the window once the file is written"
+    );
+    let results = Results::load_json(&out).expect("the results file reads back");
+    assert_eq!(results.runs.len(), 1);
+    let run = &results.runs[0];
+    assert_eq!(
+        (run.label.as_str(), run.status, run.tasks_completed),
+        ("threads ×1", RunStatus::Completed, 20)
+    );
+    assert_eq!(results.profile.name, "test");
+    assert_eq!(h.state().runner.history.len(), 1);
+    h.run_steps(2);
+    h.get_by_label_contains("Results written to");
+}
+
+#[test]
+fn a_stop_mid_run_still_writes_the_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let mut h = automated("duration_s = 30.0", &out);
+    until_running(&mut h);
+    h.get_by_label("Stop").click();
+    let (outcome, closes) = until_done(&mut h);
+    assert_eq!(outcome.end, SessionEnd::Stopped, "{outcome:?}");
+    assert!(closes);
+    let results = Results::load_json(&out).expect("the results file reads back");
+    assert_eq!(results.runs.len(), 1);
+    assert_eq!(results.runs[0].status, RunStatus::Stopped);
+}
+
+#[test]
+fn closing_the_window_mid_run_stops_writes_then_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let mut h = automated("duration_s = 30.0", &out);
+    until_running(&mut h);
+    let root = h.input_mut().viewports.entry(ViewportId::ROOT).or_default();
+    root.events.push(ViewportEvent::Close);
+    h.step();
+    let commands = &h.output().viewport_output[&ViewportId::ROOT].commands;
+    assert!(
+        commands.contains(&ViewportCommand::CancelClose),
+        "the window waits for the results"
+    );
+    let (outcome, closes) = until_done(&mut h);
+    assert_eq!(outcome.end, SessionEnd::Stopped, "{outcome:?}");
+    assert!(closes, "then it closes");
+    let results = Results::load_json(&out).expect("the results file reads back");
+    assert_eq!(results.runs[0].status, RunStatus::Stopped);
+}
+
+#[test]
+fn an_export_that_fails_saves_a_fallback_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("gone");
+    std::fs::create_dir(&folder).unwrap();
+    let mut h = automated("duration_s = 1.0", &folder.join("out.json"));
+    until_running(&mut h);
+    // The folder disappears while the run is live: the write at the end fails.
+    std::fs::remove_dir(&folder).unwrap();
+    let (outcome, _) = until_done(&mut h);
+    assert_eq!(outcome.end, SessionEnd::OutputFailed, "{outcome:?}");
+    let message = h
+        .state()
+        .message()
+        .expect("the status line says why")
+        .to_string();
+    assert!(message.contains("cannot write results to"), "{message}");
+    let saved = message
+        .split("saved to ")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix(" instead."))
+        .unwrap_or_else(|| panic!("names the fallback file: {message}"));
+    let results = Results::load_json(Path::new(saved)).expect("the fallback file reads back");
+    std::fs::remove_file(saved).unwrap();
+    assert_eq!(results.runs.len(), 1);
+    assert_eq!(
+        outcome.messages,
+        [message.trim_end_matches('.').to_string()]
+    );
+    // The status line shows it.
+    h.run_steps(2);
+    h.get_by_label_contains("cannot write results to");
+}
