@@ -24,12 +24,20 @@ fn profile(stop: &str) -> parlab::profile::Profile {
 
 /// The app as `parlab gui PROFILE --start --export-results OUT --quit-when-done` makes it.
 fn automated(stop: &str, out: &Path) -> Harness<'static, ParlabApp> {
-    let mut app = ParlabApp::new(
-        Settings::default(),
-        WorkerCommand::new(common::parlab_bin()),
-    )
-    .without_native_dialogs();
+    automated_after(stop, out, |_| {})
+}
+
+/// The same, with `before` done to the app first.
+fn automated_after(
+    stop: &str,
+    out: &Path,
+    before: impl FnOnce(&mut ParlabApp),
+) -> Harness<'static, ParlabApp> {
+    let settings = Settings::default();
+    let worker = WorkerCommand::new(common::parlab_bin());
+    let mut app = ParlabApp::new(settings, worker).without_native_dialogs();
     app.open_profile(profile(stop));
+    before(&mut app);
     let app = app.with_automation(Automation::new(AutomationOptions {
         export_results: Some(out.to_path_buf()),
         quit_when_done: true,
@@ -62,7 +70,10 @@ fn until_running(h: &mut Harness<'_, ParlabApp>) {
 fn the_app_starts_the_profile_by_itself_and_writes_the_results() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.json");
-    let mut h = automated("tasks = 20", &out);
+    // Runs already in the history (from a results file) are not the session's.
+    let golden = Results::load_json(Path::new("tests/golden/results-v1.json")).unwrap();
+    let earlier = golden.runs.len();
+    let mut h = automated_after("tasks = 20", &out, |app| app.runner.add_results(golden));
     // Nobody clicks Start.
     let (outcome, closes) = until_done(&mut h);
     assert_eq!(outcome.end, SessionEnd::Completed, "{outcome:?}");
@@ -78,7 +89,7 @@ fn the_app_starts_the_profile_by_itself_and_writes_the_results() {
         ("threads ×1", RunStatus::Completed, 20)
     );
     assert_eq!(results.profile.name, "test");
-    assert_eq!(h.state().runner.history.len(), 1);
+    assert_eq!(h.state().runner.history.len(), earlier + 1);
     h.run_steps(2);
     h.get_by_label_contains("Results written to");
 }

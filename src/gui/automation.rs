@@ -57,9 +57,10 @@ enum Phase {
     Armed,
     /// Start was asked for; waiting for the run to begin (or the user's answer).
     Starting,
-    /// The session runs; its runs get history ids from `first_id` on.
+    /// The session runs; its runs are the history entries whose ids are not in `before`
+    /// (the ids in the history when it began: ids are never reused).
     Running {
-        first_id: u64,
+        before: Vec<u64>,
         profile: Box<Profile>,
         quit: bool,
     },
@@ -136,19 +137,19 @@ impl ParlabApp {
                 self.automation_started(ctx, &mut auto, false);
             }
             Phase::Running {
-                first_id,
+                before,
                 profile,
                 quit,
             } => {
                 let quit = quit || self.intercept_close(ctx);
                 if self.runner.is_running() {
                     auto.phase = Phase::Running {
-                        first_id,
+                        before,
                         profile,
                         quit,
                     };
                 } else {
-                    let outcome = self.export_session(&auto.options, first_id, *profile);
+                    let outcome = self.export_session(&auto.options, &before, *profile);
                     auto.finish(outcome);
                     if quit || auto.options.quit_when_done {
                         self.close_now(ctx);
@@ -166,7 +167,8 @@ impl ParlabApp {
     fn automation_started(&mut self, ctx: &egui::Context, auto: &mut Automation, just_asked: bool) {
         if self.runner.is_running() {
             auto.phase = Phase::Running {
-                first_id: self.runner.live_id,
+                // Seen in the frame the run began, before it can have finished a run.
+                before: self.runner.history.iter().map(|e| e.id).collect(),
                 profile: Box::new(self.editor.profile.clone()),
                 quit: false,
             };
@@ -202,14 +204,14 @@ impl ParlabApp {
     fn export_session(
         &mut self,
         options: &AutomationOptions,
-        first_id: u64,
+        before: &[u64],
         profile: Profile,
     ) -> Outcome {
         let runs: Vec<RunResult> = self
             .runner
             .history
             .iter()
-            .filter(|e| e.id >= first_id)
+            .filter(|e| !before.contains(&e.id))
             .map(|e| RunResult::clone(&e.result))
             .collect();
         let mut end = session_end(&runs);
