@@ -46,15 +46,16 @@ fn automated_after(
 }
 
 /// Steps in real time until the automated session has ended; its outcome, and whether the
-/// frame that ended it asked the window to close.
+/// automation closed the window.
 fn until_done(h: &mut Harness<'_, ParlabApp>) -> (Outcome, bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        h.step();
-        if let Some(outcome) = h.state().automation().and_then(Automation::outcome) {
-            let commands = &h.output().viewport_output[&ViewportId::ROOT].commands;
-            return (outcome, commands.contains(&ViewportCommand::Close));
+        if let Some(auto) = h.state().automation()
+            && let Some(outcome) = auto.outcome()
+        {
+            return (outcome, auto.closed_window());
         }
+        h.step();
         std::thread::sleep(Duration::from_millis(20));
     }
     panic!("the automated session ends within 30 s");

@@ -74,6 +74,7 @@ pub struct Automation {
     options: AutomationOptions,
     phase: Phase,
     outcome: Arc<Mutex<Option<Outcome>>>,
+    closed: bool,
 }
 
 impl Automation {
@@ -83,6 +84,7 @@ impl Automation {
             options,
             phase: Phase::Armed,
             outcome: Arc::default(),
+            closed: false,
         }
     }
 
@@ -94,6 +96,12 @@ impl Automation {
     /// How the session ended, once it has.
     pub fn outcome(&self) -> Option<Outcome> {
         read(&self.outcome)
+    }
+
+    /// True once the automation closed the window (`--quit-when-done`, or a close asked for
+    /// while the session ran).
+    pub fn closed_window(&self) -> bool {
+        self.closed
     }
 
     fn finish(&mut self, outcome: Outcome) {
@@ -152,7 +160,7 @@ impl ParlabApp {
                     let outcome = self.export_session(&auto.options, &before, *profile);
                     auto.finish(outcome);
                     if quit || auto.options.quit_when_done {
-                        self.close_now(ctx);
+                        self.close_now(ctx, &mut auto);
                     }
                 }
             }
@@ -178,13 +186,14 @@ impl ParlabApp {
                 messages: vec![format!("the profile did not start: {error}")],
             });
             if auto.options.quit_when_done {
-                self.close_now(ctx);
+                self.close_now(ctx, auto);
             }
         }
     }
 
     /// Closes the window without asking about unsaved edits (they stay in the settings).
-    fn close_now(&mut self, ctx: &egui::Context) {
+    fn close_now(&mut self, ctx: &egui::Context, auto: &mut Automation) {
+        auto.closed = true;
         self.window.allow_close = true;
         ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
