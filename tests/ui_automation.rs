@@ -9,17 +9,22 @@ use common::ui::harness;
 use eframe::egui::{ViewportCommand, ViewportEvent, ViewportId};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use parlab::exec::WorkerCommand;
 use parlab::gui::automation::{Automation, AutomationOptions, Outcome, SessionEnd};
 use parlab::gui::{ParlabApp, Settings};
 use parlab::results::{Results, RunStatus};
+use parlab::stream::EngineCommand;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// One threads run of `stop` (`tasks = 20`, `duration_s = 30.0`) of small CPU tasks.
+/// Threads runs of small CPU tasks, one per stop (`tasks = 20`, `duration_s = 30.0`), as
+/// `stop` separated by `|`.
 fn profile(stop: &str) -> parlab::profile::Profile {
-    let run = common::run_table("threads", "1", stop, "kind = \"cpu\"\niterations = 1000");
-    parlab::profile::parse_str(&common::profile(&[run]), "auto.toml").expect("valid profile")
+    let cpu = "kind = \"cpu\"\niterations = 1000";
+    let runs: Vec<String> = stop
+        .split('|')
+        .map(|stop| common::run_table("threads", "1", stop, cpu))
+        .collect();
+    parlab::profile::parse_str(&common::profile(&runs), "auto.toml").expect("valid profile")
 }
 
 /// The app as `parlab gui PROFILE --start --export-results OUT --quit-when-done` makes it.
@@ -34,7 +39,7 @@ fn automated_after(
     before: impl FnOnce(&mut ParlabApp),
 ) -> Harness<'static, ParlabApp> {
     let settings = Settings::default();
-    let worker = WorkerCommand::new(common::parlab_bin());
+    let worker = EngineCommand::new(common::parlab_bin());
     let mut app = ParlabApp::new(settings, worker).without_native_dialogs();
     app.open_profile(profile(stop));
     before(&mut app);
@@ -147,7 +152,10 @@ fn an_export_that_fails_saves_a_fallback_and_says_where() {
         .message()
         .expect("the status line says why")
         .to_string();
-    assert!(message.contains("cannot write results to"), "{message}");
+    assert!(
+        message.contains("/gone/out.json: no such file or folder; the results were saved to"),
+        "{message}"
+    );
     let saved = message
         .split("saved to ")
         .nth(1)
@@ -156,11 +164,34 @@ fn an_export_that_fails_saves_a_fallback_and_says_where() {
     let results = Results::load_json(Path::new(saved)).expect("the fallback file reads back");
     std::fs::remove_file(saved).unwrap();
     assert_eq!(results.runs.len(), 1);
-    assert_eq!(
-        outcome.messages,
-        [message.trim_end_matches('.').to_string()]
-    );
+    let said = format!("error: {}", message.trim_end_matches('.'));
+    assert_eq!(outcome.messages, [said], "the same sentence on stderr");
     // The status line shows it.
     h.run_steps(2);
     h.get_by_label_contains("cannot write results to");
+}
+
+#[test]
+fn an_engine_killed_mid_session_fails_it_and_keeps_the_finished_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let mut h = automated("tasks = 20|duration_s = 30.0", &out);
+    let second = common::ui::step_until(&mut h, Duration::from_secs(20), |a| {
+        a.runner.history.len() == 1 && a.runner.is_running()
+    });
+    assert!(second, "the first run finished and the second is live");
+    let pid = h
+        .state()
+        .runner
+        .engine_pid()
+        .expect("an engine runs the session");
+    common::signal(pid, libc::SIGKILL);
+    let (outcome, closes) = until_done(&mut h);
+    assert_eq!(outcome.end, SessionEnd::RunFailed, "{outcome:?}");
+    assert!(closes);
+    let killed = format!("error: the engine process (pid {pid}) was killed by signal 9");
+    assert!(outcome.messages[0].starts_with(&killed), "{outcome:?}");
+    let results = Results::load_json(&out).expect("the finished run is written");
+    assert_eq!(results.runs.len(), 1);
+    assert_eq!(results.runs[0].status, RunStatus::Completed);
 }

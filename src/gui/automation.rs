@@ -57,15 +57,25 @@ enum Phase {
     Armed,
     /// Start was asked for; waiting for the run to begin (or the user's answer).
     Starting,
-    /// The session runs; its runs are the history entries whose ids are not in `before`
-    /// (the ids in the history when it began: ids are never reused).
-    Running {
-        before: Vec<u64>,
-        profile: Box<Profile>,
-        quit: bool,
-    },
+    /// The session runs.
+    Running(Session),
     /// The session ended; nothing more to do.
     Done,
+}
+
+/// The automated session while it runs.
+#[derive(Debug)]
+struct Session {
+    /// The ids in the history when it began: its runs are the entries added since (ids are
+    /// never reused).
+    before: Vec<u64>,
+    /// The profile it runs.
+    profile: Box<Profile>,
+    /// Close the window once it ended (the user asked to close it meanwhile).
+    quit: bool,
+    /// The status line's error in the last frame: a new one in the frame the session ends is
+    /// why the engine ended badly (it died, or refused the profile).
+    error: Option<String>,
 }
 
 /// The app-side state of the automation, driven once a frame by [`ParlabApp::automate`].
@@ -144,22 +154,15 @@ impl ParlabApp {
                 auto.phase = Phase::Starting;
                 self.automation_started(ctx, &mut auto, false);
             }
-            Phase::Running {
-                before,
-                profile,
-                quit,
-            } => {
-                let quit = quit || self.intercept_close(ctx);
+            Phase::Running(mut session) => {
+                session.quit |= self.intercept_close(ctx);
                 if self.runner.is_running() {
-                    auto.phase = Phase::Running {
-                        before,
-                        profile,
-                        quit,
-                    };
+                    session.error.clone_from(&self.status.error);
+                    auto.phase = Phase::Running(session);
                 } else {
-                    let outcome = self.export_session(&auto.options, &before, *profile);
+                    let outcome = self.export_session(&auto.options, &session);
                     auto.finish(outcome);
-                    if quit || auto.options.quit_when_done {
+                    if session.quit || auto.options.quit_when_done {
                         self.close_now(ctx, &mut auto);
                     }
                 }
@@ -174,16 +177,17 @@ impl ParlabApp {
     /// question is waiting for the user, and the automation waits with it.
     fn automation_started(&mut self, ctx: &egui::Context, auto: &mut Automation, just_asked: bool) {
         if self.runner.is_running() {
-            auto.phase = Phase::Running {
+            auto.phase = Phase::Running(Session {
                 // Seen in the frame the run began, before it can have finished a run.
                 before: self.runner.history.iter().map(|e| e.id).collect(),
                 profile: Box::new(self.editor.profile.clone()),
                 quit: false,
-            };
+                error: self.status.error.clone(),
+            });
         } else if just_asked && let Some(error) = self.status.error.clone() {
             auto.finish(Outcome {
                 end: SessionEnd::RunFailed,
-                messages: vec![format!("the profile did not start: {error}")],
+                messages: vec![format!("error: the profile did not start: {error}")],
             });
             if auto.options.quit_when_done {
                 self.close_now(ctx, auto);
@@ -210,64 +214,76 @@ impl ParlabApp {
     }
 
     /// The session's runs, written where asked; the status line says what happened.
-    fn export_session(
-        &mut self,
-        options: &AutomationOptions,
-        before: &[u64],
-        profile: Profile,
-    ) -> Outcome {
+    fn export_session(&mut self, options: &AutomationOptions, session: &Session) -> Outcome {
         let runs: Vec<RunResult> = self
             .runner
             .history
             .iter()
-            .filter(|e| !before.contains(&e.id))
+            .filter(|e| !session.before.contains(&e.id))
             .map(|e| RunResult::clone(&e.result))
             .collect();
-        let mut end = session_end(&runs);
-        let mut messages = Vec::new();
+        let engine_error = (self.status.error != session.error)
+            .then(|| self.status.error.clone())
+            .flatten();
+        let mut end = session_end(&runs, engine_error.is_some());
+        let mut messages: Vec<String> =
+            engine_error.iter().map(|e| format!("error: {e}")).collect();
         if runs.is_empty() {
-            messages.push(
-                "stopped before any run began: nothing was measured, no results written".into(),
-            );
+            if engine_error.is_none() {
+                messages.push(
+                    "stopped before any run began: nothing was measured, no results written".into(),
+                );
+            }
             return Outcome { end, messages };
         }
         let Some(path) = &options.export_results else {
             return Outcome { end, messages };
         };
-        let results = Results::new(profile, runs);
-        let shown = printable(&path.display().to_string()).to_string();
-        match results.save_json(path) {
-            Ok(()) => {
-                messages.push(format!("written: {shown}"));
-                self.status.notice = Some(format!("Results written to {shown}."));
-            }
-            Err(e) => {
-                let mut message = format!("cannot write results to {shown}: {e}");
-                match results.save_fallback() {
-                    Ok(saved) => message.push_str(&format!(
-                        "; the results were saved to {} instead",
-                        printable(&saved.display().to_string())
-                    )),
-                    Err(why) => message
-                        .push_str(&format!("; the results could not be saved anywhere: {why}")),
-                }
-                self.status.error = Some(format!("{message}."));
-                messages.push(message);
-                if end != SessionEnd::Stopped {
-                    end = SessionEnd::OutputFailed;
-                }
+        let results = Results::new(Profile::clone(&session.profile), runs);
+        if let Err(message) = self.write_results(&results, path, &mut messages) {
+            self.status.error = Some(format!("{message}."));
+            messages.push(format!("error: {message}"));
+            if end != SessionEnd::Stopped {
+                end = SessionEnd::OutputFailed;
             }
         }
         Outcome { end, messages }
     }
+
+    /// Writes `results` to `path`, else to the fallback file; the error says why and where.
+    fn write_results(
+        &mut self,
+        results: &Results,
+        path: &std::path::Path,
+        messages: &mut Vec<String>,
+    ) -> Result<(), String> {
+        let shown = printable(&path.display().to_string()).to_string();
+        let Err(e) = results.save_json(path) else {
+            messages.push(format!("written: {shown}"));
+            self.status.notice = Some(format!("Results written to {shown}."));
+            return Ok(());
+        };
+        let mut message = format!("cannot write results to {shown}: {e}");
+        match results.save_fallback() {
+            Ok(saved) => message.push_str(&format!(
+                "; the results were saved to {} instead",
+                printable(&saved.display().to_string())
+            )),
+            Err(why) => {
+                message.push_str(&format!("; the results could not be saved anywhere: {why}"))
+            }
+        }
+        Err(message)
+    }
 }
 
-/// How `runs` ended, as `parlab run` ranks it: a stop, then a failure, else completed. No
-/// run at all means the session was stopped before its first run.
-fn session_end(runs: &[RunResult]) -> SessionEnd {
-    if runs.is_empty() || runs.iter().any(|r| r.status == RunStatus::Stopped) {
+/// How `runs` ended, as `parlab run` ranks it: a stop, then a failure (`engine_failed`: the
+/// engine died or refused the profile), else completed. No run at all without an engine
+/// failure means the session was stopped before its first run.
+fn session_end(runs: &[RunResult], engine_failed: bool) -> SessionEnd {
+    if runs.iter().any(|r| r.status == RunStatus::Stopped) || (runs.is_empty() && !engine_failed) {
         SessionEnd::Stopped
-    } else if runs.iter().any(|r| r.status.is_failure()) {
+    } else if engine_failed || runs.iter().any(|r| r.status.is_failure()) {
         SessionEnd::RunFailed
     } else {
         SessionEnd::Completed
