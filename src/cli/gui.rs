@@ -12,7 +12,7 @@ pub struct GuiArgs {
     /// A profile (TOML) to open.
     profile: Option<PathBuf>,
     /// Start the profile as soon as the window is up. Once the window closes, parlab exits
-    /// with the statuses of `parlab run` (see below).
+    /// with the statuses of `parlab run` (see `parlab --help`).
     #[arg(long, requires = "profile")]
     start: bool,
     /// Write the results as JSON (schema parlab-results/1, as `parlab run --json`) to FILE
