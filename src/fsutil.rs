@@ -140,13 +140,11 @@ pub fn describe(e: &io::Error) -> String {
     }
 }
 
-/// The same error, its message made a sentence.
+/// The same error, its message made a sentence. Errors from the temporary file (tempfile's
+/// wrapper names the OS error and the temporary path, `No such file or directory (os error 2)
+/// at path "/x/.parlab-7YMbGa.tmp"`) read as sentences too, by their kind.
 fn sentence_error(e: &io::Error) -> io::Error {
-    if e.raw_os_error().is_some() {
-        io::Error::new(e.kind(), describe(e))
-    } else {
-        io::Error::new(e.kind(), e.to_string())
-    }
+    io::Error::new(e.kind(), describe(e))
 }
 
 /// Checks before any work that [`write_output`] can write `path`: a regular file or new

@@ -10,6 +10,7 @@ use std::path::Path;
 
 mod check;
 pub mod columns;
+mod fallback;
 
 /// The schema tag written into every results file.
 pub const SCHEMA: &str = "parlab-results/1";

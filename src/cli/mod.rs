@@ -1,6 +1,7 @@
 //! Command-line interface: a thin layer over the engine.
 
 mod chart;
+mod gui;
 mod lean_worker;
 mod outputs;
 mod progress;
@@ -27,7 +28,7 @@ pub const EXIT_STOPPED: u8 = 130;
     name = "parlab",
     version,
     about = "Profile parallel workloads: threads or processes, pool or spawn-per-task, and what each costs on this machine.",
-    after_help = "Exit status of `run`: 0 every run completed, 1 a run failed, 2 bad input, 3 an output could not be written (results saved to a fallback file), 130 stopped with Ctrl-C."
+    after_help = "Exit status of `run` (and of `gui --start` once its window closes): 0 every run completed, 1 a run failed, 2 bad input, 3 an output could not be written (results saved to a fallback file), 130 stopped with Ctrl-C."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,10 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Open the desktop app, optionally with a profile loaded (the default with no subcommand).
-    Gui {
-        /// A profile (TOML) to open.
-        profile: Option<PathBuf>,
-    },
+    Gui(gui::GuiArgs),
     /// Run every run of a profile and report what was measured.
     Run(run::RunArgs),
     /// Draw a chart (PNG/SVG) from a results file.
@@ -72,8 +70,8 @@ pub fn main() -> ExitCode {
         parlab::process::guardian::enable(worker);
     }
     match cli.command {
-        None => gui(None),
-        Some(Command::Gui { profile }) => gui(profile.as_deref()),
+        None => gui::gui(&gui::GuiArgs::default()),
+        Some(Command::Gui(args)) => gui::gui(&args),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Chart(args)) => chart::chart(&args),
         Some(Command::Validate { profile }) => validate(&profile),
@@ -85,37 +83,8 @@ pub fn main() -> ExitCode {
 /// The commands whose runs may start worker processes (the app, `run`): under `cargo run`
 /// they build the lean worker first if it is missing. Not the hidden modes, `validate`, `chart`.
 fn starts_workers(command: Option<&Command>) -> bool {
-    let app = matches!(command, None | Some(Command::Gui { .. }));
+    let app = matches!(command, None | Some(Command::Gui(_)));
     (app && cfg!(feature = "gui")) || matches!(command, Some(Command::Run(_)))
-}
-
-#[cfg(feature = "gui")]
-fn gui(profile: Option<&std::path::Path>) -> ExitCode {
-    let profile = match profile.map(parlab::profile::load_file).transpose() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {}", printable_lines(&e.to_string()));
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
-    };
-    match parlab::gui::run(profile) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {}", printable_lines(&e.to_string()));
-            ExitCode::from(EXIT_RUN_FAILED)
-        }
-    }
-}
-
-/// A build without the `gui` feature has the command line only: say so plainly, and what
-/// works instead.
-#[cfg(not(feature = "gui"))]
-fn gui(_profile: Option<&std::path::Path>) -> ExitCode {
-    eprintln!(
-        "error: this build of parlab has no desktop app (it was built without the `gui` \
-         feature); run a profile with `parlab run PROFILE`, or see `parlab --help`"
-    );
-    ExitCode::from(EXIT_BAD_INPUT)
 }
 
 fn validate(path: &std::path::Path) -> ExitCode {

@@ -2,7 +2,6 @@
 //! after it, and when writing still fails, the results saved somewhere rather than lost.
 
 use parlab::export::{ChartKind, ExportSet, ImageFormat, ImageOptions, render};
-use parlab::format::printable;
 use parlab::results::Results;
 use std::path::{Path, PathBuf};
 
@@ -68,38 +67,4 @@ pub fn write_images(
         }
     }
     Ok(written)
-}
-
-/// Saves `results` as JSON in a new file of its own, in the temporary folder or else the
-/// current one, for when the outputs asked for could not be written. The name is
-/// `parlab-results-<time>-<random>.json`, created exclusively (never through a link someone
-/// put in a shared folder) and readable only by its owner.
-pub fn save_fallback(results: &Results) -> Result<PathBuf, String> {
-    let time = parlab::format::utc_timestamp(std::time::SystemTime::now()).replace(':', "");
-    let json = results.to_json();
-    let mut reasons = Vec::new();
-    for folder in [std::env::temp_dir(), PathBuf::from(".")] {
-        match save_new(&folder, &format!("parlab-results-{time}-"), json.as_bytes()) {
-            Ok(path) => return Ok(path),
-            Err(e) => reasons.push(format!(
-                "{}: {}",
-                printable(&folder.display().to_string()),
-                parlab::fsutil::describe(&e)
-            )),
-        }
-    }
-    Err(reasons.join("; "))
-}
-
-fn save_new(folder: &Path, prefix: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    use std::io::Write;
-    let mut file = tempfile::Builder::new()
-        .prefix(prefix)
-        .suffix(".json")
-        .tempfile_in(folder)?;
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    let (_, path) = file.keep().map_err(|e| e.error)?;
-    // An absolute path, so the message says where it is whatever the current folder.
-    Ok(std::path::absolute(&path).unwrap_or(path))
 }

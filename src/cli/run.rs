@@ -179,7 +179,7 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
         return true;
     }
     if !json_written {
-        match outputs::save_fallback(results) {
+        match results.save_fallback() {
             Ok(path) => eprintln!(
                 "the results were saved to {} instead",
                 printable(&path.display().to_string())

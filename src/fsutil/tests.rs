@@ -169,3 +169,10 @@ fn io_errors_read_as_sentences() {
     let e = io::Error::from_raw_os_error(libc::EIO);
     assert_eq!(describe(&e), "input/output error");
 }
+
+#[test]
+fn a_folder_that_vanished_before_the_write_is_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = write_output(&dir.path().join("gone").join("out.json"), b"{}").unwrap_err();
+    assert_eq!(e.to_string(), "no such file or folder");
+}

@@ -61,6 +61,8 @@ pub struct ParlabApp {
     pub(super) view: View,
     /// Closing the window.
     pub(super) window: WindowState,
+    /// `--start` and its companions (see `automation.rs`), when given.
+    pub(super) automation: Option<super::automation::Automation>,
 }
 
 /// The last error and the last success to tell the user about.
@@ -125,6 +127,7 @@ impl ParlabApp {
                 ..View::default()
             },
             window: WindowState::default(),
+            automation: None,
         }
     }
 
@@ -254,6 +257,7 @@ impl ParlabApp {
         } else {
             self.view.pacer.reset();
         }
+        self.automate(&ctx);
     }
 
     /// The file chooser's answer, dropped files and the window's close button, as actions.

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod automation;
 pub mod charts;
 pub mod dialogs;
 pub mod document;
@@ -38,8 +39,15 @@ impl eframe::App for Window {
     }
 }
 
-/// Opens the window (with `profile` loaded, if given) and returns when it closes.
-pub fn run(profile: Option<Profile>) -> anyhow::Result<()> {
+/// Opens the window (with `profile` loaded, if given) and returns when it closes; with
+/// `automation` (`--start`), returns how the automated session ended, if it did.
+pub fn run(
+    profile: Option<Profile>,
+    automation: Option<automation::Automation>,
+) -> anyhow::Result<Option<automation::Outcome>> {
+    let outcome = automation
+        .as_ref()
+        .map(automation::Automation::outcome_handle);
     let engine = EngineCommand::current_exe().map_err(|e| {
         anyhow::anyhow!("cannot find parlab's own executable to run the engine: {e}")
     })?;
@@ -63,10 +71,14 @@ pub fn run(profile: Option<Profile>) -> anyhow::Result<()> {
             if let Some(profile) = profile {
                 app.open_profile(profile);
             }
+            if let Some(automation) = automation {
+                app = app.with_automation(automation);
+            }
             Ok(Box::new(Window(app)))
         }),
     )
-    .map_err(|e| anyhow::anyhow!("{}", explain(&e.to_string())))
+    .map_err(|e| anyhow::anyhow!("{}", explain(&e.to_string())))?;
+    Ok(outcome.and_then(|handle| automation::read(&handle)))
 }
 
 /// One clear sentence for the usual reason the window cannot open.
