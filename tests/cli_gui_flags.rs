@@ -88,3 +88,61 @@ fn a_broken_profile_with_start_is_refused_before_the_window() {
     let err = refused(&[profile.as_os_str(), "--start".as_ref()]);
     assert!(err.contains("cpu.toml:5:11:"), "{err}");
 }
+
+#[test]
+fn a_profile_too_big_for_the_machine_is_refused_before_the_window_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let memory = "kind = \"memory\"\nbytes = 4294967296\npattern = \"sequential\"";
+    let path = common::write(
+        dir.path(),
+        "big.toml",
+        &common::profile(&[common::run_table("processes", "256", "tasks = 1", memory)]),
+    );
+    let stderr = refused(&[path.as_os_str(), "--start".as_ref()]);
+    assert!(
+        stderr.contains("needs about 1.0 TiB of memory")
+            && stderr.contains("Lower workers or size, or pass --force."),
+        "{stderr}"
+    );
+    // With --force the check is skipped: the window is what fails here (no display).
+    let out = parlab()
+        .arg("gui")
+        .arg(&path)
+        .args(["--start", "--force"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot open the parlab window"), "{stderr}");
+}
+
+#[test]
+fn the_external_programs_of_a_started_profile_are_shown_before_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::write(
+        dir.path(),
+        "cmd.toml",
+        &common::profile(&[common::run_table(
+            "threads",
+            "1",
+            "tasks = 1",
+            "kind = \"command\"\nargv = [\"/bin/true\", \"x y\"]",
+        )]),
+    );
+    let out = parlab()
+        .arg("gui")
+        .arg(&path)
+        .arg("--start")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("This profile runs external programs:\n  /bin/true 'x y'\n"),
+        "{stderr}"
+    );
+}

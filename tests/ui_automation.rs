@@ -46,6 +46,7 @@ fn automated_after(
     let app = app.with_automation(Automation::new(AutomationOptions {
         export_results: Some(out.to_path_buf()),
         quit_when_done: true,
+        ..AutomationOptions::default()
     }));
     harness(app)
 }
@@ -194,4 +195,36 @@ fn an_engine_killed_mid_session_fails_it_and_keeps_the_finished_runs() {
     let results = Results::load_json(&out).expect("the finished run is written");
     assert_eq!(results.runs.len(), 1);
     assert_eq!(results.runs[0].status, RunStatus::Completed);
+}
+
+#[test]
+fn programs_the_command_line_showed_are_not_asked_about_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let text = common::profile(&[common::run_table(
+        "threads",
+        "1",
+        "tasks = 3",
+        "kind = \"command\"\nargv = [\"/bin/true\"]",
+    )]);
+    let profile = parlab::profile::parse_str(&text, "cmd.toml").expect("valid profile");
+    let commands = profile.external_commands();
+    assert!(!commands.is_empty());
+    let mut app = ParlabApp::new(
+        Settings::default(),
+        EngineCommand::new(common::parlab_bin()),
+    )
+    .without_native_dialogs();
+    app.open_profile(profile);
+    let app = app.with_automation(Automation::new(AutomationOptions {
+        export_results: Some(out.clone()),
+        quit_when_done: true,
+        approved_commands: commands,
+        force: false,
+    }));
+    let mut h = harness(app);
+    let (outcome, _) = until_done(&mut h);
+    assert_eq!(outcome.end, SessionEnd::Completed, "{outcome:?}");
+    let results = Results::load_json(&out).expect("written");
+    assert_eq!(results.runs[0].tasks_completed, 3);
 }

@@ -22,6 +22,10 @@ pub struct GuiArgs {
     /// Close the window once the profile finished and its results are written.
     #[arg(long, requires = "start")]
     quit_when_done: bool,
+    /// Start even when a run is estimated to need more memory or temporary disk space than
+    /// this machine has available.
+    #[arg(long, requires = "start")]
+    force: bool,
 }
 
 fn bad_input(message: impl std::fmt::Display) -> ExitCode {
@@ -49,10 +53,21 @@ pub fn gui(args: &GuiArgs) -> ExitCode {
             return bad_input(e);
         }
     }
+    let mut approved_commands = Vec::new();
+    if let (true, Some(profile)) = (args.start, &profile) {
+        // As `parlab run` does: the user's go, with what will run shown first.
+        if let Err(e) = super::run::check_needs_unless(profile, args.force) {
+            return bad_input(e);
+        }
+        approved_commands = profile.external_commands();
+        super::run::show_external_commands(&approved_commands);
+    }
     let automation = args.start.then(|| {
         Automation::new(AutomationOptions {
             export_results: args.export_results.clone(),
             quit_when_done: args.quit_when_done,
+            approved_commands,
+            force: args.force,
         })
     });
     let outcome = match parlab::gui::run(profile, automation) {

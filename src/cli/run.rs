@@ -62,20 +62,10 @@ pub fn run(args: &RunArgs) -> ExitCode {
     if let Err(e) = outputs::check_all(&args.outputs(), &[&args.profile]) {
         return bad_input(e);
     }
-    if !args.force {
-        let available = parlab::profile::Available::detect();
-        if let Err(e) = parlab::profile::check_needs(&profile.plan(), &available) {
-            return bad_input(format!("{e} Lower workers or size, or pass --force."));
-        }
+    if let Err(e) = check_needs_unless(&profile, args.force) {
+        return bad_input(e);
     }
-    let commands = profile.external_commands();
-    if !commands.is_empty() {
-        eprintln!("This profile runs external programs:");
-        // Shell-quoted with control characters escaped (Command::display): what runs.
-        for c in &commands {
-            eprintln!("  {}", printable(c));
-        }
-    }
+    show_external_commands(&profile.external_commands());
     let worker = match WorkerCommand::current_exe() {
         Ok(w) => w,
         Err(e) => {
@@ -188,6 +178,28 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
         }
     }
     false
+}
+
+/// Refuses (with the sentence to print) a profile this machine seems too small for, unless
+/// `force`.
+pub fn check_needs_unless(profile: &parlab::profile::Profile, force: bool) -> Result<(), String> {
+    if force {
+        return Ok(());
+    }
+    let available = parlab::profile::Available::detect();
+    parlab::profile::check_needs(&profile.plan(), &available)
+        .map_err(|e| format!("{e} Lower workers or size, or pass --force."))
+}
+
+/// Lists on stderr the external programs a profile runs, before it runs them.
+pub fn show_external_commands(commands: &[String]) {
+    if !commands.is_empty() {
+        eprintln!("This profile runs external programs:");
+        // Shell-quoted with control characters escaped (Command::display): what runs.
+        for c in commands {
+            eprintln!("  {}", printable(c));
+        }
+    }
 }
 
 /// A stop that came before the first run began: nothing was measured, nothing is written.

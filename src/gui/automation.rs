@@ -25,6 +25,11 @@ pub struct AutomationOptions {
     pub export_results: Option<PathBuf>,
     /// Close the window once the session ended and its results are written.
     pub quit_when_done: bool,
+    /// External programs the command line already showed the user: the app does not ask
+    /// about them again (`parlab gui PROFILE --start` is the user's go, as `parlab run` is).
+    pub approved_commands: Vec<String>,
+    /// Start even when the machine seems too small for the profile (`--force`).
+    pub force: bool,
 }
 
 /// How an automated session ended, ordered as `parlab run` ranks them for its exit status.
@@ -146,7 +151,13 @@ impl ParlabApp {
         match std::mem::replace(&mut auto.phase, Phase::Done) {
             Phase::Armed => {
                 self.status.error = None;
-                self.apply(Action::Start);
+                self.questions
+                    .approve(auto.options.approved_commands.clone());
+                self.apply(if auto.options.force {
+                    Action::StartAnyway
+                } else {
+                    Action::Start
+                });
                 auto.phase = Phase::Starting;
                 self.automation_started(ctx, &mut auto, true);
             }
