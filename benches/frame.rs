@@ -12,7 +12,7 @@ use parlab::exec::{Session, WorkerCommand};
 use parlab::gui::settings::ChartTab;
 use parlab::gui::{ParlabApp, Settings};
 use parlab::profile::parse_str;
-use parlab::results::{Host, Results};
+use parlab::results::Results;
 
 fn app_with_history() -> ParlabApp {
     let mut app = ParlabApp::new(
@@ -20,14 +20,8 @@ fn app_with_history() -> ParlabApp {
         parlab::stream::EngineCommand::new(env!("CARGO_BIN_EXE_parlab")),
     );
     let profile = app.editor.profile.clone();
-    app.runner.add_results(Results {
-        schema: parlab::results::SCHEMA.into(),
-        parlab_version: "bench".into(),
-        created_utc: String::new(),
-        host: Host::detect(),
-        profile,
-        runs: (0..8).map(hour_long_run).collect(),
-    });
+    app.runner
+        .add_results(Results::new(profile, (0..8).map(hour_long_run).collect()));
     app
 }
 

@@ -11,6 +11,9 @@ use std::path::Path;
 mod check;
 pub mod columns;
 mod fallback;
+pub mod repetitions;
+
+pub use repetitions::{Comparison, Order, Repetition, RepetitionLatency, RunStats};
 
 /// The schema tag written into every results file.
 pub const SCHEMA: &str = "parlab-results/1";
@@ -31,6 +34,19 @@ pub struct Results {
     pub profile: Profile,
     /// One entry per run that started, in order.
     pub runs: Vec<RunResult>,
+    /// How many times each run was asked to repeat (absent in files from before
+    /// repetitions: once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repetitions: Option<usize>,
+    /// The order the repetitions ran in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// The seed of the shuffled order (`interleaved`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Verdicts on pairs of runs (speedups, models against each other).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comparisons: Vec<Comparison>,
 }
 
 /// Facts about the measuring machine.
@@ -176,6 +192,21 @@ pub struct RunResult {
     /// runs from `parlab run`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observer_cpu_cores: Option<f64>,
+    /// Each repetition, in the order they ran (absent in files from before repetitions).
+    /// The run's other figures describe all of them together: throughput is their mean,
+    /// latency comes from their merged histograms, the timeline and CPU series are the
+    /// median repetition's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repetitions: Vec<Repetition>,
+    /// Mean, sd and 95 % interval over the repetitions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<RunStats>,
+    /// Why the figures may be shaky, as sentences.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Cores' worth of CPU other programs used during the run (mean over its repetitions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreign_cpu_cores: Option<f64>,
     /// Process models: the program started as each worker process (`parlab-worker`, or
     /// `parlab worker` when the lean worker was not found), as a shell-quoted command line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -267,6 +298,10 @@ impl Results {
             host: Host::detect(),
             profile,
             runs,
+            repetitions: None,
+            order: None,
+            seed: None,
+            comparisons: Vec::new(),
         }
     }
 

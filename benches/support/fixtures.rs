@@ -50,6 +50,10 @@ pub fn hour_long_run(n: usize) -> RunResult {
         workload_stats: None,
         host: None,
         observer_cpu_cores: None,
+        repetitions: Vec::new(),
+        stats: None,
+        warnings: Vec::new(),
+        foreign_cpu_cores: None,
         worker_program: None,
     }
 }

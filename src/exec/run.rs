@@ -444,6 +444,10 @@ fn assemble(
         workload_stats,
         host: None,
         observer_cpu_cores: None,
+        repetitions: Vec::new(),
+        stats: None,
+        warnings: Vec::new(),
+        foreign_cpu_cores: None,
         worker_program: None,
     }
 }
