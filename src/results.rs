@@ -12,6 +12,7 @@ mod check;
 pub mod columns;
 mod fallback;
 pub mod repetitions;
+pub mod verdicts;
 
 pub use repetitions::{Comparison, Order, Repetition, RepetitionLatency, RunStats};
 
@@ -289,19 +290,21 @@ fn plain_json_message(e: &serde_json::Error) -> String {
 }
 
 impl Results {
-    /// The results of `runs` of `profile`, measured on this host now.
+    /// The results of `runs` of `profile`, measured on this host now, with the verdicts
+    /// on their pairs.
     pub fn new(profile: Profile, runs: Vec<RunResult>) -> Self {
+        let comparisons = verdicts::comparisons(&runs, profile.order());
         Self {
             schema: SCHEMA.to_string(),
             parlab_version: env!("CARGO_PKG_VERSION").to_string(),
             created_utc: crate::format::utc_timestamp(std::time::SystemTime::now()),
             host: Host::detect(),
+            repetitions: Some(profile.rounds()),
+            order: Some(profile.order()),
+            seed: profile.seed,
             profile,
             runs,
-            repetitions: None,
-            order: None,
-            seed: None,
-            comparisons: Vec::new(),
+            comparisons,
         }
     }
 

@@ -31,6 +31,9 @@ fn every_kinds_default_runs_one_task_under_threads() {
         version: None,
         name: "every kind".into(),
         description: String::new(),
+        repetitions: None,
+        order: None,
+        seed: None,
         runs,
     };
     let session =

@@ -4,7 +4,7 @@
 mod common;
 
 use parlab::profile::examples::EXAMPLES;
-use parlab::profile::{Model, Profile, RunSpec, Workers, parse_str, render, save_file};
+use parlab::profile::{Model, Order, Profile, RunSpec, Workers, parse_str, render, save_file};
 use parlab::workload::{
     Command, Contention, Cpu, Fault, FaultAction, FileIo, LockKind, Memory, Pattern, Sleep, Spawn,
     Transfer, WorkloadSpec,
@@ -200,8 +200,11 @@ proptest! {
         name in "[A-Za-z0-9 \"'#:\\\\-]{1,30}".prop_filter("not blank", |n| !n.trim().is_empty()),
         description in "[ -~\n]{0,60}",
         runs in proptest::collection::vec(run(), 1..5),
+        repetitions in proptest::option::of(1usize..=1000),
+        order in proptest::option::of(prop_oneof![Just(Order::Interleaved), Just(Order::Sequential)]),
+        seed in proptest::option::of(0u64..(1 << 53)),
     ) {
-        let profile = Profile { version: None, name, description, runs };
+        let profile = Profile { version: None, name, description, repetitions, order, seed, runs };
         prop_assert!(profile.validate().is_empty(), "{:?}", profile.validate());
         let text = render(&profile, None);
         let back = parse_str(&text, "random.toml").map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;

@@ -45,6 +45,42 @@ fn long_processes_run() -> String {
     )
 }
 
+/// `run` as if repeated twice: its repetitions, statistics and a warning filled in.
+fn with_repetitions(run: &parlab::results::RunResult) -> parlab::results::RunResult {
+    use parlab::results::{Repetition, RepetitionLatency, RunStats};
+    use parlab::stats::Summary;
+    let mut run = run.clone();
+    let xs = [run.throughput_per_sec * 0.97, run.throughput_per_sec * 1.03];
+    run.repetitions = xs
+        .iter()
+        .enumerate()
+        .map(|(round, &x)| Repetition {
+            round,
+            position: 1 - round,
+            wall_seconds: run.wall_seconds / 2.0,
+            tasks_completed: run.tasks_completed / 2,
+            throughput_per_sec: x,
+            latency_us: RepetitionLatency {
+                p50: run.latency_us.p50,
+                p99: run.latency_us.p99 / 3.0,
+            },
+            overhead_per_task_us: run.overhead_per_task_us,
+            foreign_cpu_cores: Some(0.1 / 3.0),
+            status: run.status,
+        })
+        .collect();
+    let summary = Summary::of(&xs).expect("finite");
+    run.stats = Some(RunStats {
+        throughput_per_sec: summary,
+        overhead_per_task_us: None,
+        p50_us: summary,
+        p99_us: summary,
+    });
+    run.warnings = vec!["throughput varies by 4.2 % between \"repetitions\"".into()];
+    run.foreign_cpu_cores = Some(1.0 / 7.0);
+    run
+}
+
 #[test]
 fn every_event_round_trips_with_real_runs() {
     let golden = Results::from_json(include_str!("golden/results-v1.json"), "golden")
@@ -53,7 +89,10 @@ fn every_event_round_trips_with_real_runs() {
         Event::Hello {
             format: FORMAT.into(),
             pid: 4711,
-            runs: golden.runs.len(),
+            runs: golden.runs.len() * 3,
+            configs: golden.runs.len(),
+            rounds: 3,
+            seed: (1 << 53) - 1,
             worker: "/usr/libexec/parlab/parlab-worker".into(),
         },
         Event::End { stopped: true },
@@ -70,6 +109,8 @@ fn every_event_round_trips_with_real_runs() {
             .collect();
         events.push(Event::Run {
             index,
+            config: index,
+            round: 2,
             label: run.label.clone(),
         });
         events.push(Event::Live {
@@ -83,6 +124,10 @@ fn every_event_round_trips_with_real_runs() {
         events.push(Event::Finished {
             index,
             run: Box::new(run.clone()),
+        });
+        events.push(Event::Merged {
+            index,
+            run: Box::new(with_repetitions(run)),
         });
     }
     for event in events {

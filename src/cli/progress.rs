@@ -31,7 +31,7 @@ impl ProgressView {
     /// Redraws from `p`.
     pub fn update(&mut self, p: &Progress) {
         for (i, done) in p.finished.iter().enumerate().skip(self.reported) {
-            self.finished(i, done, p.run_count);
+            self.finished(i, done, p);
         }
         self.reported = p.finished.len();
         let Some(bar) = &self.bar else { return };
@@ -59,9 +59,10 @@ impl ProgressView {
             bar.set_length(len);
             bar.reset();
             bar.set_prefix(format!(
-                "run {}/{} {}",
+                "run {}/{}{} {}",
                 p.run_index + 1,
                 p.run_count,
+                round_of(p, p.round),
                 printable(&p.label)
             ));
         }
@@ -78,10 +79,13 @@ impl ProgressView {
         }
     }
 
-    fn finished(&self, index: usize, run: &RunResult, count: usize) {
+    fn finished(&self, index: usize, run: &RunResult, p: &Progress) {
+        let round = p.steps.get(index).map_or(0, |s| s.round);
         let line = format!(
-            "run {} of {count}: {} {} in {:.2} s ({} tasks)",
+            "run {} of {}{}: {} {} in {:.2} s ({} tasks)",
             index + 1,
+            p.run_count,
+            round_of(p, round),
             printable(&run.label),
             run.status,
             run.wall_seconds,
@@ -99,5 +103,14 @@ impl ProgressView {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// ", round 2 of 5" when the session repeats its runs.
+fn round_of(p: &Progress, round: usize) -> String {
+    if p.rounds > 1 {
+        format!(", round {} of {}", round + 1, p.rounds)
+    } else {
+        String::new()
     }
 }

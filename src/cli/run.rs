@@ -41,6 +41,13 @@ pub struct RunArgs {
     /// this machine has available.
     #[arg(long)]
     force: bool,
+    /// Run each run N times (1–1000), overriding the profile's `repetitions`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000))]
+    repetitions: Option<u16>,
+    /// The seed of the interleaved order, overriding the profile's `seed` (repeat a
+    /// session's order exactly: its results record the seed).
+    #[arg(long, value_name = "SEED")]
+    seed: Option<u64>,
 }
 
 fn bad_input(message: impl std::fmt::Display) -> ExitCode {
@@ -54,10 +61,22 @@ pub fn run(args: &RunArgs) -> ExitCode {
     // parlab half-way (loading, checking outputs, starting workers).
     let cancel = CancelToken::new();
     install_stop_handler(&cancel);
-    let profile = match parlab::profile::load_file(&args.profile) {
+    let mut profile = match parlab::profile::load_file(&args.profile) {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
+    if let Some(n) = args.repetitions {
+        profile.repetitions = Some(usize::from(n));
+    }
+    if let Some(seed) = args.seed {
+        profile.seed = Some(seed);
+    }
+    if let Some(problem) = profile.validate().first() {
+        return bad_input(format!(
+            "{}: {problem}",
+            printable(&args.profile.display().to_string())
+        ));
+    }
     // Checked before running, so an hour-long run is not lost to a typo in a path.
     if let Err(e) = outputs::check_all(&args.outputs(), &[&args.profile]) {
         return bad_input(e);

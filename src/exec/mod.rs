@@ -7,6 +7,7 @@
 pub mod child;
 pub mod contract;
 pub mod ctx;
+mod merge;
 mod models;
 pub mod protocol;
 mod run;
@@ -30,27 +31,39 @@ pub use run::LiveRun;
 
 use crate::cancel::CancelToken;
 
-use crate::profile::{PlannedRun, Profile, Stop};
+use crate::profile::{PlannedRun, Profile, Step, Stop};
 use crate::results::{Results, RunResult, RunStatus};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// Where a session stands, for progress bars and the app's status line.
+/// Where a session stands, for progress bars and the app's status line. A session runs
+/// every planned run (configuration) `rounds` times: each repetition is one step.
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
-    /// Index of the run in progress (0-based); equals `run_count` when all are done.
+    /// Index of the step in progress (0-based); equals `run_count` when all are done.
     pub run_index: usize,
-    /// Runs in the session.
+    /// Steps in the session: planned runs × rounds.
     pub run_count: usize,
+    /// The planned run (configuration) the step in progress repeats.
+    pub config: usize,
+    /// The round (repetition) of the step in progress (0-based).
+    pub round: usize,
+    /// Rounds in the session (the profile's `repetitions`).
+    pub rounds: usize,
+    /// Every step of the session, in order.
+    pub steps: Arc<Vec<Step>>,
     /// Label of the run in progress.
     pub label: String,
     /// When the run in progress ends.
     pub stop: Option<Stop>,
     /// Tasks done and time elapsed in the run in progress.
     pub live: LiveRun,
-    /// Runs finished so far.
+    /// Steps finished so far: each a single repetition, in the order they ran.
     pub finished: Vec<Arc<RunResult>>,
+    /// Planned runs whose repetitions all ended, merged (what the results keep), in the
+    /// order they completed, each with its index in the plan.
+    pub merged: Vec<(usize, Arc<RunResult>)>,
 }
 
 /// A profile being executed on a background thread.
@@ -75,9 +88,17 @@ impl Session {
         worker_command: WorkerCommand,
         cancel: CancelToken,
     ) -> std::io::Result<Session> {
+        let mut profile = profile;
+        // The seed is recorded with the profile, so the results say which order ran.
+        let seed = *profile
+            .seed
+            .get_or_insert_with(crate::profile::schedule::fresh_seed);
         let plan = profile.plan();
+        let steps = crate::profile::schedule(plan.len(), profile.rounds(), profile.order(), seed);
         let progress = Arc::new(Mutex::new(Progress {
-            run_count: plan.len(),
+            run_count: steps.len(),
+            rounds: profile.rounds(),
+            steps: Arc::new(steps.clone()),
             ..Progress::default()
         }));
         let handle = {
@@ -87,7 +108,7 @@ impl Session {
             std::thread::Builder::new()
                 .name("parlab-session".into())
                 .spawn(move || {
-                    let runs = run_plan(&plan, &worker_command, &cancel, &progress);
+                    let runs = run_steps(&plan, &steps, &worker_command, &cancel, &progress);
                     Results::new(profile, runs)
                 })?
         };
@@ -135,40 +156,49 @@ impl Session {
         true
     }
 
+    /// The profile as it runs: with the seed of its order.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
     /// Waits for the session to end and returns its results.
     pub fn wait(mut self) -> Results {
         match self.handle.take().map(JoinHandle::join) {
             Some(Ok(results)) => results,
-            // The session thread panicked: keep every run that finished.
+            // The session thread panicked: keep every run that was merged.
             _ => Results::new(
                 self.profile.clone(),
                 self.progress()
-                    .finished
+                    .merged
                     .iter()
-                    .map(|r| (**r).clone())
+                    .map(|(_, r)| (**r).clone())
                     .collect(),
             ),
         }
     }
 }
 
-/// Runs the planned runs one after another until they are done, one is stopped, or
-/// `cancel` is set, publishing progress; returns the runs that ended.
-fn run_plan(
+/// Runs the steps (repetitions of planned runs) in order until they are done, one is
+/// stopped, or `cancel` is set, publishing progress; returns the planned runs that ran,
+/// each merged over its repetitions, in the plan's order.
+fn run_steps(
     plan: &[PlannedRun],
+    steps: &[Step],
     worker_command: &WorkerCommand,
     cancel: &CancelToken,
     progress: &Mutex<Progress>,
 ) -> Vec<RunResult> {
     let lock = || progress.lock().unwrap_or_else(PoisonError::into_inner);
-    let mut runs = Vec::new();
-    for (i, planned) in plan.iter().enumerate() {
+    let rounds = lock().rounds;
+    let mut gathered: Vec<merge::Gathered> = plan.iter().map(|_| Default::default()).collect();
+    for (i, step) in steps.iter().enumerate() {
         if cancel.is_cancelled() {
             break;
         }
+        let planned = &plan[step.config];
         {
             let mut p = lock();
-            p.run_index = i;
+            (p.run_index, p.config, p.round) = (i, step.config, step.round);
             p.label = planned.label.clone();
             p.stop = Some(planned.stop);
             p.live = LiveRun::default();
@@ -181,14 +211,40 @@ fn run_plan(
             }
             p.live = l;
         };
-        let result = run::execute(planned, worker_command, cancel, &live);
-        let stopped = result.status == RunStatus::Stopped;
-        lock().finished.push(Arc::new(result.clone()));
-        runs.push(result);
+        let executed = run::execute(planned, worker_command, cancel, &live);
+        let stopped = executed.result.status == RunStatus::Stopped;
+        lock().finished.push(Arc::new(executed.result.clone()));
+        let done = &mut gathered[step.config];
+        done.add(*step, executed.result, &executed.latencies);
+        if done.len() == rounds
+            && let Some(merged) = done.merge(true)
+        {
+            lock().merged.push((step.config, Arc::new(merged)));
+        }
         if stopped {
             break;
         }
     }
-    lock().run_index = plan.len();
+    lock().run_index = steps.len();
+    finish(gathered, rounds, progress)
+}
+
+/// The merged runs in the plan's order, merging now the ones a stop left incomplete.
+fn finish(
+    gathered: Vec<merge::Gathered>,
+    rounds: usize,
+    progress: &Mutex<Progress>,
+) -> Vec<RunResult> {
+    let mut p = progress.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut runs = Vec::new();
+    for (config, done) in gathered.iter().enumerate().filter(|(_, g)| !g.is_empty()) {
+        let complete = done.len() == rounds;
+        if let Some(merged) = done.merge(complete) {
+            if !complete {
+                p.merged.push((config, Arc::new(merged.clone())));
+            }
+            runs.push(merged);
+        }
+    }
     runs
 }

@@ -42,6 +42,14 @@ pub struct LiveRun {
 
 static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
 
+/// A finished run with its latency histogram, which repetitions merge exactly.
+pub struct Executed {
+    /// What the run measured.
+    pub result: RunResult,
+    /// Every measured task's latency.
+    pub latencies: LatencyHistogram,
+}
+
 /// Executes one planned run to its end; `cancel` is the user's stop for the whole session,
 /// `live` receives progress a few times a second.
 pub fn execute(
@@ -49,13 +57,15 @@ pub fn execute(
     worker_command: &WorkerCommand,
     cancel: &CancelToken,
     live: &dyn Fn(LiveRun),
-) -> RunResult {
+) -> Executed {
     let run_id = NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed);
     let workload = match build_workload(plan, run_id) {
         Ok(w) => w,
         Err(message) => {
             let nothing = Measured::nothing();
-            return assemble(plan, RunStatus::Failed, Some(message), 0, nothing, None);
+            let latencies = nothing.latencies.clone();
+            let result = assemble(plan, RunStatus::Failed, Some(message), 0, nothing, None);
+            return Executed { result, latencies };
         }
     };
     let (tx, rx) = mpsc::channel();
@@ -259,7 +269,7 @@ fn conclude(
     sampler: Sampler,
     marks: &Marks,
     end: Instant,
-) -> RunResult {
+) -> Executed {
     let sampled = sampler.stop();
     let usage = marks.usage_since();
     let wall = end.saturating_duration_since(ctx.start());
@@ -300,11 +310,12 @@ fn conclude(
         .then(|| ctx.failure.get().cloned())
         .flatten();
     let stats = (!stats.is_empty()).then_some(stats);
+    let latencies = measured.latencies.clone();
     let mut result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
     // The worker program changes what a process model measures (its start cost): say which.
     result.worker_program =
         (ctx.plan.model.uses_processes()).then(|| ctx.worker_command.command_line());
-    result
+    Executed { result, latencies }
 }
 
 /// Ends a run whose tasks stopped completing: a deadlock, a hung worker.

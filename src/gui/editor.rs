@@ -44,6 +44,9 @@ pub fn default_profile() -> Profile {
         version: None,
         name: "CPU-bound work: threads vs processes".into(),
         description: "About 100 µs of hashing per task, on 1 and 2 workers.".into(),
+        repetitions: Some(crate::profile::schedule::DEFAULT_NEW_REPETITIONS),
+        order: None,
+        seed: None,
         runs: vec![default_run(), processes],
     }
 }

@@ -140,10 +140,10 @@ impl Runner {
         let finished = session.is_finished();
         let progress = session.progress();
         let error = if finished { session.error() } else { None };
-        for result in progress.finished.iter().skip(self.reported) {
+        for (_, result) in progress.merged.iter().skip(self.reported) {
             self.push(Arc::clone(result), Arc::clone(&self.host));
         }
-        self.reported = progress.finished.len();
+        self.reported = progress.merged.len();
         self.live_id = self.next_id;
         if finished {
             self.error = error;

@@ -6,6 +6,7 @@ mod load;
 mod messages;
 mod needs;
 mod save;
+pub mod schedule;
 mod syntax;
 mod validate;
 mod workers;
@@ -19,6 +20,7 @@ pub use load::{
 pub(crate) use messages::plain as plain_message;
 pub use needs::{Available, TooBig, check_needs, estimate, human_bytes};
 pub use save::{SaveError, render, save_file};
+pub use schedule::{Order, Step, schedule};
 pub use workers::Workers;
 
 use crate::workload::WorkloadSpec;
@@ -40,6 +42,16 @@ pub struct Profile {
     /// Free text: what the profile shows and what to look for.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// How many times to run each planned run (absent: once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repetitions: Option<usize>,
+    /// The order of the repetitions (absent: interleaved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// The seed of the interleaved order (absent: a new one each session, recorded in the
+    /// results).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
     /// The runs, in order.
     #[serde(rename = "run", default)]
     pub runs: Vec<RunSpec>,
@@ -150,6 +162,16 @@ impl Profile {
             }
         }
         plan
+    }
+
+    /// How many times each planned run runs.
+    pub fn rounds(&self) -> usize {
+        self.repetitions.unwrap_or(1).max(1)
+    }
+
+    /// The order of the repetitions.
+    pub fn order(&self) -> Order {
+        self.order.unwrap_or_default()
     }
 
     /// The external programs the profile's runs start, each once, in order: what a user

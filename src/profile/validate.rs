@@ -38,6 +38,7 @@ impl Profile {
             validate_run(run, &FieldPath::root().key("run").index(i), &mut errors);
         }
         errors.extend(check_plan_size(self));
+        errors.extend(check_repetitions(self));
         errors
     }
 }
@@ -78,6 +79,40 @@ fn check_plan_size(profile: &Profile) -> Option<ValidationError> {
              a profile may plan at most {MAX_PLANNED_RUNS}"
         ),
     ))
+}
+
+/// The most steps (runs × repetitions) one session may hold.
+pub const MAX_STEPS: usize = 100_000;
+
+/// `repetitions` out of range, or too many steps in all.
+fn check_repetitions(profile: &Profile) -> Vec<ValidationError> {
+    let Some(repetitions) = profile.repetitions else {
+        return Vec::new();
+    };
+    let range = super::schedule::REPETITIONS;
+    let range = *range.start() as u64..=*range.end() as u64;
+    let errors = crate::validation::check_range(
+        &FieldPath::root(),
+        "repetitions",
+        repetitions as u64,
+        range,
+        "",
+    );
+    if !errors.is_empty() {
+        return errors;
+    }
+    let runs: usize = profile.runs.iter().map(|r| r.workers.counts().len()).sum();
+    if runs.saturating_mul(repetitions) > MAX_STEPS {
+        return vec![ValidationError::new(
+            FieldPath::root().key("repetitions"),
+            format!(
+                "{runs} runs × {repetitions} repetitions is {} runs in all; a session may \
+                 hold at most {MAX_STEPS}",
+                runs * repetitions
+            ),
+        )];
+    }
+    Vec::new()
 }
 
 /// Out-of-range counts reported one by one at most; a longer list gets one more line.

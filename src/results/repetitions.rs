@@ -2,18 +2,9 @@
 //! run's repetitions, the statistics over them, its warnings, and the session's verdicts.
 
 use super::RunStatus;
+pub use crate::profile::Order;
 use crate::stats::{Summary, Verdict};
 use serde::{Deserialize, Serialize};
-
-/// In what order a session ran the repetitions of its configurations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Order {
-    /// Each round ran every configuration once, in a shuffled (seeded) order.
-    Interleaved,
-    /// Every repetition of a configuration ran before the next configuration.
-    Sequential,
-}
 
 /// One repetition of a run, in the order the session ran it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -62,6 +62,10 @@ struct Shared {
     error: Option<String>,
     /// The engine's worker program (from `hello`).
     worker: Option<String>,
+    /// The seed of the session's order (from `hello`).
+    seed: Option<u64>,
+    /// The window's CPU (cores) during each finished step, by planned run.
+    observed: std::collections::HashMap<usize, Vec<f64>>,
 }
 
 impl EngineSession {
@@ -92,7 +96,8 @@ impl EngineSession {
         let _ = stdin.write_all(encode(&start).as_bytes());
         let shared = Arc::new(Mutex::new(Shared {
             progress: Progress {
-                run_count: profile.plan().len(),
+                run_count: profile.plan().len() * profile.rounds(),
+                rounds: profile.rounds(),
                 ..Progress::default()
             },
             ..Shared::default()
@@ -106,6 +111,7 @@ impl EngineSession {
                 .into_iter()
                 .map(|p| (p.label, p.stop))
                 .collect(),
+            order: profile.order(),
             pid,
         };
         let stderr = StderrTail::start(stderr);
@@ -220,6 +226,7 @@ struct Reader {
     shared: Arc<Mutex<Shared>>,
     child: Arc<Mutex<Child>>,
     plan: Vec<(String, crate::profile::Stop)>,
+    order: crate::profile::Order,
     pid: u32,
 }
 
@@ -271,7 +278,7 @@ impl Reader {
             }
             _ => String::new(),
         };
-        let kept = p.finished.len();
+        let kept = p.merged.len();
         p.run_index = p.run_count;
         let failure = match (ended, exit) {
             (true, Some(exit)) if exit.success() => None,
@@ -310,17 +317,33 @@ impl Reader {
 
     fn apply(&self, event: Event, mark: &mut Mark) {
         let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+        let shared = &mut *shared;
         match event {
-            Event::Hello { worker, runs, .. } => {
+            Event::Hello {
+                worker,
+                runs,
+                configs,
+                rounds,
+                seed,
+                ..
+            } => {
                 shared.worker = Some(worker);
+                shared.seed = Some(seed);
+                let steps = crate::profile::schedule(configs, rounds, self.order, seed);
+                shared.progress.steps = Arc::new(steps);
                 shared.progress.run_count = runs;
+                shared.progress.rounds = rounds;
                 *mark = Mark::now();
             }
-            Event::Run { index, label } => {
+            Event::Run {
+                index,
+                config,
+                round,
+                label,
+            } => {
                 let p = &mut shared.progress;
-                p.run_index = index;
-                p.label = label;
-                p.stop = self.plan.get(index).map(|(_, stop)| *stop);
+                (p.run_index, p.config, p.round, p.label) = (index, config, round, label);
+                p.stop = self.plan.get(config).map(|(_, stop)| *stop);
                 p.live = LiveRun::default();
                 *mark = Mark::now();
             }
@@ -343,15 +366,25 @@ impl Reader {
             Event::Finished { index, mut run } => {
                 run.observer_cpu_cores = mark.cores_since();
                 *mark = Mark::now();
+                let step = shared.progress.steps.get(index).copied();
+                if let (Some(step), Some(cores)) = (step, run.observer_cpu_cores) {
+                    shared.observed.entry(step.config).or_default().push(cores);
+                }
                 let p = &mut shared.progress;
                 p.finished.push(Arc::from(run));
-                // The next run (if any) is the one in progress until its own event.
+                // The next step (if any) is the one in progress until its own event.
                 p.run_index = index + 1;
-                if let Some((label, stop)) = self.plan.get(index + 1) {
-                    p.label = label.clone();
-                    p.stop = Some(*stop);
-                }
                 p.live = LiveRun::default();
+            }
+            Event::Merged { index, mut run } => {
+                let observed = shared
+                    .observed
+                    .get(&index)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                run.observer_cpu_cores = (!observed.is_empty())
+                    .then(|| observed.iter().sum::<f64>() / observed.len() as f64);
+                shared.progress.merged.push((index, Arc::from(run)));
             }
             Event::Error { message } => shared.error = Some(message),
             Event::End { .. } => {}

@@ -21,10 +21,11 @@
 //!
 //! | `event` | fields | meaning |
 //! |---------|--------|---------|
-//! | `hello` | `format`, `pid`, `runs`, `worker` | the engine started: this format, its pid, the number of runs planned and the worker program of the process models |
-//! | `run` | `index`, `label` | run `index` (0-based) began |
+//! | `hello` | `format`, `pid`, `runs`, `configs`, `rounds`, `seed`, `worker` | the engine started: this format, its pid, the number of steps (`configs` planned runs × `rounds` repetitions), the seed of their order and the worker program of the process models |
+//! | `run` | `index`, `config`, `round`, `label` | step `index` (0-based) began: repetition `round` of planned run `config` |
 //! | `live` | `index`, `tasks_done`, `elapsed_s`, `snapshot`?, `timeline`, `cpu_rows` | progress: `snapshot` (a results-file run with status `running` and empty series, when it changed), the timeline points and per-core CPU rows (%) added since the last `live` |
-//! | `finished` | `index`, `run` | run `index` ended: `run` is exactly what `parlab run --json` writes for it |
+//! | `finished` | `index`, `run` | step `index` ended: `run` is that one repetition |
+//! | `merged` | `index`, `run` | every repetition of planned run `index` ended: `run` is exactly what `parlab run --json` writes for it |
 //! | `end` | `stopped` | every run ended (`stopped`: a stop ended the session early); the engine exits 0 |
 //! | `error` | `message` | the engine could not run the profile (a sentence); the engine exits 2 |
 //!
@@ -71,15 +72,30 @@ pub enum Event {
         format: String,
         /// The engine's process id.
         pid: u32,
-        /// Runs planned.
+        /// Steps planned: planned runs × repetitions.
         runs: usize,
+        /// Planned runs (configurations).
+        #[serde(default)]
+        configs: usize,
+        /// Repetitions of each.
+        #[serde(default)]
+        rounds: usize,
+        /// The seed of the order of the steps.
+        #[serde(default)]
+        seed: u64,
         /// The worker program of the process models, shell-quoted.
         worker: String,
     },
-    /// A run began.
+    /// A step began.
     Run {
-        /// Its index in the plan.
+        /// Its index among the steps.
         index: usize,
+        /// The planned run it repeats.
+        #[serde(default)]
+        config: usize,
+        /// Its repetition (round).
+        #[serde(default)]
+        round: usize,
         /// Its label.
         label: String,
     },
@@ -101,11 +117,18 @@ pub enum Event {
         #[serde(default)]
         cpu_rows: Vec<Vec<f32>>,
     },
-    /// A run ended.
+    /// A step ended.
     Finished {
-        /// Its index in the plan.
+        /// Its index among the steps.
         index: usize,
         /// What it measured.
+        run: Box<RunResult>,
+    },
+    /// Every repetition of a planned run ended.
+    Merged {
+        /// The planned run's index in the plan.
+        index: usize,
+        /// The run merged over its repetitions.
         run: Box<RunResult>,
     },
     /// Every run ended.

@@ -31,14 +31,8 @@ pub fn serve(
             return EXIT_BAD_INPUT;
         }
     };
-    let hello = Event::Hello {
-        format: FORMAT.to_string(),
-        pid: std::process::id(),
-        runs: profile.plan().len(),
-        worker: command_line(&worker),
-    };
     let mut out = Output::new(output, cancel.clone());
-    out.send(&hello);
+    let worker_line = command_line(&worker);
     watch_input(input, cancel.clone());
     let session = match Session::start_with_cancel(profile, worker, cancel.clone()) {
         Ok(s) => s,
@@ -49,6 +43,15 @@ pub fn serve(
             return 1;
         }
     };
+    out.send(&Event::Hello {
+        format: FORMAT.to_string(),
+        pid: std::process::id(),
+        runs: session.progress().run_count,
+        configs: session.profile().plan().len(),
+        rounds: session.profile().rounds(),
+        seed: session.profile().seed.unwrap_or(0),
+        worker: worker_line,
+    });
     let mut sent = Sent::default();
     loop {
         let done = session.wait_timeout(UPDATE_INTERVAL);
@@ -61,7 +64,7 @@ pub fn serve(
     }
     let results = session.wait();
     let stopped = results.runs.iter().any(|r| r.status == RunStatus::Stopped)
-        || (cancel.is_cancelled() && results.runs.len() < sent.planned);
+        || (cancel.is_cancelled() && sent.finished < sent.planned);
     out.send(&Event::End { stopped });
     0
 }
@@ -175,6 +178,7 @@ impl<W: Write> Output<W> {
 struct Sent {
     planned: usize,
     finished: usize,
+    merged: usize,
     live_index: Option<usize>,
     timeline: usize,
     cpu_rows: usize,
@@ -194,6 +198,12 @@ impl Sent {
             })
             .collect();
         self.finished = p.finished.len();
+        let new = &p.merged[self.merged.min(p.merged.len())..];
+        out.extend(new.iter().map(|(index, run)| Event::Merged {
+            index: *index,
+            run: Box::new(RunResult::clone(run)),
+        }));
+        self.merged = p.merged.len();
         // The live part still shows a run that has just ended, or none.
         if p.run_index >= p.run_count || p.run_index < p.finished.len() {
             return out;
@@ -203,6 +213,8 @@ impl Sent {
             (self.timeline, self.cpu_rows, self.snapshot) = (0, 0, None);
             out.push(Event::Run {
                 index: p.run_index,
+                config: p.config,
+                round: p.round,
                 label: p.label.clone(),
             });
         }

@@ -1,0 +1,201 @@
+//! The repetitions of one planned run merged into the run a results file keeps: throughput
+//! is their mean, latency percentiles come from their merged histograms, counts and CPU
+//! seconds add up, peak memory is the largest, and the timeline and CPU series are the
+//! median repetition's. The repetitions themselves, the statistics over them and the noise
+//! warnings are kept beside.
+
+use crate::metrics::histogram::{LatencyHistogram, LatencySummary, latency_cdf, new_histogram};
+use crate::profile::Step;
+use crate::results::{Repetition, RepetitionLatency, RunResult, RunStats, RunStatus};
+use crate::stats::{Summary, noise};
+
+/// The repetitions of one configuration gathered so far.
+pub struct Gathered {
+    /// Each repetition's result and the step it ran as, in the order they ran.
+    runs: Vec<(Step, RunResult)>,
+    /// Every repetition's latencies.
+    latencies: LatencyHistogram,
+}
+
+impl Default for Gathered {
+    fn default() -> Self {
+        Self {
+            runs: Vec::new(),
+            latencies: new_histogram(),
+        }
+    }
+}
+
+impl Gathered {
+    /// Adds one repetition.
+    pub fn add(&mut self, step: Step, result: RunResult, latencies: &LatencyHistogram) {
+        // Both histograms have parlab's bounds; a sum cannot leave them.
+        let _ = self.latencies.add(latencies);
+        self.runs.push((step, result));
+    }
+
+    /// Repetitions gathered.
+    pub fn len(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// True before the first repetition.
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+
+    /// The merged run; `complete` is false when a stop ended the session before every
+    /// repetition ran (the run is then `stopped`, unless a repetition failed).
+    pub fn merge(&self, complete: bool) -> Option<RunResult> {
+        let median = median_index(&self.runs)?;
+        let mut run = self.runs[median].1.clone();
+        let results: Vec<&RunResult> = self.runs.iter().map(|(_, r)| r).collect();
+        run.status = status(&results, complete);
+        run.error = error(&results);
+        add_up(&mut run, &results);
+        run.latency_us = LatencySummary::from_histogram(&self.latencies);
+        run.latency_cdf = latency_cdf(&self.latencies);
+        let measured: Vec<&RunResult> = results.iter().copied().filter(|r| counts(r)).collect();
+        let throughputs: Vec<f64> = measured.iter().map(|r| r.throughput_per_sec).collect();
+        run.throughput_per_sec = mean(&throughputs).unwrap_or(0.0);
+        let overheads: Vec<f64> = measured
+            .iter()
+            .filter_map(|r| r.overhead_per_task_us)
+            .collect();
+        run.overhead_per_task_us = mean(&overheads);
+        let foreign: Vec<f64> = results.iter().filter_map(|r| r.foreign_cpu_cores).collect();
+        run.foreign_cpu_cores = mean(&foreign);
+        run.repetitions = self.runs.iter().map(|(s, r)| repetition(*s, r)).collect();
+        run.stats = stats(&measured);
+        run.warnings = warnings(&self.runs, &throughputs, &run);
+        Some(run)
+    }
+}
+
+/// A repetition whose figures count in the statistics: it measured something and did not
+/// fail.
+fn counts(r: &RunResult) -> bool {
+    !r.status.is_failure() && r.tasks_completed > 0
+}
+
+fn mean(xs: &[f64]) -> Option<f64> {
+    (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+}
+
+/// The repetition with the median throughput (the lower one of an even count).
+fn median_index(runs: &[(Step, RunResult)]) -> Option<usize> {
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by(|&a, &b| {
+        runs[a]
+            .1
+            .throughput_per_sec
+            .total_cmp(&runs[b].1.throughput_per_sec)
+    });
+    order.get(order.len().checked_sub(1)? / 2).copied()
+}
+
+/// How the run ended: a failure in any repetition first, then a stall, then a stop.
+fn status(results: &[&RunResult], complete: bool) -> RunStatus {
+    let any = |s: RunStatus| results.iter().any(|r| r.status == s);
+    if any(RunStatus::Failed) {
+        RunStatus::Failed
+    } else if any(RunStatus::Stalled) {
+        RunStatus::Stalled
+    } else if any(RunStatus::Stopped) || !complete {
+        RunStatus::Stopped
+    } else {
+        RunStatus::Completed
+    }
+}
+
+/// The first repetition's error, naming the repetition when there were several.
+fn error(results: &[&RunResult]) -> Option<String> {
+    let (k, message) = results
+        .iter()
+        .enumerate()
+        .find_map(|(k, r)| r.error.as_ref().map(|e| (k, e)))?;
+    Some(if results.len() > 1 {
+        format!("repetition {}: {message}", k + 1)
+    } else {
+        message.clone()
+    })
+}
+
+/// Counts, times and CPU add up over the repetitions; peak memory is the largest.
+fn add_up(run: &mut RunResult, results: &[&RunResult]) {
+    run.tasks_completed = results.iter().map(|r| r.tasks_completed).sum();
+    run.tasks_failed = results.iter().map(|r| r.tasks_failed).sum();
+    run.wall_seconds = results.iter().map(|r| r.wall_seconds).sum();
+    run.sampler_cpu_seconds = results.iter().map(|r| r.sampler_cpu_seconds).sum();
+    let p = &mut run.process;
+    p.user_s = results.iter().map(|r| r.process.user_s).sum();
+    p.sys_s = results.iter().map(|r| r.process.sys_s).sum();
+    p.voluntary_ctx = results.iter().map(|r| r.process.voluntary_ctx).sum();
+    p.involuntary_ctx = results.iter().map(|r| r.process.involuntary_ctx).sum();
+    p.peak_rss_bytes = results
+        .iter()
+        .map(|r| r.process.peak_rss_bytes)
+        .max()
+        .unwrap_or(0);
+    let mut stats = None::<crate::workload::WorkloadStats>;
+    for s in results.iter().filter_map(|r| r.workload_stats.as_ref()) {
+        stats.get_or_insert_with(Default::default).merge(s);
+    }
+    run.workload_stats = stats;
+}
+
+fn repetition(step: Step, r: &RunResult) -> Repetition {
+    Repetition {
+        round: step.round,
+        position: step.position,
+        wall_seconds: r.wall_seconds,
+        tasks_completed: r.tasks_completed,
+        throughput_per_sec: r.throughput_per_sec,
+        latency_us: RepetitionLatency {
+            p50: r.latency_us.p50,
+            p99: r.latency_us.p99,
+        },
+        overhead_per_task_us: r.overhead_per_task_us,
+        foreign_cpu_cores: r.foreign_cpu_cores,
+        status: r.status,
+    }
+}
+
+fn stats(measured: &[&RunResult]) -> Option<RunStats> {
+    let of = |f: fn(&RunResult) -> f64| {
+        let xs: Vec<f64> = measured.iter().map(|r| f(r)).collect();
+        Summary::of(&xs)
+    };
+    let overheads: Vec<f64> = measured
+        .iter()
+        .filter_map(|r| r.overhead_per_task_us)
+        .collect();
+    Some(RunStats {
+        throughput_per_sec: of(|r| r.throughput_per_sec)?,
+        overhead_per_task_us: Summary::of(&overheads),
+        p50_us: of(|r| r.latency_us.p50)?,
+        p99_us: of(|r| r.latency_us.p99)?,
+    })
+}
+
+/// The noise checks over the repetitions, then what each repetition warned about itself
+/// (named by its number when there are several), each sentence once.
+fn warnings(runs: &[(Step, RunResult)], throughputs: &[f64], run: &RunResult) -> Vec<String> {
+    let mut all = noise::warnings(throughputs);
+    if let Some(overhead) = run.overhead_per_task_us {
+        all.extend(noise::overhead(run.latency_us.mean, overhead));
+    }
+    for (k, (_, r)) in runs.iter().enumerate() {
+        for w in &r.warnings {
+            let w = if runs.len() > 1 {
+                format!("repetition {}: {w}", k + 1)
+            } else {
+                w.clone()
+            };
+            if !all.contains(&w) {
+                all.push(w);
+            }
+        }
+    }
+    all
+}

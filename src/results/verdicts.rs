@@ -1,0 +1,73 @@
+//! The verdicts of a session: each run against the one-worker run of the same model and
+//! workload (its speedup), and runs with the same workload and worker count against each
+//! other (different models, or one configuration written twice under two labels).
+//!
+//! Ratios are of mean throughputs on the log scale ([`crate::stats::ratio`]): paired by
+//! round when the order was interleaved and both runs have the same rounds (drift then
+//! cancels out), Welch's unpaired interval otherwise. Fewer than 3 repetitions on a side give
+//! a ratio but no verdict.
+
+use super::{Comparison, RunResult};
+use crate::profile::Order;
+use crate::stats::{Pairing, ratio, sentence};
+
+/// The comparisons worth reading among `runs`, ran in `order`.
+pub fn comparisons(runs: &[RunResult], order: Order) -> Vec<Comparison> {
+    let mut out = Vec::new();
+    for (i, a) in runs.iter().enumerate() {
+        // Speedup: against the one-worker run of the same model and workload.
+        if a.workers > 1
+            && let Some(b) = runs
+                .iter()
+                .find(|b| b.workers == 1 && b.model == a.model && b.workload == a.workload)
+        {
+            out.extend(compare(a, b, order));
+        }
+        // Same work, same workers: models (or labels) against each other, each pair once.
+        for b in &runs[i + 1..] {
+            if b.workers == a.workers && b.workload == a.workload {
+                out.extend(compare(a, b, order));
+            }
+        }
+    }
+    out
+}
+
+/// `a` against `b`: their throughputs per repetition, paired by round where that is sound.
+fn compare(a: &RunResult, b: &RunResult, order: Order) -> Option<Comparison> {
+    let (xa, xb) = (samples(a), samples(b));
+    let rounds = |r: &RunResult| r.repetitions.iter().map(|p| p.round).collect::<Vec<_>>();
+    let paired = order == Order::Interleaved
+        && xa.len() == xb.len()
+        && rounds(a) == rounds(b)
+        && a.repetitions.len() == xa.len()
+        && b.repetitions.len() == xb.len();
+    let pairing = if paired {
+        Pairing::Paired
+    } else {
+        Pairing::Unpaired
+    };
+    let r = ratio(&xa, &xb, pairing)?;
+    Some(Comparison {
+        a: a.label.clone(),
+        b: b.label.clone(),
+        ratio: r.ratio,
+        ci_low: r.ci_low,
+        ci_high: r.ci_high,
+        verdict: r.verdict(),
+        sentence: sentence::verdict_sentence(&a.label, &b.label, &r),
+    })
+}
+
+/// The run's throughput per repetition that measured something (its overall throughput for
+/// a run from before repetitions).
+fn samples(r: &RunResult) -> Vec<f64> {
+    if r.repetitions.is_empty() {
+        return vec![r.throughput_per_sec];
+    }
+    r.repetitions
+        .iter()
+        .filter(|p| !p.status.is_failure() && p.tasks_completed > 0)
+        .map(|p| p.throughput_per_sec)
+        .collect()
+}
