@@ -199,3 +199,118 @@ fn warnings(runs: &[(Step, RunResult)], throughputs: &[f64], run: &RunResult) ->
     }
     all
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::aggregate::TimelinePoint;
+
+    /// A repetition measuring `throughput` tasks/s for one second, with task latencies of
+    /// `latency_us`.
+    fn rep(round: usize, throughput: f64, latency_us: u64) -> (Step, RunResult, LatencyHistogram) {
+        let golden = crate::results::Results::from_json(
+            include_str!("../../tests/golden/results-v1.json"),
+            "golden",
+        )
+        .expect("golden results");
+        let mut r = golden.runs[0].clone();
+        r.throughput_per_sec = throughput;
+        r.tasks_completed = throughput as u64;
+        r.wall_seconds = 1.0;
+        r.process.user_s = 0.5;
+        r.process.peak_rss_bytes = 1000 * (round as u64 + 1);
+        r.overhead_per_task_us = Some(2.0 * (round + 1) as f64);
+        r.timeline = vec![TimelinePoint {
+            t: 1.0,
+            tasks_per_sec: throughput,
+            p50_us: None,
+            p99_us: None,
+        }];
+        let mut h = new_histogram();
+        for _ in 0..100 {
+            let _ = h.record(latency_us * 1000);
+        }
+        let step = Step {
+            config: 0,
+            round,
+            position: 0,
+        };
+        (step, r, h)
+    }
+
+    fn gathered(reps: &[(f64, u64)]) -> Gathered {
+        let mut g = Gathered::default();
+        for (round, &(throughput, latency)) in reps.iter().enumerate() {
+            let (step, r, h) = rep(round, throughput, latency);
+            g.add(step, r, &h);
+        }
+        g
+    }
+
+    #[test]
+    fn repetitions_merge_into_one_run() {
+        let run = gathered(&[(100.0, 10), (300.0, 30), (200.0, 20)])
+            .merge(true)
+            .expect("merged");
+        assert_eq!(run.status, RunStatus::Completed);
+        assert_eq!(run.throughput_per_sec, 200.0, "the mean");
+        assert_eq!(run.tasks_completed, 600, "counts add up");
+        assert_eq!(run.wall_seconds, 3.0);
+        assert_eq!(run.process.user_s, 1.5);
+        assert_eq!(run.process.peak_rss_bytes, 3000, "the largest peak");
+        assert_eq!(run.overhead_per_task_us, Some(4.0));
+        // The median repetition's timeline (the one at 200/s).
+        assert_eq!(run.timeline[0].tasks_per_sec, 200.0);
+        // Latency from every repetition's tasks: a third each at 10, 20 and 30 µs.
+        assert!((run.latency_us.mean - 20.0).abs() < 0.5, "{:?}", run.latency_us);
+        assert!((run.latency_us.p50 - 20.0).abs() < 0.5);
+        assert!(run.latency_us.max >= 29.9);
+        let rounds: Vec<usize> = run.repetitions.iter().map(|r| r.round).collect();
+        assert_eq!(rounds, [0, 1, 2]);
+        let stats = run.stats.expect("statistics");
+        assert_eq!(stats.throughput_per_sec.n, 3);
+        assert_eq!(stats.throughput_per_sec.mean, 200.0);
+        assert!(stats.throughput_per_sec.ci_low.is_some());
+        // 50 % spread is noisy.
+        assert!(run.warnings.iter().any(|w| w.contains("varies by")), "{:?}", run.warnings);
+    }
+
+    #[test]
+    fn a_stop_before_every_repetition_ran_marks_the_run_stopped() {
+        let g = gathered(&[(100.0, 10), (110.0, 10)]);
+        assert_eq!(g.merge(false).map(|r| r.status), Some(RunStatus::Stopped));
+        assert_eq!(g.merge(true).map(|r| r.status), Some(RunStatus::Completed));
+    }
+
+    #[test]
+    fn a_failed_repetition_fails_the_run_and_is_named() {
+        let mut g = gathered(&[(100.0, 10)]);
+        let (step, mut r, h) = rep(1, 0.0, 10);
+        r.status = RunStatus::Failed;
+        r.tasks_completed = 0;
+        r.error = Some("worker 1 (pid 4711) was killed by signal 9 (SIGKILL)".into());
+        g.add(step, r, &h);
+        let run = g.merge(true).expect("merged");
+        assert_eq!(run.status, RunStatus::Failed);
+        assert_eq!(
+            run.error.as_deref(),
+            Some("repetition 2: worker 1 (pid 4711) was killed by signal 9 (SIGKILL)")
+        );
+        // The failed repetition does not drag the mean down.
+        assert_eq!(run.throughput_per_sec, 100.0);
+        assert_eq!(run.stats.map(|s| s.throughput_per_sec.n), Some(1));
+    }
+
+    #[test]
+    fn one_repetition_is_the_run_itself() {
+        let (step, r, h) = rep(0, 123.0, 10);
+        let mut g = Gathered::default();
+        g.add(step, r.clone(), &h);
+        let run = g.merge(true).expect("merged");
+        assert_eq!(run.throughput_per_sec, r.throughput_per_sec);
+        assert_eq!(run.tasks_completed, r.tasks_completed);
+        assert_eq!(run.timeline, r.timeline);
+        assert_eq!(run.repetitions.len(), 1);
+        assert_eq!(run.stats.map(|s| s.throughput_per_sec.ci_low), Some(None));
+    }
+}
