@@ -262,7 +262,11 @@ mod tests {
         // The median repetition's timeline (the one at 200/s).
         assert_eq!(run.timeline[0].tasks_per_sec, 200.0);
         // Latency from every repetition's tasks: a third each at 10, 20 and 30 µs.
-        assert!((run.latency_us.mean - 20.0).abs() < 0.5, "{:?}", run.latency_us);
+        assert!(
+            (run.latency_us.mean - 20.0).abs() < 0.5,
+            "{:?}",
+            run.latency_us
+        );
         assert!((run.latency_us.p50 - 20.0).abs() < 0.5);
         assert!(run.latency_us.max >= 29.9);
         let rounds: Vec<usize> = run.repetitions.iter().map(|r| r.round).collect();
@@ -272,7 +276,11 @@ mod tests {
         assert_eq!(stats.throughput_per_sec.mean, 200.0);
         assert!(stats.throughput_per_sec.ci_low.is_some());
         // 50 % spread is noisy.
-        assert!(run.warnings.iter().any(|w| w.contains("varies by")), "{:?}", run.warnings);
+        assert!(
+            run.warnings.iter().any(|w| w.contains("varies by")),
+            "{:?}",
+            run.warnings
+        );
     }
 
     #[test]
