@@ -333,3 +333,44 @@ fn an_engine_killed_mid_run_shows_a_clear_error_and_leaves_nothing_running() {
         "nothing left running"
     );
 }
+
+#[test]
+fn repetitions_run_in_rounds_and_the_history_keeps_one_merged_run_each() {
+    let profile = short_profile(&[common::run_table(
+        "threads",
+        "[1, 2]",
+        "duration_s = 0.4",
+        "kind = \"cpu\"\niterations = 2000",
+    )]);
+    let mut h = harness(app_with(Some(&profile)));
+    let field = h.get_by_label("Repetitions");
+    field.focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Repetitions").type_text("3");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().editor.profile.repetitions, Some(3));
+    h.get_by_label("Start").click();
+    assert!(
+        step_until(&mut h, Duration::from_secs(20), |a| a
+            .runner
+            .progress()
+            .is_some_and(|p| p.rounds == 3 && p.live.tasks_done > 0)),
+        "the session runs in rounds"
+    );
+    h.get_by_label_contains("Round 1 of 3");
+    assert!(
+        step_until(&mut h, Duration::from_secs(30), |a| !a.runner.is_running()),
+        "the session ends"
+    );
+    let history = &h.state().runner.history;
+    assert_eq!(history.len(), 2, "one merged run per configuration");
+    for entry in history {
+        assert_eq!(entry.result.repetitions.len(), 3, "{}", entry.result.label);
+        assert_eq!(
+            entry.result.stats.as_ref().map(|s| s.throughput_per_sec.n),
+            Some(3)
+        );
+        assert!(entry.result.observer_cpu_cores.is_some());
+    }
+}

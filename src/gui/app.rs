@@ -442,6 +442,9 @@ impl ParlabApp {
     fn status_bar(&self, ui: &mut Ui) {
         ui.horizontal(|ui| match self.runner.progress() {
             Some(p) if p.run_index < p.run_count => {
+                if p.rounds > 1 {
+                    ui.label(format!("Round {} of {} ·", p.round + 1, p.rounds));
+                }
                 ui.label(format!("Run {} of {}: {}", p.run_index + 1, p.run_count, p.label));
                 let elapsed = p.live.elapsed.as_secs_f64();
                 let (fraction, remaining) = match p.stop {

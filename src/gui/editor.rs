@@ -170,6 +170,30 @@ impl Editor {
         {
             self.touched();
         }
+        self.repetitions_field(ui);
+    }
+
+    /// How many times each run runs: the interleaved rounds behind every interval.
+    fn repetitions_field(&mut self, ui: &mut Ui) {
+        let range = crate::profile::schedule::REPETITIONS;
+        ui.horizontal(|ui| {
+            let label = ui.label("Repetitions");
+            let mut n = self.profile.rounds();
+            let field = ui
+                .add(egui::DragValue::new(&mut n).range(range).speed(0.2))
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "Run each run this many times, in rounds that run every run once in a \
+                     shuffled order. Throughput is then shown with its 95 % interval and runs \
+                     are compared with a verdict; 3 or more are needed for a verdict, 1 gives \
+                     no uncertainty.",
+                );
+            if field.changed() {
+                self.profile.repetitions = Some(n);
+                self.touched();
+            }
+        });
+        show_problems(ui, &self.problems, &FieldPath::root().key("repetitions"));
     }
 
     fn run_list(&mut self, ui: &mut Ui) {
