@@ -18,6 +18,11 @@ fn every_example_profile_validates_and_has_a_description() {
             path.display()
         );
         assert!(!profile.plan().is_empty());
+        assert!(
+            profile.rounds() >= 3,
+            "{} repeats its runs enough for a verdict",
+            path.display()
+        );
         common::parlab()
             .arg("validate")
             .arg(&path)
