@@ -233,6 +233,16 @@ impl RunResult {
     }
 }
 
+impl RunResult {
+    /// Every warning about this run's figures: the window's cost first, then the run's own.
+    pub fn all_warnings(&self) -> Vec<String> {
+        self.observer_warning()
+            .into_iter()
+            .chain(self.warnings.iter().cloned())
+            .collect()
+    }
+}
+
 /// Why a results file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ResultsError {

@@ -83,5 +83,75 @@ fn a_run_the_window_disturbed_is_flagged_in_the_summary_and_the_history() {
             .is_none()
     );
     // The history marks it too, once.
-    assert_eq!(h.query_all_by_label("window busy").count(), 1);
+    assert_eq!(h.query_all_by_label("1 warning").count(), 1);
+}
+
+/// The golden cpu run as `label`, repeated three times at about `throughput` tasks/s.
+fn repeated(label: &str, throughput: f64) -> parlab::results::RunResult {
+    use parlab::results::{Repetition, RepetitionLatency};
+    let mut run = golden()
+        .runs
+        .into_iter()
+        .find(|r| r.label == "cpu")
+        .expect("the golden file has a cpu run");
+    run.label = label.into();
+    run.repetitions = [0.99, 1.0, 1.01]
+        .iter()
+        .enumerate()
+        .map(|(round, f)| Repetition {
+            round,
+            position: round % 2,
+            wall_seconds: 1.0,
+            tasks_completed: (throughput * f) as u64,
+            throughput_per_sec: throughput * f,
+            latency_us: RepetitionLatency {
+                p50: 10.0,
+                p99: 20.0,
+            },
+            overhead_per_task_us: Some(1.0),
+            foreign_cpu_cores: None,
+            status: run.status,
+        })
+        .collect();
+    run.throughput_per_sec = throughput;
+    run
+}
+
+#[test]
+fn the_summary_gives_the_verdicts_on_runs_measured_together() {
+    let mut results = golden();
+    results.runs = vec![repeated("slow", 100.0), repeated("fast", 200.0)];
+    let mut app = app_with(None);
+    app.runner.add_results(results.clone());
+    let mut h = harness(app);
+    h.get_by_label("Summary").click();
+    h.run_steps(2);
+    h.get_by_label("Verdicts (95 % confidence)");
+    assert!(
+        h.query_all_by_label_contains("× faster than slow (95 % CI ")
+            .next()
+            .is_some(),
+        "the verdict is shown"
+    );
+    assert!(
+        h.query_all_by_label_contains("fast is 2.0")
+            .next()
+            .is_some()
+    );
+    // Runs from two different files were not measured together: no verdict between them.
+    let mut apart = golden();
+    apart.runs = vec![repeated("slow", 100.0)];
+    let mut other = golden();
+    other.runs = vec![repeated("fast", 200.0)];
+    let mut app = app_with(None);
+    app.runner.add_results(apart);
+    app.runner.add_results(other);
+    let mut h = harness(app);
+    h.get_by_label("Summary").click();
+    h.run_steps(2);
+    assert!(
+        h.query_all_by_label("Verdicts (95 % confidence)")
+            .next()
+            .is_none()
+    );
 }

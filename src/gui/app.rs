@@ -537,9 +537,14 @@ impl ParlabApp {
                     {
                         out.push(Action::SelectCpuRun(entry.id));
                     }
-                    if let Some(warning) = entry.result.observer_warning() {
-                        let mark = RichText::new("window busy").color(ui.visuals().warn_fg_color);
-                        ui.label(mark).on_hover_text(warning);
+                    let warnings = entry.result.all_warnings();
+                    if !warnings.is_empty() {
+                        let mark = match warnings.len() {
+                            1 => "1 warning".to_string(),
+                            n => format!("{n} warnings"),
+                        };
+                        let mark = RichText::new(mark).color(ui.visuals().warn_fg_color);
+                        ui.label(mark).on_hover_text(warnings.join("\n"));
                     }
                 });
             }
@@ -583,8 +588,15 @@ impl ParlabApp {
             series.push(live_series(live, self.runner.live_id));
         }
         let selected = self.cpu_series(live.as_deref());
+        // Only the summary lists the verdicts: the other tabs need not work them out.
+        let verdicts = if repaint::shows_live(self.settings.tab) {
+            Vec::new()
+        } else {
+            self.runner.verdicts()
+        };
         let shown = charts::Shown {
             series: &series,
+            verdicts: &verdicts,
             cpu_run: selected.as_ref(),
         };
         charts::show(ui, self.settings.tab, &shown);

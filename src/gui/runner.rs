@@ -22,6 +22,9 @@ pub struct HistoryEntry {
     pub visible: bool,
     /// The machine it ran on.
     pub host: Arc<Host>,
+    /// The session (or loaded results file) it came from: runs of one session were
+    /// measured side by side, so verdicts compare them.
+    pub session: u64,
 }
 
 /// The app's link to the engine.
@@ -34,6 +37,8 @@ pub struct Runner {
     live: Option<Live>,
     reported: usize,
     next_id: u64,
+    /// The session the next finished runs belong to.
+    session_id: u64,
     host: Arc<Host>,
     /// Finished runs, oldest first.
     pub history: Vec<HistoryEntry>,
@@ -65,6 +70,7 @@ impl Runner {
             live: None,
             reported: 0,
             next_id: 0,
+            session_id: 0,
             host: Arc::new(Host::detect()),
             history: Vec::new(),
             live_id: 0,
@@ -102,6 +108,7 @@ impl Runner {
         let session = EngineSession::start(&self.engine, profile, source)
             .map_err(|e| format!("cannot start the engine process: {e}"))?;
         self.session = Some(session);
+        self.session_id += 1;
         self.reported = 0;
         self.live_id = self.next_id;
         self.error = None;
@@ -165,12 +172,14 @@ impl Runner {
             result,
             visible: true,
             host,
+            session: self.session_id,
         });
         self.next_id += 1;
     }
 
     /// Adds saved results (from this or another machine) to the history.
     pub fn add_results(&mut self, results: Results) {
+        self.session_id += 1;
         let host = Arc::new(results.host);
         for run in results.runs {
             self.push(Arc::new(run), Arc::clone(&host));
@@ -185,6 +194,30 @@ impl Runner {
     /// What the run in progress has measured so far.
     pub fn live(&self) -> Option<Arc<RunResult>> {
         self.live.as_ref().map(|(_, result, _)| Arc::clone(result))
+    }
+
+    /// The verdicts on the shown runs measured side by side in one session, as sentences.
+    pub fn verdicts(&self) -> Vec<String> {
+        let mut sessions: Vec<u64> = self
+            .history
+            .iter()
+            .filter(|e| e.visible)
+            .map(|e| e.session)
+            .collect();
+        sessions.dedup();
+        sessions
+            .into_iter()
+            .flat_map(|session| {
+                let runs: Vec<RunResult> = self
+                    .history
+                    .iter()
+                    .filter(|e| e.visible && e.session == session)
+                    .map(|e| RunResult::clone(&e.result))
+                    .collect();
+                crate::results::verdicts::comparisons(&runs, crate::profile::Order::Interleaved)
+            })
+            .map(|c| c.sentence)
+            .collect()
     }
 
     /// Forgets every finished run.

@@ -13,8 +13,9 @@ pub struct Row<'a> {
     pub result: &'a crate::results::RunResult,
 }
 
-/// Draws the table: the columns of [`columns::APP_SUMMARY`] that apply to these runs.
-pub fn summary(ui: &mut Ui, rows: &[Row]) {
+/// Draws the table: the columns of [`columns::APP_SUMMARY`] that apply to these runs, then
+/// the `verdicts` on them, then each run's warnings and errors.
+pub fn summary(ui: &mut Ui, rows: &[Row], verdicts: &[String]) {
     if rows.is_empty() {
         return empty(ui, "Finished runs are summarised here.");
     }
@@ -40,8 +41,15 @@ pub fn summary(ui: &mut Ui, rows: &[Row]) {
                         ui.end_row();
                     }
                 });
+            if !verdicts.is_empty() {
+                ui.add_space(8.0);
+                ui.label(RichText::new("Verdicts (95 % confidence)").strong());
+                for verdict in verdicts {
+                    ui.label(verdict);
+                }
+            }
             for row in rows {
-                if let Some(warning) = row.result.observer_warning() {
+                for warning in row.result.all_warnings() {
                     ui.add_space(6.0);
                     ui.horizontal_wrapped(|ui| {
                         crate::gui::palette::swatch(ui, row.color);

@@ -27,6 +27,8 @@ pub struct Series<'a> {
 pub struct Shown<'a> {
     /// The runs the charts overlay (ticked history runs and the live run).
     pub series: &'a [Series<'a>],
+    /// The verdicts on the overlaid runs of one session (the summary lists them).
+    pub verdicts: &'a [String],
     /// The run whose CPU chart shows, if any.
     pub cpu_run: Option<&'a Series<'a>>,
 }
@@ -38,7 +40,7 @@ pub fn show(ui: &mut Ui, kind: ChartKind, shown: &Shown) {
         ChartKind::Latency => latency(ui, shown.series),
         ChartKind::Cpu => cpu(ui, shown.cpu_run),
         ChartKind::Scaling => scaling(ui, shown.series),
-        ChartKind::Dashboard => summary(ui, shown.series),
+        ChartKind::Dashboard => summary(ui, shown.series, shown.verdicts),
     }
 }
 
@@ -144,7 +146,7 @@ pub fn scaling(ui: &mut Ui, series: &[Series]) {
 }
 
 /// The Summary tab: the table of the overlaid runs.
-pub fn summary(ui: &mut Ui, series: &[Series]) {
+pub fn summary(ui: &mut Ui, series: &[Series], verdicts: &[String]) {
     let rows: Vec<crate::gui::summary::Row> = series
         .iter()
         .map(|s| crate::gui::summary::Row {
@@ -152,7 +154,7 @@ pub fn summary(ui: &mut Ui, series: &[Series]) {
             result: s.result,
         })
         .collect();
-    crate::gui::summary::summary(ui, &rows);
+    crate::gui::summary::summary(ui, &rows, verdicts);
 }
 
 /// A number with a sensible count of decimals.
