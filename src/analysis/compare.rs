@@ -165,11 +165,12 @@ pub fn compare(
     threshold_pct: f64,
 ) -> Result<Report, CompareError> {
     let threshold_pct = check_threshold(threshold_pct)?;
-    let (pairs, only_base, only_new) = match_runs(&base.1.runs, &new.1.runs);
-    if pairs.is_empty() {
+    let matching = match_runs(&base.1.runs, &new.1.runs);
+    if matching.pairs.is_empty() {
         return Err(nothing_in_common(base, new));
     }
-    let runs: Vec<RunPair> = pairs
+    let runs: Vec<RunPair> = matching
+        .pairs
         .iter()
         .map(|&(b, n, by)| judge(&base.1.runs[b], &new.1.runs[n], by, threshold_pct))
         .collect();
@@ -187,8 +188,8 @@ pub fn compare(
         warnings: hosts::warnings(&base.1.host, &new.1.host),
         regressions: runs.iter().filter(|r| r.regression).count(),
         runs,
-        only_in_base: labels(&base.1.runs, only_base),
-        only_in_new: labels(&new.1.runs, only_new),
+        only_in_base: labels(&base.1.runs, matching.only_in_base),
+        only_in_new: labels(&new.1.runs, matching.only_in_new),
     })
 }
 
@@ -218,17 +219,30 @@ fn nothing_in_common(base: (&str, &Results), new: (&str, &Results)) -> CompareEr
     }
 }
 
-/// Pairs of (BASE index, NEW index, how), in BASE's order, then BASE's and NEW's indices left
-/// over. Labels first (each run used once, the first unused run with the label), then the
-/// rest by configuration.
-pub fn match_runs(
-    base: &[RunResult],
-    new: &[RunResult],
-) -> (Vec<(usize, usize, MatchedBy)>, Vec<usize>, Vec<usize>) {
+/// A matched pair: (BASE's index, NEW's index, how).
+pub type Pair = (usize, usize, MatchedBy);
+
+/// How the runs of two files match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matching {
+    /// The matched pairs, in BASE's order.
+    pub pairs: Vec<Pair>,
+    /// Indices of BASE's runs matched by none of NEW's.
+    pub only_in_base: Vec<usize>,
+    /// Indices of NEW's runs matched by none of BASE's.
+    pub only_in_new: Vec<usize>,
+}
+
+/// Whether two runs match by one rule.
+type Rule = fn(&RunResult, &RunResult) -> bool;
+
+/// Matches the runs: labels first (each run used once, the first unused run with the label),
+/// then the rest by configuration.
+pub fn match_runs(base: &[RunResult], new: &[RunResult]) -> Matching {
     let mut base_free: Vec<bool> = vec![true; base.len()];
     let mut new_free: Vec<bool> = vec![true; new.len()];
     let mut pairs = Vec::new();
-    let rules: [(MatchedBy, fn(&RunResult, &RunResult) -> bool); 2] = [
+    let rules: [(MatchedBy, Rule); 2] = [
         (MatchedBy::Label, |a, b| a.label == b.label),
         (MatchedBy::Configuration, same_configuration),
     ];
@@ -245,8 +259,12 @@ pub fn match_runs(
         }
     }
     pairs.sort_by_key(|&(b, _, _)| b);
-    let left = |free: Vec<bool>| free.iter().enumerate().filter(|f| *f.1).map(|f| f.0).collect();
-    (pairs, left(base_free), left(new_free))
+    let left = |free: Vec<bool>| (0..free.len()).filter(|&i| free[i]).collect();
+    Matching {
+        pairs,
+        only_in_base: left(base_free),
+        only_in_new: left(new_free),
+    }
 }
 
 /// Same model, workers and workload (compared as JSON, as the results store them).

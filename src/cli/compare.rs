@@ -22,7 +22,7 @@ pub struct CompareArgs {
     /// Changes whose whole 95 % interval lies within ±PCT % count as `within noise`, and only
     /// slowdowns beyond PCT % are regressions (0–100).
     #[arg(long, value_name = "PCT", default_value_t = compare::DEFAULT_THRESHOLD_PCT,
-          value_parser = parse_threshold)]
+          value_parser = parse_threshold, allow_negative_numbers = true)]
     threshold: f64,
     /// Exit with status 1 when a run is significantly slower than in BASE by more than the
     /// threshold (or failed in NEW only).
@@ -57,11 +57,7 @@ pub fn compare(args: &CompareArgs) -> ExitCode {
         (Err(e), _) | (_, Err(e)) => return bad_input(e),
     };
     let (base_name, new_name) = (shown_path(&args.base), shown_path(&args.new));
-    let report = match compare::compare(
-        (&base_name, &base),
-        (&new_name, &new),
-        args.threshold,
-    ) {
+    let report = match compare::compare((&base_name, &base), (&new_name, &new), args.threshold) {
         Ok(r) => r,
         Err(e) => return bad_input(e),
     };
@@ -160,7 +156,8 @@ fn table(report: &Report) -> String {
         .iter()
         .map(|p| row(p, report.threshold_pct))
         .collect();
-    summary::layout(&header, &rows, 1)
+    // The label and the verdict are words: aligned left.
+    summary::layout(&header, &rows, |c| c == 0 || c == HEADER.len() - 1)
 }
 
 fn row(p: &RunPair, threshold_pct: f64) -> Vec<String> {
@@ -219,7 +216,11 @@ fn notes(report: &Report) -> Vec<String> {
             notes.push(printable(&p.sentence).into_owned());
         }
     }
-    if report.runs.iter().any(|p| p.ratio.is_some() && p.verdict.is_none()) {
+    if report
+        .runs
+        .iter()
+        .any(|p| p.ratio.is_some() && p.verdict.is_none())
+    {
         notes.push(format!(
             "no verdict where a side has fewer than {MIN_VERDICT_SAMPLES} repetitions (one \
              repetition gives no interval at all; a file from before repetitions counts as one)"

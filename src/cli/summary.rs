@@ -31,7 +31,7 @@ pub fn render(results: &Results) -> String {
                 .collect()
         })
         .collect();
-    let mut out = layout(&header, &rows, LEFT_ALIGNED);
+    let mut out = layout(&header, &rows, |c| c < LEFT_ALIGNED);
     for r in results.runs.iter().filter(|r| r.status.is_failure()) {
         // User text (labels, a command's stderr) escaped: it must not rewrite the terminal.
         out.push_str(&format!(
@@ -59,7 +59,11 @@ fn notes(results: &Results) -> String {
     }
     blocks.push(one_repetition(results).into_iter().collect());
     let verdicts = results.comparisons.iter();
-    blocks.push(verdicts.map(|c| printable(&c.sentence).into_owned()).collect());
+    blocks.push(
+        verdicts
+            .map(|c| printable(&c.sentence).into_owned())
+            .collect(),
+    );
     blocks.push(
         results
             .runs
@@ -98,9 +102,9 @@ fn one_repetition(results: &Results) -> Option<String> {
     ))
 }
 
-/// The header and rows in columns as wide as their widest cell, two spaces apart; the first
-/// `left` columns align left, the others right.
-pub fn layout(header: &[String], rows: &[Vec<String>], left: usize) -> String {
+/// The header and rows in columns as wide as their widest cell, two spaces apart; the columns
+/// for which `left` is true align left, the others right.
+pub fn layout(header: &[String], rows: &[Vec<String>], left: impl Fn(usize) -> bool) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             rows.iter()
@@ -116,7 +120,7 @@ pub fn layout(header: &[String], rows: &[Vec<String>], left: usize) -> String {
             .enumerate()
             .map(|(c, cell)| {
                 let pad = " ".repeat(widths[c].saturating_sub(cell.chars().count()));
-                if c < left {
+                if left(c) {
                     format!("{cell}{pad}")
                 } else {
                     format!("{pad}{cell}")
@@ -190,7 +194,10 @@ mod tests {
         assert!(cpu.contains("18.9 (18.0–22.0)"), "{text}");
         let race = text.lines().nth(2).expect("the race row");
         assert!(race.contains("1.73M") && !race.contains('±'), "{text}");
-        assert!(text.contains("\ntasks/s: mean ± half width of the 95 % confidence"), "{text}");
+        assert!(
+            text.contains("\ntasks/s: mean ± half width of the 95 % confidence"),
+            "{text}"
+        );
         assert!(
             text.contains("\none repetition of race, copy, =fails: no uncertainty can be given"),
             "{text}"

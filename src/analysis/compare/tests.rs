@@ -82,8 +82,15 @@ fn a_side_without_repetitions_counts_as_one_sample_and_gets_no_verdict() {
     assert_eq!((base.n, base.mean), (1, old.throughput_per_sec));
     assert_eq!(pair.new.throughput_per_sec.map(|s| s.n), Some(5));
     assert!(pair.ratio.is_some());
-    assert_eq!((pair.ci_low, pair.verdict, pair.regression), (None, None, false));
-    assert!(pair.sentence.contains("too few repetitions"), "{}", pair.sentence);
+    assert_eq!(
+        (pair.ci_low, pair.verdict, pair.regression),
+        (None, None, false)
+    );
+    assert!(
+        pair.sentence.contains("too few repetitions"),
+        "{}",
+        pair.sentence
+    );
 }
 
 #[test]
@@ -99,16 +106,19 @@ fn runs_match_by_label_first_then_by_configuration() {
     let mut other = renamed(&copy, "extra");
     other.workers = 7;
     let new = vec![other, renamed(&cpu, "cpu again"), race.clone()];
-    let (pairs, only_base, only_new) = match_runs(&base, &new);
+    let m = match_runs(&base, &new);
     assert_eq!(
-        pairs,
+        m.pairs,
         vec![(0, 1, MatchedBy::Configuration), (1, 2, MatchedBy::Label)]
     );
-    assert_eq!((only_base, only_new), (vec![2], vec![0]));
+    assert_eq!((m.only_in_base, m.only_in_new), (vec![2], vec![0]));
     // A label wins over a configuration: `race` relabelled `cpu` pairs with `cpu`.
     let swapped = vec![renamed(&race, "cpu"), renamed(&cpu, "race")];
-    let (pairs, _, _) = match_runs(&base[..2], &swapped);
-    assert_eq!(pairs, vec![(0, 0, MatchedBy::Label), (1, 1, MatchedBy::Label)]);
+    let pairs = match_runs(&base[..2], &swapped).pairs;
+    assert_eq!(
+        pairs,
+        vec![(0, 0, MatchedBy::Label), (1, 1, MatchedBy::Label)]
+    );
 }
 
 #[test]
@@ -121,7 +131,10 @@ fn files_without_a_run_in_common_are_refused_with_their_labels() {
     let err = compare(("b.json", &g), ("n.json", &new), 5.0).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("no run in common"), "{text}");
-    assert!(text.contains("b.json has cpu, race, copy, =fails"), "{text}");
+    assert!(
+        text.contains("b.json has cpu, race, copy, =fails"),
+        "{text}"
+    );
     assert!(text.contains("n.json has lonely"), "{text}");
 }
 
@@ -155,7 +168,10 @@ fn a_run_failing_only_in_new_is_a_regression_without_a_ratio() {
     let both = compare(("b", &g), ("n", &g), 5.0).unwrap();
     let fails = both.runs.iter().find(|p| p.label == "=fails").unwrap();
     assert_eq!((fails.ratio, fails.regression), (None, false));
-    assert_eq!(fails.sentence, "=fails: not compared: it failed in both files");
+    assert_eq!(
+        fails.sentence,
+        "=fails: not compared: it failed in both files"
+    );
 }
 
 #[test]
