@@ -297,3 +297,18 @@ fn bad_input_is_a_sentence_exit_2_and_nothing_written() {
         "a percentage from 0 to 100, got 101",
     );
 }
+
+#[test]
+fn a_json_output_that_cannot_be_written_exits_3_after_printing() {
+    if !Path::new("/dev/full").exists() {
+        panic!("this test needs /dev/full (Linux)");
+    }
+    let (base, new) = base_and_new();
+    let (code, out, err) = compare(&base, &new, &["--json", "/dev/full"]);
+    assert_eq!(code, 3, "{out}{err}");
+    assert!(row(&out, "cpu").ends_with("  faster"), "{out}");
+    assert!(
+        err.contains("cannot write the comparison to /dev/full: the disk is full"),
+        "{err}"
+    );
+}
