@@ -1,6 +1,7 @@
 //! Command-line interface: a thin layer over the engine.
 
 mod chart;
+mod compare;
 mod gui;
 mod lean_worker;
 mod outputs;
@@ -28,7 +29,7 @@ pub const EXIT_STOPPED: u8 = 130;
     name = "parlab",
     version,
     about = "Profile parallel workloads: threads or processes, pool or spawn-per-task, and what each costs on this machine.",
-    after_help = "Exit status of `run` (and of `gui --start` once its window closes): 0 every run completed, 1 a run failed, 2 bad input, 3 an output could not be written (results saved to a fallback file), 130 stopped with Ctrl-C."
+    after_help = "Exit status of `run` (and of `gui --start` once its window closes): 0 every run completed, 1 a run failed, 2 bad input, 3 an output could not be written (results saved to a fallback file), 130 stopped with Ctrl-C. Of `compare`: 0 compared, 1 a regression with --fail-on-regression, 2 bad input, 3 --json could not be written."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -43,6 +44,9 @@ enum Command {
     Run(run::RunArgs),
     /// Draw a chart (PNG/SVG) from a results file.
     Chart(chart::ChartArgs),
+    /// Compare two results files run by run: NEW's throughput against BASE's, with its 95 %
+    /// interval and a verdict.
+    Compare(compare::CompareArgs),
     /// Check a profile without running it; errors name file, line and field.
     Validate {
         /// The profile (TOML).
@@ -74,6 +78,7 @@ pub fn main() -> ExitCode {
         Some(Command::Gui(args)) => gui::gui(&args),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Chart(args)) => chart::chart(&args),
+        Some(Command::Compare(args)) => compare::compare(&args),
         Some(Command::Validate { profile }) => validate(&profile),
         Some(Command::Worker) => ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8),
         Some(Command::Engine) => ExitCode::from(parlab::stream::serve::main().clamp(0, 255) as u8),

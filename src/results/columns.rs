@@ -2,10 +2,15 @@
 //! prints and the app's summary table all take their columns from here, each choosing which
 //! and in what order. A column says its CSV name, its heading for people, its unit, how to get
 //! its value from a [`RunResult`] and whether it applies (workload figures only when some run
-//! measured them).
+//! measured them). Tables for people may show a run's repetitions' uncertainty
+//! ([`Column::shown_with_spread`]); the CSV never does.
 
 use super::{Host, RunResult};
 use crate::format::{mib, si};
+
+mod spread;
+
+pub use spread::has_spread;
 
 /// One run's value in a column.
 #[derive(Debug, Clone, PartialEq)]
