@@ -300,6 +300,16 @@ fn run_side(run: &RunResult, samples: &[f64]) -> RunSide {
     }
 }
 
+/// Every run of `new` matched with its run in `base` and judged against it (the app's
+/// baseline uses this, as `parlab compare` does for two files).
+pub fn judge_runs(base: &[RunResult], new: &[RunResult], threshold_pct: f64) -> Vec<RunPair> {
+    match_runs(base, new)
+        .pairs
+        .iter()
+        .map(|&(b, n, by)| judge(&base[b], &new[n], by, threshold_pct))
+        .collect()
+}
+
 /// Judges one pair: the ratio NEW/BASE, its verdict, whether it is a regression, a sentence.
 fn judge(base: &RunResult, new: &RunResult, by: MatchedBy, threshold_pct: f64) -> RunPair {
     let (bs, ns) = (samples(base), samples(new));

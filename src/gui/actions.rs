@@ -34,6 +34,8 @@ pub enum Action {
     ShowRun(u64, bool),
     /// Show the CPU chart of history run `id`.
     SelectCpuRun(u64),
+    /// Judge the other runs against this session or loaded file (`None`: no baseline).
+    SetBaseline(Option<u64>),
     /// Show this chart tab.
     ShowTab(ChartTab),
     /// Use this colour theme.
@@ -110,6 +112,7 @@ impl ParlabApp {
                 entry.into_iter().for_each(|e| e.visible = visible);
             }
             Action::SelectCpuRun(id) => self.view.cpu_run = Some(id),
+            Action::SetBaseline(session) => self.runner.baseline = session,
             Action::ShowTab(tab) => self.settings.tab = tab,
             Action::SetTheme(theme) => self.settings.theme = theme,
             Action::ShowAbout => self.view.about_open = true,
@@ -275,7 +278,11 @@ impl ParlabApp {
         match Results::load_json(path) {
             Ok(results) => {
                 let n = results.runs.len();
-                self.runner.add_results(results);
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                self.runner.add_results_named(results, &name);
                 self.status.notice = Some(format!(
                     "{n} run(s) from {} added to the history",
                     path.display()

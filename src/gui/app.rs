@@ -479,6 +479,41 @@ impl ParlabApp {
         });
     }
 
+    /// The baseline the summary judges the other runs against, as `parlab compare` does.
+    fn baseline_choice(&self, ui: &mut Ui, out: &mut Vec<Action>) {
+        let sessions = self.runner.sessions();
+        if sessions.len() < 2 {
+            return;
+        }
+        let chosen = self.runner.baseline_name().unwrap_or_else(|| "none".into());
+        ui.horizontal(|ui| {
+            let label = ui.label("Baseline");
+            egui::ComboBox::from_id_salt("baseline")
+                .selected_text(chosen)
+                .show_ui(ui, |ui| {
+                    if ui
+                        .selectable_label(self.runner.baseline.is_none(), "none")
+                        .clicked()
+                    {
+                        out.push(Action::SetBaseline(None));
+                    }
+                    for (id, name) in &sessions {
+                        let selected = self.runner.baseline == Some(*id);
+                        if ui.selectable_label(selected, name).clicked() {
+                            out.push(Action::SetBaseline(Some(*id)));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "Judge the other runs against this session or results file: the Summary \
+                     tab then says for each whether it is faster, slower, unchanged or within \
+                     noise (5 %), as parlab compare does.",
+                );
+        });
+    }
+
     fn history(&self, ui: &mut Ui, out: &mut Vec<Action>) {
         ui.heading("History");
         ui.horizontal(|ui| {
@@ -498,6 +533,7 @@ impl ParlabApp {
                 out.push(Action::ClearHistory);
             }
         });
+        self.baseline_choice(ui, out);
         ui.separator();
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             if self.runner.history.is_empty() {
@@ -589,14 +625,19 @@ impl ParlabApp {
         }
         let selected = self.cpu_series(live.as_deref());
         // Only the summary lists the verdicts: the other tabs need not work them out.
-        let verdicts = if repaint::shows_live(self.settings.tab) {
-            Vec::new()
+        let (verdicts, baseline) = if repaint::shows_live(self.settings.tab) {
+            (Vec::new(), None)
         } else {
-            self.runner.verdicts()
+            let baseline = self
+                .runner
+                .baseline_name()
+                .map(|name| (name, self.runner.baseline_verdicts(BASELINE_THRESHOLD_PCT)));
+            (self.runner.verdicts(), baseline)
         };
         let shown = charts::Shown {
             series: &series,
             verdicts: &verdicts,
+            baseline: baseline.as_ref(),
             cpu_run: selected.as_ref(),
         };
         charts::show(ui, self.settings.tab, &shown);
@@ -618,6 +659,9 @@ impl ParlabApp {
         }
     }
 }
+
+/// The threshold of the baseline's verdicts, as `parlab compare`'s default.
+const BASELINE_THRESHOLD_PCT: f64 = 5.0;
 
 /// The About window; `open` is cleared when the user closes it.
 fn about(ctx: &egui::Context, host: &crate::results::Host, worker: &str, open: &mut bool) {

@@ -44,6 +44,10 @@ pub struct Runner {
     pub history: Vec<HistoryEntry>,
     /// The id the live run will get in the history (its colour while it runs).
     pub live_id: u64,
+    /// The name of each session and loaded results file, by its id.
+    sessions: Vec<(u64, String)>,
+    /// The session (or loaded file) the others are judged against, if one is chosen.
+    pub baseline: Option<u64>,
     /// Why the last session ended badly (taken by the app to show it).
     error: Option<String>,
     /// The window's priority while runs are live (see [`Runner::yield_while_running`]).
@@ -76,6 +80,8 @@ impl Runner {
             live_id: 0,
             error: None,
             priority: None,
+            sessions: Vec::new(),
+            baseline: None,
         }
     }
 
@@ -109,6 +115,8 @@ impl Runner {
             .map_err(|e| format!("cannot start the engine process: {e}"))?;
         self.session = Some(session);
         self.session_id += 1;
+        let name = format!("session {} ({})", self.session_id, profile.name);
+        self.sessions.push((self.session_id, name));
         self.reported = 0;
         self.live_id = self.next_id;
         self.error = None;
@@ -179,7 +187,14 @@ impl Runner {
 
     /// Adds saved results (from this or another machine) to the history.
     pub fn add_results(&mut self, results: Results) {
+        let name = format!("results {}", self.session_id + 1);
+        self.add_results_named(results, &name);
+    }
+
+    /// Adds saved results to the history under `name` (their file's name).
+    pub fn add_results_named(&mut self, results: Results, name: &str) {
         self.session_id += 1;
+        self.sessions.push((self.session_id, name.to_string()));
         let host = Arc::new(results.host);
         for run in results.runs {
             self.push(Arc::new(run), Arc::clone(&host));
@@ -217,6 +232,48 @@ impl Runner {
                 crate::results::verdicts::comparisons(&runs, crate::profile::Order::Interleaved)
             })
             .map(|c| c.sentence)
+            .collect()
+    }
+
+    /// The sessions and loaded files that still have runs in the history: (id, name).
+    pub fn sessions(&self) -> Vec<(u64, String)> {
+        self.sessions
+            .iter()
+            .filter(|(id, _)| self.history.iter().any(|e| e.session == *id))
+            .cloned()
+            .collect()
+    }
+
+    /// The name of the baseline, if one is chosen and still in the history.
+    pub fn baseline_name(&self) -> Option<String> {
+        let id = self.baseline?;
+        self.sessions()
+            .into_iter()
+            .find(|(s, _)| *s == id)
+            .map(|(_, name)| name)
+    }
+
+    /// Each shown run of the other sessions against its match in the baseline, as
+    /// `parlab compare` judges them (threshold `threshold_pct` %), as sentences.
+    pub fn baseline_verdicts(&self, threshold_pct: f64) -> Vec<String> {
+        let Some(base) = self.baseline.filter(|_| self.baseline_name().is_some()) else {
+            return Vec::new();
+        };
+        let runs_of = |session: u64, shown_only: bool| -> Vec<RunResult> {
+            self.history
+                .iter()
+                .filter(|e| e.session == session && (e.visible || !shown_only))
+                .map(|e| RunResult::clone(&e.result))
+                .collect()
+        };
+        let base_runs = runs_of(base, false);
+        self.sessions()
+            .into_iter()
+            .filter(|(id, _)| *id != base)
+            .flat_map(|(id, _)| {
+                crate::analysis::compare::judge_runs(&base_runs, &runs_of(id, true), threshold_pct)
+            })
+            .map(|pair| pair.sentence)
             .collect()
     }
 

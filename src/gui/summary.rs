@@ -15,7 +15,12 @@ pub struct Row<'a> {
 
 /// Draws the table: the columns of [`columns::APP_SUMMARY`] that apply to these runs, then
 /// the `verdicts` on them, then each run's warnings and errors.
-pub fn summary(ui: &mut Ui, rows: &[Row], verdicts: &[String]) {
+pub fn summary(
+    ui: &mut Ui,
+    rows: &[Row],
+    verdicts: &[String],
+    baseline: Option<&(String, Vec<String>)>,
+) {
     if rows.is_empty() {
         return empty(ui, "Finished runs are summarised here.");
     }
@@ -45,6 +50,16 @@ pub fn summary(ui: &mut Ui, rows: &[Row], verdicts: &[String]) {
                 ui.add_space(8.0);
                 ui.label(RichText::new("Verdicts (95 % confidence)").strong());
                 for verdict in verdicts {
+                    ui.label(verdict);
+                }
+            }
+            if let Some((name, judged)) = baseline {
+                ui.add_space(8.0);
+                ui.label(RichText::new(format!("Against the baseline, {name}")).strong());
+                if judged.is_empty() {
+                    ui.weak("No shown run matches a run of the baseline (by label, then by model, workers and workload).");
+                }
+                for verdict in judged {
                     ui.label(verdict);
                 }
             }

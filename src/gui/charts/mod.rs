@@ -29,6 +29,8 @@ pub struct Shown<'a> {
     pub series: &'a [Series<'a>],
     /// The verdicts on the overlaid runs of one session (the summary lists them).
     pub verdicts: &'a [String],
+    /// The baseline's name and the other runs judged against it, when one is chosen.
+    pub baseline: Option<&'a (String, Vec<String>)>,
     /// The run whose CPU chart shows, if any.
     pub cpu_run: Option<&'a Series<'a>>,
 }
@@ -40,7 +42,7 @@ pub fn show(ui: &mut Ui, kind: ChartKind, shown: &Shown) {
         ChartKind::Latency => latency(ui, shown.series),
         ChartKind::Cpu => cpu(ui, shown.cpu_run),
         ChartKind::Scaling => scaling(ui, shown.series),
-        ChartKind::Dashboard => summary(ui, shown.series, shown.verdicts),
+        ChartKind::Dashboard => summary(ui, shown),
     }
 }
 
@@ -146,15 +148,16 @@ pub fn scaling(ui: &mut Ui, series: &[Series]) {
 }
 
 /// The Summary tab: the table of the overlaid runs.
-pub fn summary(ui: &mut Ui, series: &[Series], verdicts: &[String]) {
-    let rows: Vec<crate::gui::summary::Row> = series
+pub fn summary(ui: &mut Ui, shown: &Shown) {
+    let rows: Vec<crate::gui::summary::Row> = shown
+        .series
         .iter()
         .map(|s| crate::gui::summary::Row {
             color: s.color,
             result: s.result,
         })
         .collect();
-    crate::gui::summary::summary(ui, &rows, verdicts);
+    crate::gui::summary::summary(ui, &rows, shown.verdicts, shown.baseline);
 }
 
 /// A number with a sensible count of decimals.
