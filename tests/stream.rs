@@ -55,6 +55,7 @@ fn every_event_round_trips_with_real_runs() {
             pid: 4711,
             runs: golden.runs.len(),
             worker: "/usr/libexec/parlab/parlab-worker".into(),
+            host: Some(golden.host.clone()),
         },
         Event::End { stopped: true },
         Event::Error {

@@ -301,9 +301,16 @@ fn conclude(
         .flatten();
     let stats = (!stats.is_empty()).then_some(stats);
     let mut result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
+    // What other programs took from the machine meanwhile, and a warning when it matters.
+    if let Some(foreign) = &sampled.foreign {
+        result.foreign_cpu_cores = Some(foreign.cores);
+        result.warnings.extend(foreign.warning());
+    }
     // The worker program changes what a process model measures (its start cost): say which.
     result.worker_program =
         (ctx.plan.model.uses_processes()).then(|| ctx.worker_command.command_line());
+    // Asked after everything was measured, so the question costs the run nothing.
+    result.python_version = workload.python_version();
     result
 }
 
@@ -449,5 +456,6 @@ fn assemble(
         warnings: Vec::new(),
         foreign_cpu_cores: None,
         worker_program: None,
+        python_version: None,
     }
 }

@@ -62,6 +62,8 @@ struct Shared {
     error: Option<String>,
     /// The engine's worker program (from `hello`).
     worker: Option<String>,
+    /// The machine as the engine's session found it at its start (from `hello`).
+    host: Option<crate::results::Host>,
 }
 
 impl EngineSession {
@@ -177,14 +179,17 @@ impl EngineSession {
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
-        let runs = self
-            .lock()
-            .progress
-            .finished
-            .iter()
-            .map(|r| RunResult::clone(r))
-            .collect();
-        Results::new(self.profile.clone(), runs)
+        let (runs, host) = {
+            let shared = self.lock();
+            let runs = shared.progress.finished.iter().map(|r| RunResult::clone(r));
+            (runs.collect(), shared.host.clone())
+        };
+        // The engine's host, detected when its session started; an engine that sent none
+        // (or died before saying) leaves this machine as it is now.
+        match host {
+            Some(host) => Results::with_host(self.profile.clone(), runs, host),
+            None => Results::new(self.profile.clone(), runs),
+        }
     }
 }
 
@@ -311,8 +316,11 @@ impl Reader {
     fn apply(&self, event: Event, mark: &mut Mark) {
         let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
         match event {
-            Event::Hello { worker, runs, .. } => {
+            Event::Hello {
+                worker, runs, host, ..
+            } => {
                 shared.worker = Some(worker);
+                shared.host = host;
                 shared.progress.run_count = runs;
                 *mark = Mark::now();
             }

@@ -21,7 +21,7 @@
 //!
 //! | `event` | fields | meaning |
 //! |---------|--------|---------|
-//! | `hello` | `format`, `pid`, `runs`, `worker` | the engine started: this format, its pid, the number of runs planned and the worker program of the process models |
+//! | `hello` | `format`, `pid`, `runs`, `worker`, `host`? | the engine started: this format, its pid, the number of runs planned, the worker program of the process models and the machine as the session found it (a results file's `host`, its load average taken at the start) |
 //! | `run` | `index`, `label` | run `index` (0-based) began |
 //! | `live` | `index`, `tasks_done`, `elapsed_s`, `snapshot`?, `timeline`, `cpu_rows` | progress: `snapshot` (a results-file run with status `running` and empty series, when it changed), the timeline points and per-core CPU rows (%) added since the last `live` |
 //! | `finished` | `index`, `run` | run `index` ended: `run` is exactly what `parlab run --json` writes for it |
@@ -75,6 +75,9 @@ pub enum Event {
         runs: usize,
         /// The worker program of the process models, shell-quoted.
         worker: String,
+        /// The machine as the session found it when it started (absent from older engines).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        host: Option<crate::results::Host>,
     },
     /// A run began.
     Run {

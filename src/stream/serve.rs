@@ -31,14 +31,9 @@ pub fn serve(
             return EXIT_BAD_INPUT;
         }
     };
-    let hello = Event::Hello {
-        format: FORMAT.to_string(),
-        pid: std::process::id(),
-        runs: profile.plan().len(),
-        worker: command_line(&worker),
-    };
+    let runs = profile.plan().len();
+    let worker_line = command_line(&worker);
     let mut out = Output::new(output, cancel.clone());
-    out.send(&hello);
     watch_input(input, cancel.clone());
     let session = match Session::start_with_cancel(profile, worker, cancel.clone()) {
         Ok(s) => s,
@@ -49,6 +44,14 @@ pub fn serve(
             return 1;
         }
     };
+    // Sent once the session has started: it carries the host the session detected.
+    out.send(&Event::Hello {
+        format: FORMAT.to_string(),
+        pid: std::process::id(),
+        runs,
+        worker: worker_line,
+        host: Some(session.host().clone()),
+    });
     let mut sent = Sent::default();
     loop {
         let done = session.wait_timeout(UPDATE_INTERVAL);
@@ -70,6 +73,9 @@ pub fn serve(
 /// with its starter (parent-death signal), and Ctrl-C or SIGTERM stop the session cleanly.
 pub fn main() -> i32 {
     crate::sys::exit_with_parent();
+    // The app that started the engine is parlab too: its CPU is not another program's
+    // (the window's cost is measured apart, as `observer_cpu_cores`).
+    crate::metrics::foreign::count_as_ours(std::os::unix::process::parent_id());
     let (input, output) = match crate::sys::move_stdio_off() {
         Ok(io) => io,
         Err(e) => {
