@@ -300,9 +300,19 @@ fn conclude(
         .then(|| ctx.failure.get().cloned())
         .flatten();
     let stats = (!stats.is_empty()).then_some(stats);
-    let mut result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
-    // What other programs took from the machine meanwhile, and a warning when it matters.
-    if let Some(foreign) = &sampled.foreign {
+    let result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
+    with_context(result, ctx, workload, sampled.foreign.as_ref())
+}
+
+/// Adds what surrounds a run's figures: others' CPU meanwhile (and a warning when it
+/// matters), the worker program and the Python version.
+fn with_context(
+    mut result: RunResult,
+    ctx: &RunCtx,
+    workload: &dyn Workload,
+    foreign: Option<&crate::metrics::foreign::ForeignCpu>,
+) -> RunResult {
+    if let Some(foreign) = foreign {
         result.foreign_cpu_cores = Some(foreign.cores);
         result.warnings.extend(foreign.warning());
     }

@@ -259,6 +259,9 @@ mod tests {
             x = std::hint::black_box(x.wrapping_add(1));
         }
         let used = own_cpu_seconds(u64::MAX) - before;
-        assert!(used >= 0.02, "own clock moved {used} s over 50 ms of spinning");
+        assert!(
+            used >= 0.02,
+            "own clock moved {used} s over 50 ms of spinning"
+        );
     }
 }

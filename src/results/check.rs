@@ -90,8 +90,14 @@ fn check_host(host: &super::Host, at: &str) -> Result<(), String> {
     if let Some(load) = host.load_avg_1m {
         number(|| format!("{at}.load_avg_1m"), load, CORES)?;
     }
-    text(&format!("{at}.governor"), host.governor.as_deref().unwrap_or(""))?;
-    text(&format!("{at}.kernel"), host.kernel.as_deref().unwrap_or(""))
+    text(
+        &format!("{at}.governor"),
+        host.governor.as_deref().unwrap_or(""),
+    )?;
+    text(
+        &format!("{at}.kernel"),
+        host.kernel.as_deref().unwrap_or(""),
+    )
 }
 
 /// Text drawn on charts as one line: a profile allows 200 characters; this allows more,
@@ -143,15 +149,7 @@ fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
     if let Some(v) = run.observer_cpu_cores {
         number(|| format!("{at}.observer_cpu_cores"), v, CORES)?;
     }
-    if let Some(v) = run.foreign_cpu_cores {
-        number(|| format!("{at}.foreign_cpu_cores"), v, CORES)?;
-    }
-    if let Some(host) = &run.host {
-        check_host(host, &format!("{at}.host"))?;
-    }
-    if let Some(version) = &run.python_version {
-        text(&format!("{at}.python_version"), version)?;
-    }
+    check_environment(run, at)?;
     for (k, p) in run.timeline.iter().enumerate() {
         number(|| format!("{at}.timeline[{k}].t"), p.t, SECONDS)?;
         number(
@@ -166,6 +164,20 @@ fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
         }
     }
     check_cpu(run, at)
+}
+
+/// What surrounded the run: others' CPU, its own host, the Python version.
+fn check_environment(run: &RunResult, at: &str) -> Result<(), String> {
+    if let Some(v) = run.foreign_cpu_cores {
+        number(|| format!("{at}.foreign_cpu_cores"), v, CORES)?;
+    }
+    if let Some(host) = &run.host {
+        check_host(host, &format!("{at}.host"))?;
+    }
+    text(
+        &format!("{at}.python_version"),
+        run.python_version.as_deref().unwrap_or(""),
+    )
 }
 
 fn check_cpu(run: &RunResult, at: &str) -> Result<(), String> {

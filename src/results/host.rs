@@ -120,7 +120,11 @@ mod tests {
     fn powersave_is_named_with_the_fix() {
         let w = host(Some("powersave"), Some(0.0)).warnings();
         assert_eq!(w.len(), 1, "{w:?}");
-        assert!(w[0].starts_with("the CPU frequency governor is `powersave`"), "{}", w[0]);
+        assert!(
+            w[0].starts_with("the CPU frequency governor is `powersave`"),
+            "{}",
+            w[0]
+        );
         assert!(w[0].contains("frequency-set -g performance"), "{}", w[0]);
         let other = host(Some("schedutil"), None).warnings();
         assert!(other[0].contains("`schedutil`: the CPU changes its clock speed"));
@@ -132,6 +136,27 @@ mod tests {
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].starts_with("the 1-minute load average was 1.27 when the session started"));
         assert_eq!(host(Some("powersave"), Some(0.51)).warnings().len(), 2);
+    }
+
+    #[test]
+    fn the_new_fields_round_trip_and_are_checked_when_read() {
+        let golden = include_str!("../../tests/golden/results-v1.json");
+        let mut results = crate::results::Results::from_json(golden, "golden").unwrap();
+        assert_eq!(
+            results.host.governor, None,
+            "older files have no environment"
+        );
+        results.host = host(Some("powersave"), Some(0.75));
+        let back = crate::results::Results::from_json(&results.to_json(), "new").unwrap();
+        assert_eq!(back.host, results.host);
+        results.host.load_avg_1m = Some(-1.0);
+        let err = crate::results::Results::from_json(&results.to_json(), "bad")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "bad: host.load_avg_1m is -1, but it cannot be negative"
+        );
     }
 
     #[cfg(target_os = "linux")]

@@ -143,6 +143,12 @@ impl EngineSession {
         self.pid
     }
 
+    /// The machine as the engine's session found it at its start (its load average then),
+    /// once the engine said.
+    pub fn host(&self) -> Option<crate::results::Host> {
+        self.lock().host.clone()
+    }
+
     /// The worker program the engine's process models start, once it said.
     pub fn worker(&self) -> Option<String> {
         self.lock().worker.clone()

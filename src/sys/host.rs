@@ -47,7 +47,10 @@ mod tests {
 
     #[test]
     fn the_load_average_is_the_first_field() {
-        assert_eq!(parse_load_average("0.52 0.58 0.59 1/467 12345\n"), Some(0.52));
+        assert_eq!(
+            parse_load_average("0.52 0.58 0.59 1/467 12345\n"),
+            Some(0.52)
+        );
         assert_eq!(parse_load_average("garbage"), None);
         assert_eq!(parse_load_average(""), None);
     }
@@ -56,7 +59,10 @@ mod tests {
     #[test]
     fn linux_reports_the_kernel_and_load() {
         let kernel = kernel_release().expect("a kernel release");
-        assert!(kernel.chars().next().is_some_and(|c| c.is_ascii_digit()), "{kernel}");
+        assert!(
+            kernel.chars().next().is_some_and(|c| c.is_ascii_digit()),
+            "{kernel}"
+        );
         assert!(load_average_1m().is_some());
         assert!(physical_cpus().is_some_and(|n| n >= 1));
     }
