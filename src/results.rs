@@ -11,9 +11,11 @@ use std::path::Path;
 mod check;
 pub mod columns;
 mod fallback;
+mod host;
 pub mod repetitions;
 pub mod verdicts;
 
+pub use host::{Host, LOAD_WARN};
 pub use repetitions::{Comparison, Order, Repetition, RepetitionLatency, RunStats};
 
 /// The schema tag written into every results file.
@@ -48,44 +50,6 @@ pub struct Results {
     /// Verdicts on pairs of runs (speedups, models against each other).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comparisons: Vec<Comparison>,
-}
-
-/// Facts about the measuring machine.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Host {
-    /// Logical CPUs (hardware threads) the OS reports.
-    pub logical_cpus: usize,
-    /// Operating system name and version.
-    pub os: String,
-    /// CPU model.
-    pub cpu_brand: String,
-}
-
-impl Host {
-    /// Describes this machine.
-    pub fn detect() -> Self {
-        use sysinfo::{CpuRefreshKind, RefreshKind, System};
-        let system =
-            System::new_with_specifics(RefreshKind::nothing().with_cpu(CpuRefreshKind::nothing()))
-                .ok();
-        let logical_cpus = system
-            .as_ref()
-            .map(|s| s.cpus().len())
-            .filter(|n| *n > 0)
-            .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
-            .unwrap_or(1);
-        let cpu_brand = system
-            .as_ref()
-            .and_then(|s| s.cpus().first().map(|c| c.brand().trim().to_string()))
-            .filter(|b| !b.is_empty())
-            .unwrap_or_else(|| "unknown CPU".to_string());
-        let os = System::long_os_version().unwrap_or_else(|_| std::env::consts::OS.to_string());
-        Self {
-            logical_cpus,
-            os,
-            cpu_brand,
-        }
-    }
 }
 
 /// How a run ended.
@@ -212,6 +176,9 @@ pub struct RunResult {
     /// `parlab worker` when the lean worker was not found), as a shell-quoted command line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_program: Option<String>,
+    /// `python` workloads: the version of the interpreter that ran the tasks (`3.12.3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python_version: Option<String>,
 }
 
 /// A run is flagged when the app's window used more CPU than this (in cores) while the run
@@ -303,12 +270,18 @@ impl Results {
     /// The results of `runs` of `profile`, measured on this host now, with the verdicts
     /// on their pairs.
     pub fn new(profile: Profile, runs: Vec<RunResult>) -> Self {
+        Self::with_host(profile, runs, Host::detect())
+    }
+
+    /// The results of `runs` of `profile`, measured on `host` (as detected when the
+    /// session started).
+    pub fn with_host(profile: Profile, runs: Vec<RunResult>, host: Host) -> Self {
         let comparisons = verdicts::comparisons(&runs, profile.order());
         Self {
             schema: SCHEMA.to_string(),
             parlab_version: env!("CARGO_PKG_VERSION").to_string(),
             created_utc: crate::format::utc_timestamp(std::time::SystemTime::now()),
-            host: Host::detect(),
+            host,
             repetitions: Some(profile.rounds()),
             order: Some(profile.order()),
             seed: profile.seed,

@@ -94,6 +94,7 @@ fn every_event_round_trips_with_real_runs() {
             rounds: 3,
             seed: (1 << 53) - 1,
             worker: "/usr/libexec/parlab/parlab-worker".into(),
+            host: Some(golden.host.clone()),
         },
         Event::End { stopped: true },
         Event::Error {

@@ -55,5 +55,6 @@ pub fn hour_long_run(n: usize) -> RunResult {
         warnings: Vec::new(),
         foreign_cpu_cores: None,
         worker_program: None,
+        python_version: None,
     }
 }

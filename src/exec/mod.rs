@@ -32,7 +32,7 @@ pub use run::LiveRun;
 use crate::cancel::CancelToken;
 
 use crate::profile::{PlannedRun, Profile, Step, Stop};
-use crate::results::{Results, RunResult, RunStatus};
+use crate::results::{Host, Results, RunResult, RunStatus};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -71,6 +71,8 @@ pub struct Session {
     cancel: CancelToken,
     progress: Arc<Mutex<Progress>>,
     profile: Profile,
+    /// The machine as the session found it when it started (its load average then).
+    host: Host,
     handle: Option<JoinHandle<Results>>,
 }
 
@@ -95,6 +97,7 @@ impl Session {
             .get_or_insert_with(crate::profile::schedule::fresh_seed);
         let plan = profile.plan();
         let steps = crate::profile::schedule(plan.len(), profile.rounds(), profile.order(), seed);
+        let host = Host::detect();
         let progress = Arc::new(Mutex::new(Progress {
             run_count: steps.len(),
             rounds: profile.rounds(),
@@ -105,19 +108,26 @@ impl Session {
             let cancel = cancel.clone();
             let progress = Arc::clone(&progress);
             let profile = profile.clone();
+            let host = host.clone();
             std::thread::Builder::new()
                 .name("parlab-session".into())
                 .spawn(move || {
                     let runs = run_steps(&plan, &steps, &worker_command, &cancel, &progress);
-                    Results::new(profile, runs)
+                    Results::with_host(profile, runs, host)
                 })?
         };
         Ok(Session {
             cancel,
             progress,
             profile,
+            host,
             handle: Some(handle),
         })
+    }
+
+    /// The machine as detected when the session started.
+    pub fn host(&self) -> &Host {
+        &self.host
     }
 
     /// A copy of the current progress.
@@ -166,13 +176,14 @@ impl Session {
         match self.handle.take().map(JoinHandle::join) {
             Some(Ok(results)) => results,
             // The session thread panicked: keep every run that was merged.
-            _ => Results::new(
+            _ => Results::with_host(
                 self.profile.clone(),
                 self.progress()
                     .merged
                     .iter()
                     .map(|(_, r)| (**r).clone())
                     .collect(),
+                self.host.clone(),
             ),
         }
     }

@@ -311,11 +311,29 @@ fn conclude(
         .flatten();
     let stats = (!stats.is_empty()).then_some(stats);
     let latencies = measured.latencies.clone();
-    let mut result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
+    let result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
+    let result = with_context(result, ctx, workload, sampled.foreign.as_ref());
+    Executed { result, latencies }
+}
+
+/// Adds what surrounds a run's figures: others' CPU meanwhile (and a warning when it
+/// matters), the worker program and the Python version.
+fn with_context(
+    mut result: RunResult,
+    ctx: &RunCtx,
+    workload: &dyn Workload,
+    foreign: Option<&crate::metrics::foreign::ForeignCpu>,
+) -> RunResult {
+    if let Some(foreign) = foreign {
+        result.foreign_cpu_cores = Some(foreign.cores);
+        result.warnings.extend(foreign.warning());
+    }
     // The worker program changes what a process model measures (its start cost): say which.
     result.worker_program =
         (ctx.plan.model.uses_processes()).then(|| ctx.worker_command.command_line());
-    Executed { result, latencies }
+    // Asked after everything was measured, so the question costs the run nothing.
+    result.python_version = workload.python_version();
+    result
 }
 
 /// Ends a run whose tasks stopped completing: a deadlock, a hung worker.
@@ -460,5 +478,6 @@ fn assemble(
         warnings: Vec::new(),
         foreign_cpu_cores: None,
         worker_program: None,
+        python_version: None,
     }
 }

@@ -2,6 +2,7 @@
 //! memory sampler, and process figures.
 
 pub mod aggregate;
+pub mod foreign;
 pub mod histogram;
 pub mod live;
 pub mod recorder;

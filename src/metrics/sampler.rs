@@ -3,6 +3,7 @@
 //! sample covers the partial interval since the previous one, so every run, however short,
 //! has its CPU series.
 
+use super::foreign::{CpuReading, ForeignCpu};
 use super::live::LiveList;
 use crate::process::children::{self, RunId};
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,8 @@ pub struct SamplerOutput {
     pub peak_rss_bytes: u64,
     /// CPU seconds the sampler thread itself used: what measuring cost.
     pub own_cpu_s: f64,
+    /// The CPU other programs used meanwhile; `None` without `/proc/stat`.
+    pub foreign: Option<ForeignCpu>,
 }
 
 /// A running sampler; [`Sampler::stop`] ends it and returns what it measured.
@@ -83,6 +86,7 @@ impl Sampler {
             },
             peak_rss_bytes: 0,
             own_cpu_s: 0.0,
+            foreign: None,
         }));
         let out = Arc::clone(&shared);
         let rows = Arc::new(LiveList::default());
@@ -172,6 +176,11 @@ fn sample_loop(
 ) {
     let mut clock = CoreClock::start();
     let started = Instant::now();
+    // Others' CPU is read at the same instants as the per-core series.
+    let mut readings: Vec<CpuReading> = CpuReading::now(run, 0.0).into_iter().collect();
+    let read = |readings: &mut Vec<CpuReading>| {
+        readings.extend(CpuReading::now(run, started.elapsed().as_secs_f64()));
+    };
     let mut last = started;
     let mut tick: u32 = 0;
     loop {
@@ -181,6 +190,7 @@ fn sample_loop(
             Err(RecvTimeoutError::Timeout) => {
                 let usage = clock.sample(false);
                 record(out, run, &usage, None);
+                read(&mut readings);
                 if !usage.is_empty() {
                     live.push(usage);
                 }
@@ -193,7 +203,11 @@ fn sample_loop(
                     let usage = clock.sample(true);
                     record(out, run, &usage, Some(since.as_secs_f64()));
                 }
-                lock(out).own_cpu_s = crate::sys::thread_cpu_seconds();
+                // Always read at the end: the run's figure covers all of it.
+                read(&mut readings);
+                let mut out = lock(out);
+                out.foreign = ForeignCpu::from_readings(&readings);
+                out.own_cpu_s = crate::sys::thread_cpu_seconds();
                 return;
             }
         }

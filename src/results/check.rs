@@ -74,11 +74,30 @@ pub(super) fn check(results: &Results) -> Result<(), String> {
     text("profile.name", &results.profile.name)?;
     text("host.os", &results.host.os)?;
     text("host.cpu_brand", &results.host.cpu_brand)?;
+    check_host(&results.host, "host")?;
     for (i, run) in results.runs.iter().enumerate() {
         text(&format!("runs[{i}].label"), &run.label)?;
         check_run(run, &format!("runs[{i}]"))?;
     }
     Ok(())
+}
+
+/// The environment fields (absent in older files).
+fn check_host(host: &super::Host, at: &str) -> Result<(), String> {
+    if let Some(n) = host.physical_cpus {
+        number(|| format!("{at}.physical_cpus"), n as f64, WORKERS)?;
+    }
+    if let Some(load) = host.load_avg_1m {
+        number(|| format!("{at}.load_avg_1m"), load, CORES)?;
+    }
+    text(
+        &format!("{at}.governor"),
+        host.governor.as_deref().unwrap_or(""),
+    )?;
+    text(
+        &format!("{at}.kernel"),
+        host.kernel.as_deref().unwrap_or(""),
+    )
 }
 
 /// Text drawn on charts as one line: a profile allows 200 characters; this allows more,
@@ -130,6 +149,7 @@ fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
     if let Some(v) = run.observer_cpu_cores {
         number(|| format!("{at}.observer_cpu_cores"), v, CORES)?;
     }
+    check_environment(run, at)?;
     for (k, p) in run.timeline.iter().enumerate() {
         number(|| format!("{at}.timeline[{k}].t"), p.t, SECONDS)?;
         number(
@@ -144,6 +164,20 @@ fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
         }
     }
     check_cpu(run, at)
+}
+
+/// What surrounded the run: others' CPU, its own host, the Python version.
+fn check_environment(run: &RunResult, at: &str) -> Result<(), String> {
+    if let Some(v) = run.foreign_cpu_cores {
+        number(|| format!("{at}.foreign_cpu_cores"), v, CORES)?;
+    }
+    if let Some(host) = &run.host {
+        check_host(host, &format!("{at}.host"))?;
+    }
+    text(
+        &format!("{at}.python_version"),
+        run.python_version.as_deref().unwrap_or(""),
+    )
 }
 
 fn check_cpu(run: &RunResult, at: &str) -> Result<(), String> {

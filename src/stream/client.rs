@@ -66,6 +66,8 @@ struct Shared {
     seed: Option<u64>,
     /// The window's CPU (cores) during each finished step, by planned run.
     observed: std::collections::HashMap<usize, Vec<f64>>,
+    /// The machine as the engine's session found it at its start (from `hello`).
+    host: Option<crate::results::Host>,
 }
 
 impl EngineSession {
@@ -147,6 +149,12 @@ impl EngineSession {
         self.pid
     }
 
+    /// The machine as the engine's session found it at its start (its load average then),
+    /// once the engine said.
+    pub fn host(&self) -> Option<crate::results::Host> {
+        self.lock().host.clone()
+    }
+
     /// The worker program the engine's process models start, once it said.
     pub fn worker(&self) -> Option<String> {
         self.lock().worker.clone()
@@ -178,19 +186,32 @@ impl EngineSession {
         true
     }
 
+    /// The profile as the engine runs it: with the seed of its order, once the engine said.
+    pub fn profile(&self) -> Profile {
+        let mut profile = self.profile.clone();
+        if let Some(seed) = self.lock().seed {
+            profile.seed = Some(seed);
+        }
+        profile
+    }
+
     /// Waits for the session to end and returns its results: the runs that finished.
     pub fn wait(mut self) -> Results {
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
-        let runs = self
-            .lock()
-            .progress
-            .finished
-            .iter()
-            .map(|r| RunResult::clone(r))
-            .collect();
-        Results::new(self.profile.clone(), runs)
+        let (mut merged, host) = {
+            let shared = self.lock();
+            (shared.progress.merged.clone(), shared.host.clone())
+        };
+        merged.sort_by_key(|(index, _)| *index);
+        let runs = merged.iter().map(|(_, r)| RunResult::clone(r)).collect();
+        // The engine's host, detected when its session started; an engine that sent none
+        // (or died before saying) leaves this machine as it is now.
+        match host {
+            Some(host) => Results::with_host(self.profile(), runs, host),
+            None => Results::new(self.profile(), runs),
+        }
     }
 }
 
@@ -325,10 +346,12 @@ impl Reader {
                 configs,
                 rounds,
                 seed,
+                host,
                 ..
             } => {
                 shared.worker = Some(worker);
                 shared.seed = Some(seed);
+                shared.host = host;
                 let steps = crate::profile::schedule(configs, rounds, self.order, seed);
                 shared.progress.steps = Arc::new(steps);
                 shared.progress.run_count = runs;

@@ -21,7 +21,7 @@
 //!
 //! | `event` | fields | meaning |
 //! |---------|--------|---------|
-//! | `hello` | `format`, `pid`, `runs`, `configs`, `rounds`, `seed`, `worker` | the engine started: this format, its pid, the number of steps (`configs` planned runs × `rounds` repetitions), the seed of their order and the worker program of the process models |
+//! | `hello` | `format`, `pid`, `runs`, `configs`, `rounds`, `seed`, `worker`, `host`? | the engine started: this format, its pid, the number of steps (`configs` planned runs × `rounds` repetitions), the seed of their order, the worker program of the process models and the machine as the session found it (a results file's `host`, its load average taken at the start) |
 //! | `run` | `index`, `config`, `round`, `label` | step `index` (0-based) began: repetition `round` of planned run `config` |
 //! | `live` | `index`, `tasks_done`, `elapsed_s`, `snapshot`?, `timeline`, `cpu_rows` | progress: `snapshot` (a results-file run with status `running` and empty series, when it changed), the timeline points and per-core CPU rows (%) added since the last `live` |
 //! | `finished` | `index`, `run` | step `index` ended: `run` is that one repetition |
@@ -85,6 +85,9 @@ pub enum Event {
         seed: u64,
         /// The worker program of the process models, shell-quoted.
         worker: String,
+        /// The machine as the session found it when it started (absent from older engines).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        host: Option<crate::results::Host>,
     },
     /// A step began.
     Run {

@@ -43,6 +43,7 @@ pub fn serve(
             return 1;
         }
     };
+    // Sent once the session has started: it carries the host the session detected.
     out.send(&Event::Hello {
         format: FORMAT.to_string(),
         pid: std::process::id(),
@@ -51,6 +52,7 @@ pub fn serve(
         rounds: session.profile().rounds(),
         seed: session.profile().seed.unwrap_or(0),
         worker: worker_line,
+        host: Some(session.host().clone()),
     });
     let mut sent = Sent::default();
     loop {
@@ -73,6 +75,9 @@ pub fn serve(
 /// with its starter (parent-death signal), and Ctrl-C or SIGTERM stop the session cleanly.
 pub fn main() -> i32 {
     crate::sys::exit_with_parent();
+    // The app that started the engine is parlab too: its CPU is not another program's
+    // (the window's cost is measured apart, as `observer_cpu_cores`).
+    crate::metrics::foreign::count_as_ours(std::os::unix::process::parent_id());
     let (input, output) = match crate::sys::move_stdio_off() {
         Ok(io) => io,
         Err(e) => {

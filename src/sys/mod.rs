@@ -4,11 +4,15 @@
 //! Everything else in parlab is portable; Linux is the supported platform and other
 //! Unix systems get the subset POSIX offers.
 
+mod host;
 mod proc_stat;
 mod resources;
 #[cfg(unix)]
 mod unix;
-pub use proc_stat::{CoreTimes, core_times};
+pub use host::{governor, kernel_release, load_average_1m, physical_cpus};
+pub use proc_stat::{
+    CoreTimes, all_cores_busy_seconds, core_times, process_cpu_seconds, ticks_per_second,
+};
 pub use resources::{
     free_disk, mark_oom_kills, memory_available_and_total, memory_was_exhausted, oom_kills,
 };

@@ -13,6 +13,7 @@ mod fields;
 mod file_io;
 mod memory;
 mod python;
+mod python_version;
 mod sleep;
 mod spawn;
 mod stats;
@@ -141,6 +142,11 @@ pub trait Workload: Send + Sync {
     /// command, an interpreter); 0 for workloads that start none.
     fn external_peak_rss(&self) -> u64 {
         0
+    }
+
+    /// `python`: the version of the interpreter that ran the tasks; `None` for other kinds.
+    fn python_version(&self) -> Option<String> {
+        None
     }
 }
 

@@ -88,6 +88,7 @@ impl Kind for Python {
             mode,
             threads,
             interpreter: OnceLock::new(),
+            run: placement.run,
         };
         // Started here, on a thread that outlives the run: the interpreter is bound to the
         // thread that starts it (PR_SET_PDEATHSIG), and worker threads come and go.
@@ -129,6 +130,8 @@ struct PythonWorkload {
     threads: usize,
     /// Started by `build` where tasks run; never in the parent of worker processes.
     interpreter: OnceLock<Result<Interpreter, String>>,
+    /// The run, for the version query's process.
+    run: children::RunId,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -289,6 +292,10 @@ impl Workload for PythonWorkload {
         if let Some(Ok(interpreter)) = self.interpreter.get() {
             interpreter.shut_down();
         }
+    }
+
+    fn python_version(&self) -> Option<String> {
+        super::python_version::of_interpreter(&self.params.interpreter, self.run)
     }
 
     fn external_peak_rss(&self) -> u64 {
