@@ -155,3 +155,34 @@ fn the_summary_gives_the_verdicts_on_runs_measured_together() {
             .is_none()
     );
 }
+
+#[test]
+fn a_baseline_judges_the_other_runs_and_the_environment_is_named() {
+    let mut base = golden();
+    base.runs = vec![repeated("cpu", 100.0)];
+    let mut new = golden();
+    new.runs = vec![repeated("cpu", 150.0)];
+    new.host.load_avg_1m = Some(3.0);
+    let mut app = app_with(None);
+    app.runner.add_results_named(base, "base.json");
+    app.runner.add_results_named(new, "new.json");
+    let mut h = harness(app);
+    h.get_by_label("Summary").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Warning, environment: the 1-minute load average was 3.00");
+    assert!(
+        h.query_all_by_label_contains("Against the baseline")
+            .next()
+            .is_none()
+    );
+    h.get_by_label("Baseline").click();
+    h.run_steps(2);
+    h.get_by_label("base.json").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().runner.baseline_name().as_deref(),
+        Some("base.json")
+    );
+    h.get_by_label("Against the baseline, base.json");
+    h.get_by_label_contains("cpu: 1.50× faster than the baseline");
+}

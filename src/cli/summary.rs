@@ -64,14 +64,20 @@ fn notes(results: &Results) -> String {
             .map(|c| printable(&c.sentence).into_owned())
             .collect(),
     );
-    blocks.push(
+    let mut warnings: Vec<String> = results
+        .host
+        .warnings()
+        .iter()
+        .map(|w| format!("warning: environment: {}", printable(w)))
+        .collect();
+    warnings.extend(
         results
             .runs
             .iter()
             .flat_map(|r| r.warnings.iter().map(move |w| (r, w)))
-            .map(|(r, w)| format!("warning: {}: {}", printable(&r.label), printable(w)))
-            .collect(),
+            .map(|(r, w)| format!("warning: {}: {}", printable(&r.label), printable(w))),
     );
+    blocks.push(warnings);
     blocks
         .into_iter()
         .filter(|b| !b.is_empty())
@@ -216,5 +222,21 @@ mod tests {
         let said = text.matches("no uncertainty can be given").count();
         assert_eq!(said, 1, "{text}");
         assert!(text.contains("\none repetition: no uncertainty"), "{text}");
+    }
+
+    #[test]
+    fn environment_warnings_come_before_the_runs_warnings() {
+        let mut results = with_repetitions(5);
+        results.host.load_avg_1m = Some(2.5);
+        results.host.governor = Some("powersave".into());
+        let text = render(&results);
+        let load = text
+            .find("\nwarning: environment: the 1-minute load average was 2.50 when the session started")
+            .expect("the load average is named");
+        let governor = text
+            .find("\nwarning: environment: the CPU frequency governor is `powersave`")
+            .expect("the governor is named");
+        let run = text.find("\nwarning: cpu:").expect("the run's warning");
+        assert!(governor < run && load < run, "{text}");
     }
 }

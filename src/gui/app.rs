@@ -625,22 +625,39 @@ impl ParlabApp {
         }
         let selected = self.cpu_series(live.as_deref());
         // Only the summary lists the verdicts: the other tabs need not work them out.
-        let (verdicts, baseline) = if repaint::shows_live(self.settings.tab) {
-            (Vec::new(), None)
+        let notes = if repaint::shows_live(self.settings.tab) {
+            Default::default()
         } else {
-            let baseline = self
-                .runner
-                .baseline_name()
-                .map(|name| (name, self.runner.baseline_verdicts(BASELINE_THRESHOLD_PCT)));
-            (self.runner.verdicts(), baseline)
+            self.summary_notes()
         };
         let shown = charts::Shown {
             series: &series,
-            verdicts: &verdicts,
-            baseline: baseline.as_ref(),
+            notes: &notes,
             cpu_run: selected.as_ref(),
         };
         charts::show(ui, self.settings.tab, &shown);
+    }
+
+    /// What the summary says under its table: the environment warnings of the shown runs'
+    /// machines, the verdicts, and the runs against the baseline.
+    fn summary_notes(&self) -> crate::gui::summary::Notes {
+        let mut environment: Vec<String> = Vec::new();
+        for entry in self.runner.history.iter().filter(|e| e.visible) {
+            for warning in entry.host.warnings() {
+                if !environment.contains(&warning) {
+                    environment.push(warning);
+                }
+            }
+        }
+        let baseline = self
+            .runner
+            .baseline_name()
+            .map(|name| (name, self.runner.baseline_verdicts(BASELINE_THRESHOLD_PCT)));
+        crate::gui::summary::Notes {
+            environment,
+            verdicts: self.runner.verdicts(),
+            baseline,
+        }
     }
 
     /// The run whose CPU chart shows: the one picked in the history, else the live run,

@@ -64,7 +64,7 @@ pub fn results_for(runner: &Runner, profile: &Profile) -> Results {
         .filter(|e| e.visible)
         .map(|e| {
             let mut run = (*e.result).clone();
-            if *e.host != here {
+            if !e.host.same_machine(&here) {
                 run.host = Some((*e.host).clone());
             }
             run

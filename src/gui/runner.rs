@@ -155,8 +155,12 @@ impl Runner {
         let finished = session.is_finished();
         let progress = session.progress();
         let error = if finished { session.error() } else { None };
+        // The machine as the session found it at its start (its load average then).
+        let host = session
+            .host()
+            .map_or_else(|| Arc::clone(&self.host), Arc::new);
         for (_, result) in progress.merged.iter().skip(self.reported) {
-            self.push(Arc::clone(result), Arc::clone(&self.host));
+            self.push(Arc::clone(result), Arc::clone(&host));
         }
         self.reported = progress.merged.len();
         self.live_id = self.next_id;

@@ -5,6 +5,17 @@ use crate::results::RunStatus;
 use crate::results::columns::{self, Column};
 use eframe::egui::{self, RichText, Ui};
 
+/// What the summary says under the table, beside each run's own warnings.
+#[derive(Debug, Clone, Default)]
+pub struct Notes {
+    /// What about the machines of the shown runs may have distorted them, each once.
+    pub environment: Vec<String>,
+    /// The verdicts on shown runs measured in one session.
+    pub verdicts: Vec<String>,
+    /// The baseline's name and the shown runs judged against it, when one is chosen.
+    pub baseline: Option<(String, Vec<String>)>,
+}
+
 /// One row of the table.
 pub struct Row<'a> {
     /// Colour swatch of the run.
@@ -15,12 +26,8 @@ pub struct Row<'a> {
 
 /// Draws the table: the columns of [`columns::APP_SUMMARY`] that apply to these runs, then
 /// the `verdicts` on them, then each run's warnings and errors.
-pub fn summary(
-    ui: &mut Ui,
-    rows: &[Row],
-    verdicts: &[String],
-    baseline: Option<&(String, Vec<String>)>,
-) {
+pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes) {
+    let (verdicts, baseline) = (&notes.verdicts, notes.baseline.as_ref());
     if rows.is_empty() {
         return empty(ui, "Finished runs are summarised here.");
     }
@@ -46,6 +53,13 @@ pub fn summary(
                         ui.end_row();
                     }
                 });
+            for warning in &notes.environment {
+                ui.add_space(6.0);
+                ui.label(
+                    RichText::new(format!("Warning, environment: {warning}"))
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
             if !verdicts.is_empty() {
                 ui.add_space(8.0);
                 ui.label(RichText::new("Verdicts (95 % confidence)").strong());

@@ -64,8 +64,16 @@ impl Host {
         }
     }
 
+    /// True when `other` describes the same machine (CPU, count and system), whatever its
+    /// load at the time.
+    pub fn same_machine(&self, other: &Host) -> bool {
+        self.cpu_brand == other.cpu_brand
+            && self.logical_cpus == other.logical_cpus
+            && self.os == other.os
+    }
+
     /// What about this machine may distort the figures, as sentences a user can act on
-    /// (empty when nothing does, or nothing is known).
+    /// (empty when nothing does, or nothing is known): pyperf's and Google Benchmark's checks.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         // pyperf (`system show`) and Google Benchmark both flag any governor but

@@ -27,10 +27,8 @@ pub struct Series<'a> {
 pub struct Shown<'a> {
     /// The runs the charts overlay (ticked history runs and the live run).
     pub series: &'a [Series<'a>],
-    /// The verdicts on the overlaid runs of one session (the summary lists them).
-    pub verdicts: &'a [String],
-    /// The baseline's name and the other runs judged against it, when one is chosen.
-    pub baseline: Option<&'a (String, Vec<String>)>,
+    /// What the summary says under its table (verdicts, baseline, environment).
+    pub notes: &'a crate::gui::summary::Notes,
     /// The run whose CPU chart shows, if any.
     pub cpu_run: Option<&'a Series<'a>>,
 }
@@ -157,7 +155,7 @@ pub fn summary(ui: &mut Ui, shown: &Shown) {
             result: s.result,
         })
         .collect();
-    crate::gui::summary::summary(ui, &rows, shown.verdicts, shown.baseline);
+    crate::gui::summary::summary(ui, &rows, shown.notes);
 }
 
 /// A number with a sensible count of decimals.
