@@ -114,6 +114,18 @@ fn repeated(label: &str, throughput: f64) -> parlab::results::RunResult {
         })
         .collect();
     run.throughput_per_sec = throughput;
+    let xs: Vec<f64> = run
+        .repetitions
+        .iter()
+        .map(|r| r.throughput_per_sec)
+        .collect();
+    let summary = parlab::stats::Summary::of(&xs).expect("finite");
+    run.stats = Some(parlab::results::RunStats {
+        throughput_per_sec: summary,
+        overhead_per_task_us: None,
+        p50_us: summary,
+        p99_us: summary,
+    });
     run
 }
 
@@ -138,6 +150,12 @@ fn the_summary_gives_the_verdicts_on_runs_measured_together() {
             .next()
             .is_some()
     );
+    // Mean ± the half width of the interval: 200 ± t(0.975, 2) · 2 / √3 = 200 ± 4.97.
+    assert!(
+        h.query_all_by_label_contains(" ± ").next().is_some(),
+        "throughput with ±"
+    );
+    h.get_by_label_contains("tasks/s: mean ± half width of the 95 % confidence interval");
     // Runs from two different files were not measured together: no verdict between them.
     let mut apart = golden();
     apart.runs = vec![repeated("slow", 100.0)];

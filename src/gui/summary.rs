@@ -60,6 +60,12 @@ pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes) {
                         .color(ui.visuals().warn_fg_color),
                 );
             }
+            if rows.iter().any(|r| columns::has_spread(r.result)) {
+                ui.weak(
+                    "tasks/s: mean ± half width of the 95 % confidence interval of the mean; \
+                     p50/p99: over all repetitions (lowest–highest single repetition)",
+                );
+            }
             if !verdicts.is_empty() {
                 ui.add_space(8.0);
                 ui.label(RichText::new("Verdicts (95 % confidence)").strong());
@@ -106,7 +112,10 @@ pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes) {
 /// every other value as text ("–" when the run has none).
 fn cell(ui: &mut Ui, column: &Column, row: &Row) {
     let r = row.result;
-    let text = column.shown(r, None).unwrap_or_else(|| "–".into());
+    // With the uncertainty of a run measured over repetitions, as `parlab run` prints it.
+    let text = column
+        .shown_with_spread(r, None)
+        .unwrap_or_else(|| "–".into());
     if column.key == columns::LABEL.key {
         ui.horizontal(|ui| {
             crate::gui::palette::swatch(ui, row.color);
