@@ -149,6 +149,9 @@ pub struct Series {
     pub markers: Markers,
     /// Whether the image's legend lists it.
     pub legend: bool,
+    /// Error bars `[x, low, high]` in the series' colour (low ≤ high, inside the axes like
+    /// the points): the spread of a run's repetitions. Empty without repetitions.
+    pub whiskers: Vec<[f64; 3]>,
 }
 
 /// Cells of a heatmap: one row per core, one column per sample.
@@ -214,24 +217,64 @@ impl ChartData {
         [self.x.clamp(p[0]), self.y.clamp(p[1])]
     }
 
-    /// Clamps every point of every series into the axes, so a renderer never sees a stray one.
+    /// Clamps every point and error bar of every series into the axes, so a renderer never
+    /// sees a stray one.
     fn clamped(mut self) -> Self {
         let (x, y) = (self.x.clone(), self.y.clone());
         for s in &mut self.series {
             for p in &mut s.points {
                 *p = [x.clamp(p[0]), y.clamp(p[1])];
             }
+            for w in &mut s.whiskers {
+                let (lo, hi) = (y.clamp(w[1]), y.clamp(w[2]));
+                *w = [x.clamp(w[0]), lo.min(hi), lo.max(hi)];
+            }
         }
         self
     }
 }
 
-/// The largest value of coordinate `k` over every point of `series` (0 when there is none).
+/// The largest value of coordinate `k` (0: x, 1: y) over every point and error bar of
+/// `series` (0 when there is none), so the axes hold the bars too.
 fn max_of(series: &[Series], k: usize) -> f64 {
-    series
+    let points = series.iter().flat_map(|s| s.points.iter().map(move |p| p[k]));
+    let bars = series
         .iter()
-        .flat_map(|s| s.points.iter().map(move |p| p[k]))
-        .fold(0.0, f64::max)
+        .flat_map(|s| s.whiskers.iter().map(move |w| w[if k == 0 { 0 } else { 2 }]));
+    points.chain(bars).fold(0.0, f64::max)
+}
+
+/// The lowest and highest of `values` as an error bar at `x`; `None` with fewer than two
+/// values (a single repetition has no spread to show).
+fn range_bar(x: f64, values: impl IntoIterator<Item = f64>) -> Option<[f64; 3]> {
+    let (mut n, mut lo, mut hi) = (0, f64::INFINITY, f64::NEG_INFINITY);
+    for v in values {
+        n += 1;
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    (n >= 2).then_some([x, lo, hi])
+}
+
+/// The note saying what a time chart's line and bars are, when any of `runs` has
+/// repetitions: `line: median repetition; bar: range over 5 repetitions`.
+fn repetitions_note(runs: &[ChartRun], bar: &str) -> Option<String> {
+    let counts = runs
+        .iter()
+        .map(|r| crate::results::verdicts::measured(r.result).count())
+        .filter(|&n| n >= 2);
+    let (lo, hi) = counts.fold(None, |acc: Option<(usize, usize)>, n| match acc {
+        None => Some((n, n)),
+        Some((lo, hi)) => Some((lo.min(n), hi.max(n))),
+    })?;
+    let count = if lo == hi {
+        format!("{lo}")
+    } else {
+        format!("{lo}–{hi}")
+    };
+    Some(format!(
+        "line: median repetition; bar: {bar} over {count} repetitions"
+    ))
 }
 
 /// Point markers for a series of `len` points: small when there are few.

@@ -15,7 +15,7 @@ pub fn speedup(runs: &[ChartRun]) -> ChartData {
         runs,
         "Speedup vs workers",
         ("speedup (× one worker)", "×"),
-        |p| p.speedup,
+        |p| (p.speedup, p.speedup_ci),
         |w| w,
     )
 }
@@ -26,7 +26,7 @@ pub fn efficiency(runs: &[ChartRun]) -> ChartData {
         runs,
         "Efficiency (speedup ÷ workers)",
         ("efficiency", ""),
-        |p| p.efficiency,
+        |p| (p.efficiency, p.efficiency_ci()),
         |_| 1.0,
     )
 }
@@ -35,7 +35,7 @@ fn panel(
     runs: &[ChartRun],
     caption: &str,
     (y_label, y_unit): (&'static str, &'static str),
-    value: impl Fn(&ScalingPoint) -> f64,
+    value: impl Fn(&ScalingPoint) -> (f64, Option<(f64, f64)>),
     ideal: impl Fn(f64) -> f64,
 ) -> ChartData {
     let curves: Vec<ScalingSeries> = scaling(runs.iter().map(|r| r.result));
@@ -47,6 +47,7 @@ fn panel(
     let y_max = curves
         .iter()
         .flat_map(|c| c.points.iter().map(&value))
+        .map(|(v, ci)| ci.map_or(v, |(_, hi)| v.max(hi)))
         .fold(ideal(max_workers), f64::max)
         * 1.1;
     let mut series = Vec::new();
@@ -62,6 +63,7 @@ fn panel(
             weight: Weight::Reference,
             markers: Markers::None,
             legend: true,
+            whiskers: Vec::new(),
         });
     }
     series.extend(curves.iter().enumerate().map(|(n, curve)| {
@@ -72,17 +74,27 @@ fn panel(
             points: curve
                 .points
                 .iter()
-                .map(|p| [p.workers as f64, value(p)])
+                .map(|p| [p.workers as f64, value(p).0])
                 .collect(),
             weight: Weight::Bold,
             markers: Markers::Large,
             legend: true,
+            whiskers: curve
+                .points
+                .iter()
+                .filter_map(|p| Some((p.workers as f64, value(p).1?)))
+                .map(|(w, (lo, hi))| [w, lo, hi])
+                .collect(),
         }
     }));
+    let bars = series.iter().any(|s| !s.whiskers.is_empty());
     ChartData {
         caption: caption.into(),
         detail: None,
-        notes: Vec::new(),
+        notes: bars
+            .then(|| "bars: 95 % interval from the repetitions".to_string())
+            .into_iter()
+            .collect(),
         x: Axis {
             ticks: (max_workers as usize + 1).min(12),
             ..Axis::linear("workers", "workers", 0.0, max_workers * 1.05)

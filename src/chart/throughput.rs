@@ -1,7 +1,12 @@
-//! Throughput over time: tasks per second, one line per run.
+//! Throughput over time: tasks per second, one line per run (its median repetition), and at
+//! the end of each line a bar from its slowest to its fastest repetition.
 
-use super::{Axis, ChartData, ChartRun, LegendAt, Series, Weight, headroom, markers_for, max_of};
+use super::{
+    Axis, ChartData, ChartRun, LegendAt, Series, Weight, headroom, markers_for, max_of,
+    range_bar, repetitions_note,
+};
 use crate::analysis::downsample;
+use crate::results::verdicts::measured;
 
 /// The throughput chart of `runs`, each series downsampled to at most `max_points`.
 pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
@@ -15,6 +20,8 @@ pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
                 .map(|p| [p.t, p.tasks_per_sec])
                 .collect();
             let points = downsample(&points, max_points);
+            let end = points.last().map_or(0.0, |p| p[0]);
+            let bar = range_bar(end, measured(r.result).map(|p| p.throughput_per_sec));
             Series {
                 name: r.name.to_string(),
                 part: None,
@@ -23,6 +30,7 @@ pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
                 points,
                 weight: Weight::Bold,
                 legend: true,
+                whiskers: bar.into_iter().collect(),
             }
         })
         .filter(|s| !s.points.is_empty())
@@ -32,7 +40,7 @@ pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
     ChartData {
         caption: "Throughput".into(),
         detail: None,
-        notes: Vec::new(),
+        notes: repetitions_note(runs, "range").into_iter().collect(),
         x: Axis::linear("time since start (s)", "s", 0.0, x_max),
         y: Axis::linear("tasks per second", "tasks/s", 0.0, y_max),
         series,
