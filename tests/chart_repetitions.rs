@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use parlab::chart::{self, ChartData, ChartRun, Scale};
+use parlab::chart::{self, ChartData, ChartRun, LegendAt, Scale};
 use parlab::export::{self, ChartKind, ExportSet, ImageFormat, ImageOptions};
 use parlab::gui::charts::{self, Series, plot};
 use parlab::gui::palette;
@@ -112,10 +112,17 @@ fn the_scaling_chart_has_the_speedup_interval_of_the_verdicts() {
     let (lo, hi) = (r.ci_low.unwrap(), r.ci_high.unwrap());
     let speedup = chart::speedup(&runs);
     let curve = &speedup.series[1];
-    assert!(speedup.series[0].whiskers.is_empty(), "the ideal line has no bars");
+    assert!(
+        speedup.series[0].whiskers.is_empty(),
+        "the ideal line has no bars"
+    );
     assert_eq!(curve.points[1][0], 2.0);
     assert!(close(curve.points[1][1], r.ratio), "{curve:?}");
-    assert_eq!(curve.whiskers.len(), 1, "the base run has no bar: {curve:?}");
+    assert_eq!(
+        curve.whiskers.len(),
+        1,
+        "the base run has no bar: {curve:?}"
+    );
     let w = curve.whiskers[0];
     assert!(w[0] == 2.0 && close(w[1], lo) && close(w[2], hi), "{w:?}");
     assert!(lo < r.ratio && r.ratio < hi && lo > 1.0);
@@ -134,6 +141,7 @@ fn the_scaling_chart_has_the_speedup_interval_of_the_verdicts() {
     assert!(w[0] == 2.0 && close(w[1], lo / 2.0) && close(w[2], hi / 2.0));
     assert!(speedup.y.range.end >= hi, "the axis holds the bar");
     assert_eq!(speedup.notes, ["bars: 95 % interval from the repetitions"]);
+    assert_eq!(speedup.legend, LegendAt::UpperLeft, "not over the bars");
 }
 
 #[test]
@@ -144,17 +152,42 @@ fn time_charts_end_each_line_with_the_range_of_the_repetitions() {
     let throughput = chart::throughput(&runs, 1200);
     let note = "line: median repetition; bar: range over 3 repetitions";
     assert_eq!(throughput.notes, [note]);
-    for (s, (lo, hi)) in throughput.series.iter().zip([(90.0, 110.0), (185.0, 215.0)]) {
-        let end = s.points.last().unwrap()[0];
-        assert_eq!(s.whiskers, vec![[end, lo, hi]], "{}", s.name);
+    // Both lines end together: their bars stand side by side, 2 % of the axis apart.
+    let end = throughput.series[0].points.last().unwrap()[0];
+    let step = end * 0.02;
+    let want = [
+        [end - step / 2.0, 90.0, 110.0],
+        [end + step / 2.0, 185.0, 215.0],
+    ];
+    for (s, want) in throughput.series.iter().zip(want) {
+        assert_eq!(s.points.last().unwrap()[0], end);
+        assert_eq!(s.whiskers.len(), 1, "{}", s.name);
+        let w = s.whiskers[0];
+        assert!(
+            close(w[0], want[0]) && w[1..] == want[1..],
+            "{}: {w:?}",
+            s.name
+        );
     }
     let latency = chart::latency_over_time(&runs, 1200);
     assert_eq!(latency.notes, [note]);
-    let want = [(10.0, 12.0), (40.0, 50.0), (20.0, 22.0), (70.0, 90.0)];
+    // p50 and p99 of a run share its place.
+    let want = [
+        [end - step / 2.0, 10.0, 12.0],
+        [end - step / 2.0, 40.0, 50.0],
+        [end + step / 2.0, 20.0, 22.0],
+        [end + step / 2.0, 70.0, 90.0],
+    ];
     assert_eq!(latency.series.len(), want.len());
-    for (s, (lo, hi)) in latency.series.iter().zip(want) {
-        let end = s.points.last().unwrap()[0];
-        assert_eq!(s.whiskers, vec![[end, lo, hi]], "{} {:?}", s.name, s.part);
+    for (s, want) in latency.series.iter().zip(want) {
+        assert_eq!(s.whiskers.len(), 1, "{}", s.name);
+        let w = s.whiskers[0];
+        assert!(
+            close(w[0], want[0]) && w[1..] == want[1..],
+            "{} {:?}: {w:?}",
+            s.name,
+            s.part
+        );
     }
 }
 
@@ -168,7 +201,12 @@ fn a_failed_repetition_is_left_out_and_the_pairing_falls_back_to_welch() {
     let runs = set.chart_runs();
     let throughput = chart::throughput(&runs, 1200);
     assert_eq!(throughput.series[1].whiskers[0][1..], [185.0, 215.0]);
-    let r = ratio(&[190.0, 215.0, 185.0], &[100.0, 110.0, 90.0], Pairing::Unpaired).unwrap();
+    let r = ratio(
+        &[190.0, 215.0, 185.0],
+        &[100.0, 110.0, 90.0],
+        Pairing::Unpaired,
+    )
+    .unwrap();
     let w = chart::speedup(&runs).series[1].whiskers[0];
     assert!(close(w[1], r.ci_low.unwrap()) && close(w[2], r.ci_high.unwrap()));
 }
@@ -186,6 +224,7 @@ fn runs_without_repetitions_draw_as_before() {
         }
     }
     let speedup = chart::speedup(&runs);
+    assert_eq!(speedup.legend, LegendAt::UpperRight, "as before");
     let (one, two) = (&results.runs[0], &results.runs[1]);
     assert_eq!(
         speedup.series[1].points[1][1],
@@ -290,7 +329,10 @@ fn parlab_chart_exports_a_repeated_sweep_with_its_bars() {
     assert_eq!(speedup.series[1].whiskers.len(), 1, "{speedup:?}");
     for (kind, note) in [
         ("scaling", "bars: 95 % interval from the repetitions"),
-        ("throughput", "line: median repetition; bar: range over 3 repetitions"),
+        (
+            "throughput",
+            "line: median repetition; bar: range over 3 repetitions",
+        ),
         ("dashboard", "bar: range over 3 repetitions"),
     ] {
         let (png, svg) = (dir.path().join("c.png"), dir.path().join("c.svg"));
@@ -304,8 +346,14 @@ fn parlab_chart_exports_a_repeated_sweep_with_its_bars() {
             .timeout(Duration::from_secs(30))
             .assert()
             .success();
-        assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"), "{kind}");
+        assert!(
+            std::fs::read(&png).unwrap().starts_with(b"\x89PNG"),
+            "{kind}"
+        );
         let svg = std::fs::read_to_string(&svg).unwrap();
-        assert!(svg.contains(note), "{kind}: the image says what its bars are");
+        assert!(
+            svg.contains(note),
+            "{kind}: the image says what its bars are"
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! Latency: p50 and p99 over time, and the distribution by percentile on a "nines" axis.
 
 use super::{
-    Axis, ChartData, ChartRun, LegendAt, Markers, Scale, Series, TickFormat, Weight, headroom,
-    log_axis_range, max_of, range_bar, repetitions_note,
+    Axis, ChartData, ChartRun, DODGE, LegendAt, Markers, Scale, Series, TickFormat, Weight, dodge,
+    headroom, legend_beside, log_axis_range, max_of, range_bar, repetitions_note,
 };
 use crate::analysis::downsample;
 use crate::results::RepetitionLatency;
@@ -65,6 +65,8 @@ pub fn latency_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
         series.push(percentile_line(run, "p50", p50));
         series.push(percentile_line(run, "p99", line(|p| p.p99_us)));
     }
+    let step = max_of(&series, 0) * DODGE;
+    dodge(&mut series, step);
     let x_max = max_of(&series, 0).max(1e-3) * 1.02;
     let y_max = headroom(max_of(&series, 1));
     ChartData {
@@ -73,9 +75,9 @@ pub fn latency_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
         notes: repetitions_note(runs, "range").into_iter().collect(),
         x: Axis::linear("time since start (s)", "s", 0.0, x_max),
         y: Axis::linear("latency (µs)", "µs", 0.0, y_max),
+        legend: legend_beside(&series),
         series,
         heatmap: None,
-        legend: LegendAt::UpperRight,
         nothing: "No latencies to show: no task completed.",
     }
     .clamped()

@@ -27,6 +27,10 @@ use std::ops::Range;
 /// buckets are visible.
 pub const MARKER_LIMIT: usize = 40;
 
+/// How far apart the error bars of different runs that share an x are spread, as a
+/// fraction of the largest x shown.
+const DODGE: f64 = 0.02;
+
 /// Above this many cores the CPU chart is a heatmap (cores × time) instead of a line per core.
 pub const HEATMAP_CORES: usize = 16;
 
@@ -237,11 +241,46 @@ impl ChartData {
 /// The largest value of coordinate `k` (0: x, 1: y) over every point and error bar of
 /// `series` (0 when there is none), so the axes hold the bars too.
 fn max_of(series: &[Series], k: usize) -> f64 {
-    let points = series.iter().flat_map(|s| s.points.iter().map(move |p| p[k]));
-    let bars = series
+    let points = series
         .iter()
-        .flat_map(|s| s.whiskers.iter().map(move |w| w[if k == 0 { 0 } else { 2 }]));
+        .flat_map(|s| s.points.iter().map(move |p| p[k]));
+    let bars = series.iter().flat_map(|s| {
+        s.whiskers
+            .iter()
+            .map(move |w| w[if k == 0 { 0 } else { 2 }])
+    });
     points.chain(bars).fold(0.0, f64::max)
+}
+
+/// Where a time chart's legend goes: top left when lines end in error bars (they sit at the
+/// right edge, under a legend there), else top right.
+fn legend_beside(series: &[Series]) -> LegendAt {
+    if series.iter().any(|s| !s.whiskers.is_empty()) {
+        LegendAt::UpperLeft
+    } else {
+        LegendAt::UpperRight
+    }
+}
+
+/// Spreads the error bars of different runs sideways, `step` apart and centred on where they
+/// were, so bars that share an x (every run of a sweep at 2 workers, runs that end together)
+/// stay visible side by side. The bars of one run (its p50 and p99) move together.
+fn dodge(series: &mut [Series], step: f64) {
+    let mut runs: Vec<Option<u64>> = Vec::new();
+    for s in series.iter().filter(|s| !s.whiskers.is_empty()) {
+        if !runs.contains(&s.color) {
+            runs.push(s.color);
+        }
+    }
+    let middle = (runs.len() as f64 - 1.0) / 2.0;
+    for s in series.iter_mut() {
+        let Some(k) = runs.iter().position(|c| *c == s.color) else {
+            continue;
+        };
+        for w in &mut s.whiskers {
+            w[0] += (k as f64 - middle) * step;
+        }
+    }
 }
 
 /// The lowest and highest of `values` as an error bar at `x`; `None` with fewer than two

@@ -2,15 +2,15 @@
 //! the end of each line a bar from its slowest to its fastest repetition.
 
 use super::{
-    Axis, ChartData, ChartRun, LegendAt, Series, Weight, headroom, markers_for, max_of,
-    range_bar, repetitions_note,
+    Axis, ChartData, ChartRun, DODGE, Series, Weight, dodge, headroom, legend_beside, markers_for,
+    max_of, range_bar, repetitions_note,
 };
 use crate::analysis::downsample;
 use crate::results::verdicts::measured;
 
 /// The throughput chart of `runs`, each series downsampled to at most `max_points`.
 pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
-    let series: Vec<Series> = runs
+    let mut series: Vec<Series> = runs
         .iter()
         .map(|r| {
             let points: Vec<[f64; 2]> = r
@@ -35,6 +35,8 @@ pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
         })
         .filter(|s| !s.points.is_empty())
         .collect();
+    let step = max_of(&series, 0) * DODGE;
+    dodge(&mut series, step);
     let x_max = max_of(&series, 0).max(1e-3) * 1.02;
     let y_max = headroom(max_of(&series, 1));
     ChartData {
@@ -43,9 +45,9 @@ pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
         notes: repetitions_note(runs, "range").into_iter().collect(),
         x: Axis::linear("time since start (s)", "s", 0.0, x_max),
         y: Axis::linear("tasks per second", "tasks/s", 0.0, y_max),
+        legend: legend_beside(&series),
         series,
         heatmap: None,
-        legend: LegendAt::UpperRight,
         nothing: "No timeline to show: no task completed.",
     }
     .clamped()

@@ -2,10 +2,10 @@
 //! deciding nothing about its data (only pixels: line widths, the heatmap's palette).
 
 use super::trim;
-use crate::chart::{Axis, ChartData, Heatmap, Markers, Scale, Series, Weight};
+use crate::chart::{Axis, ChartData, Heatmap, LegendAt, Markers, Scale, Series, Weight};
 use eframe::egui::{Color32, Ui};
 use egui_plot::{
-    GridMark, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, PlotUi, Points,
+    Corner, GridMark, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, PlotUi, Points,
 };
 
 /// One line as the app draws it.
@@ -119,8 +119,13 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
     let (x, y) = (data.x.clone(), data.y.clone());
     let (hx, hy) = (x.clone(), y.clone());
     let (fx, fy) = (x.clone(), y.clone());
+    // The app's legend also toggles lines, so it shows even where the image hides it.
+    let corner = match data.legend {
+        LegendAt::UpperLeft => Corner::LeftTop,
+        LegendAt::UpperRight | LegendAt::Hidden => Corner::RightTop,
+    };
     let mut plot = Plot::new(id)
-        .legend(Legend::default())
+        .legend(Legend::default().position(corner))
         .x_axis_label(x.label)
         .y_axis_label(y.label)
         .include_x(plotted(&x, x.range.start))
