@@ -120,3 +120,41 @@ fn a_number_given_as_text_is_refused_in_plain_words() {
         "{err}"
     );
 }
+
+/// Error bars come from the repetitions, which the reader does not (yet) check: an extreme
+/// repetition must still chart at once (or be refused naming its field), never hang or panic.
+#[test]
+fn extreme_repetitions_chart_at_once_or_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = [run_table(
+        "threads",
+        "[1, 2]",
+        "duration_s = 0.1",
+        "kind = \"sleep\"\nms = 1",
+    )];
+    let text = profile(&runs).replacen("\n\n", "\nrepetitions = 2\n\n", 1);
+    let json = dir.path().join("r.json");
+    run_command(&write(dir.path(), "p.toml", &text), &json)
+        .arg("-q")
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    let good = read_json(&json);
+    for pointer in [
+        "/runs/1/repetitions/0/throughput_per_sec",
+        "/runs/0/repetitions/1/latency_us/p99",
+        "/runs/1/repetitions/1/latency_us/p50",
+    ] {
+        for value in [f64::MAX, 1e300, 5e-324] {
+            let mut doc = good.clone();
+            *doc.pointer_mut(pointer)
+                .unwrap_or_else(|| panic!("{pointer} exists")) = value.into();
+            let (code, err) = chart(dir.path(), &doc);
+            let refused = err.contains("edited.json: ") && err.contains("].repetitions[");
+            assert!(
+                code == Some(0) || (code == Some(2) && refused),
+                "{pointer} = {value}: exit {code:?}: {err}"
+            );
+        }
+    }
+}

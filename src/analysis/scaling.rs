@@ -1,6 +1,8 @@
-//! Speedup and efficiency across the worker counts of a sweep.
+//! Speedup and efficiency across the worker counts of a sweep, with their 95 % intervals
+//! where the runs have repetitions.
 
 use crate::profile::Model;
+use crate::results::verdicts::throughput_ratio;
 use crate::results::{RunResult, RunStatus};
 
 /// One worker count of a scaling series.
@@ -14,6 +16,17 @@ pub struct ScalingPoint {
     pub speedup: f64,
     /// `speedup / workers`: 1.0 is perfect scaling.
     pub efficiency: f64,
+    /// The 95 % interval of the speedup (low, high), from the repetitions of this run and the
+    /// base run; `None` without repetitions (and for the base run itself).
+    pub speedup_ci: Option<(f64, f64)>,
+}
+
+impl ScalingPoint {
+    /// The 95 % interval of the efficiency: the speedup's, divided by the workers.
+    pub fn efficiency_ci(&self) -> Option<(f64, f64)> {
+        let w = self.workers as f64;
+        self.speedup_ci.map(|(lo, hi)| (lo / w, hi / w))
+    }
 }
 
 /// The runs of one model and workload at different worker counts.
@@ -29,9 +42,14 @@ pub struct ScalingSeries {
 
 /// Groups completed runs by model and workload and returns every group with at least two
 /// worker counts. When a worker count appears more than once, the last run counts.
+///
+/// Without repetitions a point's speedup is its throughput over the base's (the smallest
+/// worker count), times the base's workers. With repetitions on both sides it is the ratio
+/// [`throughput_ratio`] gives (of geometric means, paired by round when both runs have the
+/// same complete rounds), the figure the verdicts print, with its 95 % interval.
 pub fn scaling<'a>(runs: impl IntoIterator<Item = &'a RunResult>) -> Vec<ScalingSeries> {
-    // (model, workload as JSON, legend name, (workers, throughput) points)
-    type Group = (Model, String, String, Vec<(usize, f64)>);
+    // (model, workload as JSON, legend name, runs by worker count)
+    type Group<'a> = (Model, String, String, Vec<&'a RunResult>);
     let mut groups: Vec<Group> = Vec::new();
     for run in runs {
         if run.status != RunStatus::Completed || run.throughput_per_sec <= 0.0 {
@@ -46,32 +64,43 @@ pub fn scaling<'a>(runs: impl IntoIterator<Item = &'a RunResult>) -> Vec<Scaling
                 groups.len() - 1
             }
         };
-        let points = &mut groups[index].3;
-        points.retain(|(w, _)| *w != run.workers);
-        points.push((run.workers, run.throughput_per_sec));
+        let members = &mut groups[index].3;
+        members.retain(|r| r.workers != run.workers);
+        members.push(run);
     }
     groups
         .into_iter()
         .filter(|g| g.3.len() >= 2)
-        .map(|(model, _, name, mut points)| {
-            points.sort_by_key(|p| p.0);
-            let (base_workers, base) = points[0];
+        .map(|(model, _, name, mut members)| {
+            members.sort_by_key(|r| r.workers);
+            let base = members[0];
             ScalingSeries {
                 name,
                 model,
-                points: points
-                    .into_iter()
-                    .map(|(workers, throughput)| {
-                        let speedup = throughput / base * base_workers as f64;
-                        ScalingPoint {
-                            workers,
-                            throughput,
-                            speedup,
-                            efficiency: speedup / workers as f64,
-                        }
-                    })
-                    .collect(),
+                points: members.iter().map(|run| point(run, base)).collect(),
             }
         })
         .collect()
+}
+
+/// One point of a series: `run` against the series' `base` run.
+fn point(run: &RunResult, base: &RunResult) -> ScalingPoint {
+    let scale = base.workers as f64;
+    let plain = run.throughput_per_sec / base.throughput_per_sec * scale;
+    let spread = |r: &RunResult| r.repetitions.len() >= 2;
+    let with_ci = (spread(run) && spread(base) && !std::ptr::eq(run, base))
+        .then(|| throughput_ratio(run, base, true))
+        .flatten()
+        .and_then(|r| Some((r.ratio * scale, (r.ci_low? * scale, r.ci_high? * scale))));
+    let (speedup, speedup_ci) = match with_ci {
+        Some((s, ci)) => (s, Some(ci)),
+        None => (plain, None),
+    };
+    ScalingPoint {
+        workers: run.workers,
+        throughput: run.throughput_per_sec,
+        speedup,
+        efficiency: speedup / run.workers as f64,
+        speedup_ci,
+    }
 }

@@ -85,6 +85,7 @@ fn lines(cpu: &CpuSeries, max_points: usize) -> Vec<Series> {
                 points: downsample(&points, max_points),
                 weight: Weight::Normal,
                 legend: true,
+                whiskers: Vec::new(),
             }
         })
         .collect()

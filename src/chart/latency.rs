@@ -1,10 +1,12 @@
 //! Latency: p50 and p99 over time, and the distribution by percentile on a "nines" axis.
 
 use super::{
-    Axis, ChartData, ChartRun, LegendAt, Markers, Scale, Series, TickFormat, Weight, headroom,
-    log_axis_range, max_of,
+    Axis, ChartData, ChartRun, DODGE, LegendAt, Markers, Scale, Series, TickFormat, Weight, dodge,
+    headroom, legend_beside, log_axis_range, max_of, range_bar, repetitions_note,
 };
 use crate::analysis::downsample;
+use crate::results::RepetitionLatency;
+use crate::results::verdicts::measured;
 
 /// Percentiles spread as "nines": 0 → 0, 90 % → 1, 99 % → 2, 99.9 % → 3 (100 % → ∞).
 pub fn nines(percentile: f64) -> f64 {
@@ -24,9 +26,13 @@ pub fn nines_label(x: f64) -> String {
     }
 }
 
-/// One line of `run` for `part` (`p50` bold and in the legend, `p99` faint).
+/// One line of `run` for `part` (`p50` bold and in the legend, `p99` faint), ending in a
+/// bar with the range of that percentile over the run's repetitions.
 fn percentile_line(run: &ChartRun, part: &'static str, points: Vec<[f64; 2]>) -> Series {
     let main = part == "p50";
+    let pick = |l: &RepetitionLatency| if main { l.p50 } else { l.p99 };
+    let end = points.last().map_or(0.0, |p| p[0]);
+    let bar = range_bar(end, measured(run.result).map(|r| pick(&r.latency_us)));
     Series {
         name: run.name.to_string(),
         part: Some(part),
@@ -35,6 +41,7 @@ fn percentile_line(run: &ChartRun, part: &'static str, points: Vec<[f64; 2]>) ->
         weight: if main { Weight::Bold } else { Weight::Faint },
         markers: Markers::None,
         legend: main,
+        whiskers: bar.into_iter().collect(),
     }
 }
 
@@ -58,17 +65,19 @@ pub fn latency_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
         series.push(percentile_line(run, "p50", p50));
         series.push(percentile_line(run, "p99", line(|p| p.p99_us)));
     }
+    let step = max_of(&series, 0) * DODGE;
+    dodge(&mut series, step);
     let x_max = max_of(&series, 0).max(1e-3) * 1.02;
     let y_max = headroom(max_of(&series, 1));
     ChartData {
         caption: "p50 (thick) and p99 (thin) over time".into(),
         detail: None,
-        notes: Vec::new(),
+        notes: repetitions_note(runs, "range").into_iter().collect(),
         x: Axis::linear("time since start (s)", "s", 0.0, x_max),
         y: Axis::linear("latency (µs)", "µs", 0.0, y_max),
+        legend: legend_beside(&series),
         series,
         heatmap: None,
-        legend: LegendAt::UpperRight,
         nothing: "No latencies to show: no task completed.",
     }
     .clamped()
@@ -93,6 +102,7 @@ pub fn latency_distribution(runs: &[ChartRun]) -> ChartData {
             weight: Weight::Bold,
             markers: Markers::None,
             legend: true,
+            whiskers: Vec::new(),
         })
         .filter(|s| !s.points.is_empty())
         .collect();

@@ -27,6 +27,10 @@ use std::ops::Range;
 /// buckets are visible.
 pub const MARKER_LIMIT: usize = 40;
 
+/// How far apart the error bars of different runs that share an x are spread, as a
+/// fraction of the largest x shown.
+const DODGE: f64 = 0.02;
+
 /// Above this many cores the CPU chart is a heatmap (cores × time) instead of a line per core.
 pub const HEATMAP_CORES: usize = 16;
 
@@ -149,6 +153,9 @@ pub struct Series {
     pub markers: Markers,
     /// Whether the image's legend lists it.
     pub legend: bool,
+    /// Error bars `[x, low, high]` in the series' colour (low ≤ high, inside the axes like
+    /// the points): the spread of a run's repetitions. Empty without repetitions.
+    pub whiskers: Vec<[f64; 3]>,
 }
 
 /// Cells of a heatmap: one row per core, one column per sample.
@@ -214,24 +221,99 @@ impl ChartData {
         [self.x.clamp(p[0]), self.y.clamp(p[1])]
     }
 
-    /// Clamps every point of every series into the axes, so a renderer never sees a stray one.
+    /// Clamps every point and error bar of every series into the axes, so a renderer never
+    /// sees a stray one.
     fn clamped(mut self) -> Self {
         let (x, y) = (self.x.clone(), self.y.clone());
         for s in &mut self.series {
             for p in &mut s.points {
                 *p = [x.clamp(p[0]), y.clamp(p[1])];
             }
+            for w in &mut s.whiskers {
+                let (lo, hi) = (y.clamp(w[1]), y.clamp(w[2]));
+                *w = [x.clamp(w[0]), lo.min(hi), lo.max(hi)];
+            }
         }
         self
     }
 }
 
-/// The largest value of coordinate `k` over every point of `series` (0 when there is none).
+/// The largest value of coordinate `k` (0: x, 1: y) over every point and error bar of
+/// `series` (0 when there is none), so the axes hold the bars too.
 fn max_of(series: &[Series], k: usize) -> f64 {
-    series
+    let points = series
         .iter()
-        .flat_map(|s| s.points.iter().map(move |p| p[k]))
-        .fold(0.0, f64::max)
+        .flat_map(|s| s.points.iter().map(move |p| p[k]));
+    let bars = series.iter().flat_map(|s| {
+        s.whiskers
+            .iter()
+            .map(move |w| w[if k == 0 { 0 } else { 2 }])
+    });
+    points.chain(bars).fold(0.0, f64::max)
+}
+
+/// Where a time chart's legend goes: top left when lines end in error bars (they sit at the
+/// right edge, under a legend there), else top right.
+fn legend_beside(series: &[Series]) -> LegendAt {
+    if series.iter().any(|s| !s.whiskers.is_empty()) {
+        LegendAt::UpperLeft
+    } else {
+        LegendAt::UpperRight
+    }
+}
+
+/// Spreads the error bars of different runs sideways, `step` apart and centred on where they
+/// were, so bars that share an x (every run of a sweep at 2 workers, runs that end together)
+/// stay visible side by side. The bars of one run (its p50 and p99) move together.
+fn dodge(series: &mut [Series], step: f64) {
+    let mut runs: Vec<Option<u64>> = Vec::new();
+    for s in series.iter().filter(|s| !s.whiskers.is_empty()) {
+        if !runs.contains(&s.color) {
+            runs.push(s.color);
+        }
+    }
+    let middle = (runs.len() as f64 - 1.0) / 2.0;
+    for s in series.iter_mut() {
+        let Some(k) = runs.iter().position(|c| *c == s.color) else {
+            continue;
+        };
+        for w in &mut s.whiskers {
+            w[0] += (k as f64 - middle) * step;
+        }
+    }
+}
+
+/// The lowest and highest of `values` as an error bar at `x`; `None` with fewer than two
+/// values (a single repetition has no spread to show).
+fn range_bar(x: f64, values: impl IntoIterator<Item = f64>) -> Option<[f64; 3]> {
+    let (mut n, mut lo, mut hi) = (0, f64::INFINITY, f64::NEG_INFINITY);
+    for v in values {
+        n += 1;
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    (n >= 2).then_some([x, lo, hi])
+}
+
+/// The note saying what a time chart's line and bars are, when any of `runs` has
+/// repetitions: `line: median repetition; bar: range over 5 repetitions`.
+fn repetitions_note(runs: &[ChartRun], bar: &str) -> Option<String> {
+    let counts = runs
+        .iter()
+        .map(|r| crate::results::verdicts::measured(r.result).count())
+        .filter(|&n| n >= 2);
+    let (lo, hi) = counts.fold(None, |acc: Option<(usize, usize)>, n| match acc {
+        None => Some((n, n)),
+        Some((lo, hi)) => Some((lo.min(n), hi.max(n))),
+    })?;
+    let count = if lo == hi {
+        format!("{lo}")
+    } else {
+        format!("{lo}–{hi}")
+    };
+    Some(format!(
+        "line: median repetition; bar: {bar} over {count} repetitions"
+    ))
 }
 
 /// Point markers for a series of `len` points: small when there are few.

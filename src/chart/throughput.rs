@@ -1,11 +1,16 @@
-//! Throughput over time: tasks per second, one line per run.
+//! Throughput over time: tasks per second, one line per run (its median repetition), and at
+//! the end of each line a bar from its slowest to its fastest repetition.
 
-use super::{Axis, ChartData, ChartRun, LegendAt, Series, Weight, headroom, markers_for, max_of};
+use super::{
+    Axis, ChartData, ChartRun, DODGE, Series, Weight, dodge, headroom, legend_beside, markers_for,
+    max_of, range_bar, repetitions_note,
+};
 use crate::analysis::downsample;
+use crate::results::verdicts::measured;
 
 /// The throughput chart of `runs`, each series downsampled to at most `max_points`.
 pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
-    let series: Vec<Series> = runs
+    let mut series: Vec<Series> = runs
         .iter()
         .map(|r| {
             let points: Vec<[f64; 2]> = r
@@ -15,6 +20,8 @@ pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
                 .map(|p| [p.t, p.tasks_per_sec])
                 .collect();
             let points = downsample(&points, max_points);
+            let end = points.last().map_or(0.0, |p| p[0]);
+            let bar = range_bar(end, measured(r.result).map(|p| p.throughput_per_sec));
             Series {
                 name: r.name.to_string(),
                 part: None,
@@ -23,21 +30,24 @@ pub fn throughput(runs: &[ChartRun], max_points: usize) -> ChartData {
                 points,
                 weight: Weight::Bold,
                 legend: true,
+                whiskers: bar.into_iter().collect(),
             }
         })
         .filter(|s| !s.points.is_empty())
         .collect();
+    let step = max_of(&series, 0) * DODGE;
+    dodge(&mut series, step);
     let x_max = max_of(&series, 0).max(1e-3) * 1.02;
     let y_max = headroom(max_of(&series, 1));
     ChartData {
         caption: "Throughput".into(),
         detail: None,
-        notes: Vec::new(),
+        notes: repetitions_note(runs, "range").into_iter().collect(),
         x: Axis::linear("time since start (s)", "s", 0.0, x_max),
         y: Axis::linear("tasks per second", "tasks/s", 0.0, y_max),
+        legend: legend_beside(&series),
         series,
         heatmap: None,
-        legend: LegendAt::UpperRight,
         nothing: "No timeline to show: no task completed.",
     }
     .clamped()

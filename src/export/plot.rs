@@ -27,6 +27,8 @@ pub struct Stroke {
     pub dots: Option<f64>,
     /// The points drawn.
     pub points: Vec<(f64, f64)>,
+    /// Error bars drawn in its colour: (x, low, high), a vertical line with short caps.
+    pub whiskers: Vec<(f64, f64, f64)>,
 }
 
 /// What the image draws for `data`: one stroke per series, in order. Nothing is added,
@@ -54,6 +56,7 @@ pub fn strokes(data: &ChartData) -> Vec<Stroke> {
                     Markers::Large => Some(5.0),
                 },
                 points: s.points.iter().map(|p| (p[0], p[1])).collect(),
+                whiskers: s.whiskers.iter().map(|w| (w[0], w[1], w[2])).collect(),
             }
         })
         .collect()
@@ -166,6 +169,7 @@ where
             drawn.label(label.as_str()).legend(key(stroke.color));
             labelled = true;
         }
+        whiskers(&mut chart, &stroke, style)?;
         if let Some(r) = stroke.dots {
             let r = style.px(r);
             chart
@@ -184,6 +188,42 @@ where
         LegendAt::UpperLeft => legend(&mut chart, style, SeriesLabelPosition::UpperLeft),
         LegendAt::UpperRight => legend(&mut chart, style, SeriesLabelPosition::UpperRight),
     }
+}
+
+/// The stroke's error bars: a vertical line from low to high with a short cap at each end.
+fn whiskers<'a, DB, Y>(
+    chart: &mut ChartContext<
+        'a,
+        DB,
+        Cartesian2d<<std::ops::Range<f64> as AsRangedCoord>::CoordDescType, Y>,
+    >,
+    stroke: &Stroke,
+    style: &Style,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    if stroke.whiskers.is_empty() {
+        return Ok(());
+    }
+    let line = stroke.color.mix(stroke.alpha).stroke_width(style.px(1.5));
+    let cap = style.px(5.0) as i32;
+    chart
+        .draw_series(
+            stroke
+                .whiskers
+                .iter()
+                .map(|&(x, lo, hi)| PathElement::new(vec![(x, lo), (x, hi)], line)),
+        )
+        .map_err(|e| e.to_string())?;
+    let caps = stroke
+        .whiskers
+        .iter()
+        .flat_map(|&(x, lo, hi)| [(x, lo), (x, hi)])
+        .map(|at| EmptyElement::at(at) + PathElement::new(vec![(-cap, 0), (cap, 0)], line));
+    chart.draw_series(caps).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// The axes, their labels and the grid.

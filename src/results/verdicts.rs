@@ -9,7 +9,7 @@
 
 use super::{Comparison, RunResult};
 use crate::profile::Order;
-use crate::stats::{Pairing, ratio, sentence};
+use crate::stats::{Pairing, Ratio, ratio, sentence};
 
 /// The comparisons worth reading among `runs`, ran in `order`.
 pub fn comparisons(runs: &[RunResult], order: Order) -> Vec<Comparison> {
@@ -41,19 +41,7 @@ pub fn comparisons(runs: &[RunResult], order: Order) -> Vec<Comparison> {
 
 /// `a` against `b`: their throughputs per repetition, paired by round where that is sound.
 fn compare(a: &RunResult, b: &RunResult, order: Order) -> Option<Comparison> {
-    let (xa, xb) = (samples(a), samples(b));
-    let rounds = |r: &RunResult| r.repetitions.iter().map(|p| p.round).collect::<Vec<_>>();
-    let paired = order == Order::Interleaved
-        && xa.len() == xb.len()
-        && rounds(a) == rounds(b)
-        && a.repetitions.len() == xa.len()
-        && b.repetitions.len() == xb.len();
-    let pairing = if paired {
-        Pairing::Paired
-    } else {
-        Pairing::Unpaired
-    };
-    let r = ratio(&xa, &xb, pairing)?;
+    let r = throughput_ratio(a, b, order == Order::Interleaved)?;
     Some(Comparison {
         a: a.label.clone(),
         b: b.label.clone(),
@@ -65,15 +53,38 @@ fn compare(a: &RunResult, b: &RunResult, order: Order) -> Option<Comparison> {
     })
 }
 
+/// `a`'s throughput over `b`'s with its 95 % interval, from their repetitions: paired by
+/// round when `interleaved` (the repetitions of one round ran side by side) and both runs
+/// have the same complete rounds, unpaired (Welch) otherwise. The verdicts and the scaling
+/// chart's error bars both come from here, so they agree.
+pub fn throughput_ratio(a: &RunResult, b: &RunResult, interleaved: bool) -> Option<Ratio> {
+    let (xa, xb) = (throughput_samples(a), throughput_samples(b));
+    let rounds = |r: &RunResult| r.repetitions.iter().map(|p| p.round).collect::<Vec<_>>();
+    let paired = interleaved
+        && xa.len() == xb.len()
+        && rounds(a) == rounds(b)
+        && a.repetitions.len() == xa.len()
+        && b.repetitions.len() == xb.len();
+    let pairing = if paired {
+        Pairing::Paired
+    } else {
+        Pairing::Unpaired
+    };
+    ratio(&xa, &xb, pairing)
+}
+
 /// The run's throughput per repetition that measured something (its overall throughput for
 /// a run from before repetitions).
-fn samples(r: &RunResult) -> Vec<f64> {
+pub fn throughput_samples(r: &RunResult) -> Vec<f64> {
     if r.repetitions.is_empty() {
         return vec![r.throughput_per_sec];
     }
+    measured(r).map(|p| p.throughput_per_sec).collect()
+}
+
+/// The repetitions of `r` that measured something: not failed, at least one task completed.
+pub fn measured(r: &RunResult) -> impl Iterator<Item = &super::Repetition> {
     r.repetitions
         .iter()
         .filter(|p| !p.status.is_failure() && p.tasks_completed > 0)
-        .map(|p| p.throughput_per_sec)
-        .collect()
 }

@@ -78,11 +78,16 @@ pub fn throughput(ui: &mut Ui, series: &[Series]) {
     if series.is_empty() {
         return empty(ui, "Start a run (F5) to see its throughput here.");
     }
-    plot::show(
-        ui,
-        "throughput",
-        &chart::throughput(&chart_runs(series), MAX_POINTS),
-    );
+    let data = chart::throughput(&chart_runs(series), MAX_POINTS);
+    notes(ui, &data);
+    plot::show(ui, "throughput", &data);
+}
+
+/// The chart's notes (what its error bars are), in small print above it.
+fn notes(ui: &mut Ui, data: &chart::ChartData) {
+    if !data.notes.is_empty() {
+        ui.small(data.notes.join(", "));
+    }
 }
 
 /// Draws p50/p99 over time on the left and the percentile distribution on the right.
@@ -96,7 +101,10 @@ pub fn latency(ui: &mut Ui, series: &[Series]) {
     ui.horizontal(|ui| {
         let over_time = chart::latency_over_time(&runs, MAX_POINTS);
         ui.allocate_ui(egui::vec2(width, height), |ui| {
-            plot::show(ui, "latency-over-time", &over_time)
+            ui.vertical(|ui| {
+                notes(ui, &over_time);
+                plot::show(ui, "latency-over-time", &over_time)
+            })
         });
         let distribution = chart::latency_distribution(&runs);
         ui.allocate_ui(egui::vec2(width, height), |ui| {
@@ -142,6 +150,7 @@ pub fn scaling(ui: &mut Ui, series: &[Series]) {
             "Scaling needs completed runs of one model and workload at two or more worker counts (a sweep such as workers = [1, 2, 4]).",
         );
     }
+    notes(ui, &data);
     plot::show(ui, "scaling", &data);
 }
 

@@ -2,10 +2,10 @@
 //! deciding nothing about its data (only pixels: line widths, the heatmap's palette).
 
 use super::trim;
-use crate::chart::{Axis, ChartData, Heatmap, Markers, Scale, Series, Weight};
+use crate::chart::{Axis, ChartData, Heatmap, LegendAt, Markers, Scale, Series, Weight};
 use eframe::egui::{Color32, Ui};
 use egui_plot::{
-    GridMark, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, PlotUi, Points,
+    Corner, GridMark, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, PlotUi, Points,
 };
 
 /// One line as the app draws it.
@@ -23,6 +23,8 @@ pub struct Trace {
     pub dots: Option<f32>,
     /// The points as plotted: the series' points, with a log axis as its log10.
     pub points: Vec<[f64; 2]>,
+    /// Error bars as plotted, `[x, low, high]`: a vertical line with short caps.
+    pub whiskers: Vec<[f64; 3]>,
 }
 
 /// What the app draws for `data`: one trace per series, in order. `weak` is the colour of
@@ -56,6 +58,14 @@ fn trace(data: &ChartData, s: &Series, weak: Color32) -> Trace {
             .points
             .iter()
             .map(|p| [plotted(&data.x, p[0]), plotted(&data.y, p[1])])
+            .collect(),
+        whiskers: s
+            .whiskers
+            .iter()
+            .map(|w| {
+                let y = |v| plotted(&data.y, v);
+                [plotted(&data.x, w[0]), y(w[1]), y(w[2])]
+            })
             .collect(),
     }
 }
@@ -109,8 +119,13 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
     let (x, y) = (data.x.clone(), data.y.clone());
     let (hx, hy) = (x.clone(), y.clone());
     let (fx, fy) = (x.clone(), y.clone());
+    // The app's legend also toggles lines, so it shows even where the image hides it.
+    let corner = match data.legend {
+        LegendAt::UpperLeft => Corner::LeftTop,
+        LegendAt::UpperRight | LegendAt::Hidden => Corner::RightTop,
+    };
     let mut plot = Plot::new(id)
-        .legend(Legend::default())
+        .legend(Legend::default().position(corner))
         .x_axis_label(x.label)
         .y_axis_label(y.label)
         .include_x(plotted(&x, x.range.start))
@@ -138,14 +153,32 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
         plot = plot.y_grid_spacer(marks);
     }
     let traces = traces(data, weak);
+    // Caps a hundredth of the x axis wide either side: a few pixels at any zoom-out.
+    let cap = (plotted(&x, x.range.end) - plotted(&x, x.range.start)) / 100.0;
     plot.show(ui, |plot| {
         if let Some(map) = &data.heatmap {
             heatmap(plot, map);
         }
         for t in traces {
+            whiskers(plot, &t, cap);
             draw(plot, t);
         }
     });
+}
+
+/// The trace's error bars, under its name (so its legend entry shows and hides them too).
+fn whiskers(plot: &mut PlotUi, t: &Trace, cap: f64) {
+    for &[x, lo, hi] in &t.whiskers {
+        let color = t.color;
+        let segment = |a: [f64; 2], b: [f64; 2]| {
+            Line::new(t.name.clone(), vec![a, b])
+                .color(color)
+                .width(1.5)
+        };
+        plot.line(segment([x, lo], [x, hi]));
+        plot.line(segment([x - cap, lo], [x + cap, lo]));
+        plot.line(segment([x - cap, hi], [x + cap, hi]));
+    }
 }
 
 fn draw(plot: &mut PlotUi, t: Trace) {
