@@ -150,6 +150,7 @@ fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
         number(|| format!("{at}.observer_cpu_cores"), v, CORES)?;
     }
     check_environment(run, at)?;
+    check_repetitions(run, at)?;
     for (k, p) in run.timeline.iter().enumerate() {
         number(|| format!("{at}.timeline[{k}].t"), p.t, SECONDS)?;
         number(
@@ -164,6 +165,52 @@ fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
         }
     }
     check_cpu(run, at)
+}
+
+/// Each repetition's figures and the statistics over them.
+fn check_repetitions(run: &RunResult, at: &str) -> Result<(), String> {
+    for (k, r) in run.repetitions.iter().enumerate() {
+        let at = format!("{at}.repetitions[{k}]");
+        number(|| format!("{at}.wall_seconds"), r.wall_seconds, SECONDS)?;
+        number(
+            || format!("{at}.throughput_per_sec"),
+            r.throughput_per_sec,
+            RATE,
+        )?;
+        number(|| format!("{at}.latency_us.p50"), r.latency_us.p50, MICROS)?;
+        number(|| format!("{at}.latency_us.p99"), r.latency_us.p99, MICROS)?;
+        if let Some(v) = r.overhead_per_task_us {
+            number(|| format!("{at}.overhead_per_task_us"), v, OVERHEAD)?;
+        }
+        if let Some(v) = r.foreign_cpu_cores {
+            number(|| format!("{at}.foreign_cpu_cores"), v, CORES)?;
+        }
+    }
+    let Some(stats) = &run.stats else {
+        return Ok(());
+    };
+    let summaries = [
+        ("throughput_per_sec", Some(&stats.throughput_per_sec), RATE),
+        (
+            "overhead_per_task_us",
+            stats.overhead_per_task_us.as_ref(),
+            OVERHEAD,
+        ),
+        ("p50_us", Some(&stats.p50_us), MICROS),
+        ("p99_us", Some(&stats.p99_us), MICROS),
+    ];
+    for (name, summary, limit) in summaries {
+        let Some(s) = summary else { continue };
+        let field = |part: &str| format!("{at}.stats.{name}.{part}");
+        number(|| field("mean"), s.mean, limit)?;
+        number(|| field("sd"), s.sd, limit)?;
+        for (part, v) in [("ci_low", s.ci_low), ("ci_high", s.ci_high)] {
+            if let Some(v) = v {
+                number(|| field(part), v, OVERHEAD)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What surrounded the run: others' CPU, its own host, the Python version.
@@ -256,5 +303,36 @@ mod tests {
         assert_eq!(show(1e12), "1e12");
         assert_eq!(show(12.5), "12.5");
         assert_eq!(show(-1.0), "-1");
+    }
+
+    #[test]
+    fn impossible_repetition_figures_are_refused_by_name() {
+        let text = include_str!("../../tests/golden/results-v1.json");
+        let mut json: serde_json::Value = serde_json::from_str(text).expect("golden JSON");
+        json["runs"][0]["repetitions"] = serde_json::json!([{
+            "round": 0, "position": 0, "wall_seconds": 1.0, "tasks_completed": 10,
+            "throughput_per_sec": 1e300, "latency_us": {"p50": 1.0, "p99": 2.0},
+            "overhead_per_task_us": 1.0, "status": "completed"
+        }]);
+        let err =
+            crate::results::Results::from_json(&json.to_string(), "r.json").expect_err("refused");
+        assert!(
+            err.to_string()
+                .contains("runs[0].repetitions[0].throughput_per_sec is 1e300"),
+            "{err}"
+        );
+        json["runs"][0]["repetitions"][0]["throughput_per_sec"] = 10.0.into();
+        json["runs"][0]["stats"] = serde_json::json!({
+            "throughput_per_sec": {"n": 1, "mean": 10.0, "sd": -1.0, "ci_low": null, "ci_high": null},
+            "p50_us": {"n": 1, "mean": 1.0, "sd": 0.0, "ci_low": null, "ci_high": null},
+            "p99_us": {"n": 1, "mean": 2.0, "sd": 0.0, "ci_low": null, "ci_high": null}
+        });
+        let err =
+            crate::results::Results::from_json(&json.to_string(), "r.json").expect_err("refused");
+        assert!(
+            err.to_string()
+                .contains("runs[0].stats.throughput_per_sec.sd"),
+            "{err}"
+        );
     }
 }
