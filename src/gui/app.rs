@@ -591,7 +591,9 @@ impl ParlabApp {
         if self.view.welcome && self.runner.history.is_empty() && !self.runner.is_running() {
             return welcome::welcome(ui, &self.settings.recent, out);
         }
-        ui.horizontal(|ui| {
+        // The tabs wrap onto a second line in a narrow window rather than push the chart
+        // under the history panel; the hint shows only where it fits beside them.
+        ui.horizontal_wrapped(|ui| {
             for (tab, title, _) in charts::tabs() {
                 if ui
                     .selectable_label(self.settings.tab == tab, title)
@@ -600,9 +602,12 @@ impl ParlabApp {
                     out.push(Action::ShowTab(tab));
                 }
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.weak("drag: pan · Ctrl+scroll: zoom · double-click: reset");
-            });
+            const HINT: &str = "drag: pan · Ctrl+scroll: zoom · double-click: reset";
+            if ui.available_width() > 330.0 {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.weak(HINT);
+                });
+            }
         });
         ui.separator();
         let live = self.runner.live();

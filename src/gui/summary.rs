@@ -35,23 +35,28 @@ pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes) {
         .into_iter()
         .filter(|c| c.applies_to(rows.iter().map(|r| r.result)))
         .collect();
-    egui::ScrollArea::both()
+    // The table scrolls sideways on a narrow window; the sentences below wrap to its width.
+    egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            egui::Grid::new("summary")
-                .striped(true)
-                .spacing([16.0, 6.0])
+            egui::ScrollArea::horizontal()
+                .id_salt("summary-table")
                 .show(ui, |ui| {
-                    for c in &shown {
-                        ui.label(RichText::new(c.heading).strong());
-                    }
-                    ui.end_row();
-                    for row in rows {
-                        for c in &shown {
-                            cell(ui, c, row);
-                        }
-                        ui.end_row();
-                    }
+                    egui::Grid::new("summary")
+                        .striped(true)
+                        .spacing([16.0, 6.0])
+                        .show(ui, |ui| {
+                            for c in &shown {
+                                ui.label(RichText::new(c.heading).strong());
+                            }
+                            ui.end_row();
+                            for row in rows {
+                                for c in &shown {
+                                    cell(ui, c, row);
+                                }
+                                ui.end_row();
+                            }
+                        });
                 });
             for warning in &notes.environment {
                 ui.add_space(6.0);

@@ -12,6 +12,12 @@ use crate::format::si;
 /// `OUTLIER_THRESHOLD`): 10 standard deviations, the MAD scaled by 1.4826 to estimate one.
 pub const OUTLIER_THRESHOLD: f64 = 1.4826 * 10.0;
 
+/// The least distance from the median, as a fraction of it, for a repetition to be named an
+/// outlier. With few repetitions the MAD can be tiny (with 3 it is the smaller of two
+/// distances), so a repetition 0.7 % off would score beyond hyperfine's limit; a difference
+/// that small changes no conclusion and is not worth a warning.
+pub const MIN_OUTLIER_DEVIATION: f64 = 0.02;
+
 /// Coefficient of variation (sd / mean) above which the repetitions are called noisy.
 pub const MAX_CV: f64 = 0.05;
 
@@ -77,8 +83,10 @@ fn outliers_from(xs: &[f64], from: usize) -> Option<String> {
         return None;
     }
     let scores = modified_zscores(xs);
+    let med = median(xs).unwrap_or(0.0);
+    let far = |x: f64| (x - med).abs() > MIN_OUTLIER_DEVIATION * med.abs();
     let hit: Vec<usize> = (from..xs.len())
-        .filter(|&i| scores[i].abs() > OUTLIER_THRESHOLD)
+        .filter(|&i| scores[i].abs() > OUTLIER_THRESHOLD && far(xs[i]))
         .collect();
     let (numbers, values): (Vec<String>, Vec<String>) = hit
         .iter()
@@ -97,7 +105,7 @@ fn outliers_from(xs: &[f64], from: usize) -> Option<String> {
             list(&numbers),
             xs.len(),
             list(&values),
-            per_sec(median(xs).unwrap_or(0.0)),
+            per_sec(med),
         )
     })
 }

@@ -145,3 +145,13 @@ fn warnings_report_a_slow_first_repetition_once() {
     assert!(warnings(&[100.0, 101.0, 99.0, 100.0]).is_empty());
     assert!(warnings(&[]).is_empty() && warnings(&[f64::NAN; 5]).is_empty());
 }
+
+#[test]
+fn a_tiny_difference_is_not_an_outlier_even_when_the_mad_is_tinier() {
+    // With three repetitions the MAD is the smaller of two distances: 0.7 % off scores 20.
+    let close = [26_900.0, 26_910.0, 26_700.0];
+    assert!(modified_zscores(&close)[2].abs() > OUTLIER_THRESHOLD);
+    assert_eq!(outliers(&close), None);
+    let far = [26_900.0, 26_910.0, 20_000.0];
+    assert!(outliers(&far).is_some_and(|w| w.starts_with("repetition 3 of 3 is an outlier")));
+}
