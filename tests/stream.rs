@@ -372,3 +372,52 @@ fn the_starters_cpu_is_recorded_as_the_observers() {
         run.wall_seconds
     );
 }
+
+#[test]
+fn a_stop_mid_way_keeps_the_finished_repetitions_and_marks_the_runs_stopped() {
+    let runs = [
+        run_table(
+            "threads",
+            "1",
+            "duration_s = 0.3",
+            "kind = \"sleep\"\nms = 1",
+        ),
+        run_table(
+            "threads",
+            "2",
+            "duration_s = 0.3",
+            "kind = \"sleep\"\nms = 1",
+        ),
+    ];
+    let text = profile(&runs).replacen("\n\n", "\nrepetitions = 5\n\n", 1);
+    let parsed = parse_str(&text, "test.toml").expect("valid profile");
+    let session = EngineSession::start(&engine(), &parsed, "test.toml").expect("starts");
+    assert!(
+        wait_until(Duration::from_secs(30), || session.progress().round >= 1),
+        "the second round began"
+    );
+    session.cancel();
+    assert!(
+        session.wait_timeout(Duration::from_secs(10)),
+        "stopped within seconds"
+    );
+    let results = session.wait();
+    assert_eq!(
+        results.runs.len(),
+        2,
+        "both runs had repetitions before the stop"
+    );
+    for run in &results.runs {
+        assert_eq!(run.status, RunStatus::Stopped, "{}", run.label);
+        let done = run.repetitions.len();
+        assert!(
+            (1..5).contains(&done),
+            "{}: {done} repetitions kept",
+            run.label
+        );
+        assert_eq!(
+            run.stats.as_ref().map(|s| s.throughput_per_sec.n),
+            Some(done)
+        );
+    }
+}
