@@ -25,45 +25,20 @@ pub struct Row<'a> {
 }
 
 /// Draws the table: the columns of [`columns::APP_SUMMARY`] that apply to these runs, then
-/// the `verdicts` on them, then each run's warnings and errors.
+/// what `notes` says (environment, verdicts, baseline), then each run's warnings and errors.
 pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes) {
-    let (verdicts, baseline) = (&notes.verdicts, notes.baseline.as_ref());
     if rows.is_empty() {
         return empty(ui, "Finished runs are summarised here.");
     }
-    let shown: Vec<&Column> = columns::APP_SUMMARY
-        .into_iter()
-        .filter(|c| c.applies_to(rows.iter().map(|r| r.result)))
-        .collect();
     // The table scrolls sideways on a narrow window; the sentences below wrap to its width.
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             egui::ScrollArea::horizontal()
                 .id_salt("summary-table")
-                .show(ui, |ui| {
-                    egui::Grid::new("summary")
-                        .striped(true)
-                        .spacing([16.0, 6.0])
-                        .show(ui, |ui| {
-                            for c in &shown {
-                                ui.label(RichText::new(c.heading).strong());
-                            }
-                            ui.end_row();
-                            for row in rows {
-                                for c in &shown {
-                                    cell(ui, c, row);
-                                }
-                                ui.end_row();
-                            }
-                        });
-                });
+                .show(ui, |ui| table(ui, rows));
             for warning in &notes.environment {
-                ui.add_space(6.0);
-                ui.label(
-                    RichText::new(format!("Warning, environment: {warning}"))
-                        .color(ui.visuals().warn_fg_color),
-                );
+                warn(ui, None, format!("Warning, environment: {warning}"));
             }
             if rows.iter().any(|r| columns::has_spread(r.result)) {
                 ui.weak(
@@ -71,46 +46,82 @@ pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes) {
                      p50/p99: over all repetitions (lowest–highest single repetition)",
                 );
             }
-            if !verdicts.is_empty() {
-                ui.add_space(8.0);
-                ui.label(RichText::new("Verdicts (95 % confidence)").strong());
-                for verdict in verdicts {
-                    ui.label(verdict);
-                }
-            }
-            if let Some((name, judged)) = baseline {
-                ui.add_space(8.0);
-                ui.label(RichText::new(format!("Against the baseline, {name}")).strong());
-                if judged.is_empty() {
-                    ui.weak("No shown run matches a run of the baseline (by label, then by model, workers and workload).");
-                }
-                for verdict in judged {
-                    ui.label(verdict);
-                }
-            }
+            judgements(ui, notes);
             for row in rows {
                 for warning in row.result.all_warnings() {
-                    ui.add_space(6.0);
-                    ui.horizontal_wrapped(|ui| {
-                        crate::gui::palette::swatch(ui, row.color);
-                        ui.label(
-                            RichText::new(format!("Warning, {}: {warning}", row.result.label))
-                                .color(ui.visuals().warn_fg_color),
-                        );
-                    });
+                    warn(
+                        ui,
+                        Some(row),
+                        format!("Warning, {}: {warning}", row.result.label),
+                    );
                 }
                 if let Some(error) = &row.result.error {
-                    ui.add_space(6.0);
-                    ui.horizontal_wrapped(|ui| {
-                        crate::gui::palette::swatch(ui, row.color);
-                        ui.label(
-                            RichText::new(format!("{} failed: {error}", row.result.label))
-                                .color(ui.visuals().error_fg_color),
-                        );
-                    });
+                    let text = format!("{} failed: {error}", row.result.label);
+                    let color = ui.visuals().error_fg_color;
+                    line(ui, Some(row), RichText::new(text).color(color));
                 }
             }
         });
+}
+
+/// The grid of the runs, one row each.
+fn table(ui: &mut Ui, rows: &[Row]) {
+    let shown: Vec<&Column> = columns::APP_SUMMARY
+        .into_iter()
+        .filter(|c| c.applies_to(rows.iter().map(|r| r.result)))
+        .collect();
+    egui::Grid::new("summary")
+        .striped(true)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            for c in &shown {
+                ui.label(RichText::new(c.heading).strong());
+            }
+            ui.end_row();
+            for row in rows {
+                for c in &shown {
+                    cell(ui, c, row);
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// The verdicts on runs measured together, and the runs against the baseline.
+fn judgements(ui: &mut Ui, notes: &Notes) {
+    if !notes.verdicts.is_empty() {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Verdicts (95 % confidence)").strong());
+        for verdict in &notes.verdicts {
+            ui.label(verdict);
+        }
+    }
+    if let Some((name, judged)) = &notes.baseline {
+        ui.add_space(8.0);
+        ui.label(RichText::new(format!("Against the baseline, {name}")).strong());
+        if judged.is_empty() {
+            ui.weak("No shown run matches a run of the baseline (by label, then by model, workers and workload).");
+        }
+        for verdict in judged {
+            ui.label(verdict);
+        }
+    }
+}
+
+/// A warning sentence, after the run's colour when it is about one run.
+fn warn(ui: &mut Ui, row: Option<&Row>, text: String) {
+    let color = ui.visuals().warn_fg_color;
+    line(ui, row, RichText::new(text).color(color));
+}
+
+fn line(ui: &mut Ui, row: Option<&Row>, text: RichText) {
+    ui.add_space(6.0);
+    ui.horizontal_wrapped(|ui| {
+        if let Some(row) = row {
+            crate::gui::palette::swatch(ui, row.color);
+        }
+        ui.label(text);
+    });
 }
 
 /// One cell: the run's label with its colour, the status coloured by how it ended, and

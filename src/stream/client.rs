@@ -349,13 +349,11 @@ impl Reader {
                 host,
                 ..
             } => {
-                shared.worker = Some(worker);
-                shared.seed = Some(seed);
-                shared.host = host;
+                (shared.worker, shared.seed, shared.host) = (Some(worker), Some(seed), host);
+                // The same order the engine runs: step k's configuration and round.
                 let steps = crate::profile::schedule(configs, rounds, self.order, seed);
                 shared.progress.steps = Arc::new(steps);
-                shared.progress.run_count = runs;
-                shared.progress.rounds = rounds;
+                (shared.progress.run_count, shared.progress.rounds) = (runs, rounds);
                 *mark = Mark::now();
             }
             Event::Run {
@@ -377,42 +375,42 @@ impl Reader {
                 snapshot,
                 timeline,
                 cpu_rows,
-            } => live(
-                &mut shared.progress,
-                index,
-                tasks_done,
-                elapsed_s,
-                snapshot,
-                timeline,
-                cpu_rows,
-            ),
-            Event::Finished { index, mut run } => {
-                run.observer_cpu_cores = mark.cores_since();
-                *mark = Mark::now();
-                let step = shared.progress.steps.get(index).copied();
-                if let (Some(step), Some(cores)) = (step, run.observer_cpu_cores) {
-                    shared.observed.entry(step.config).or_default().push(cores);
-                }
+            } => {
                 let p = &mut shared.progress;
-                p.finished.push(Arc::from(run));
-                // The next step (if any) is the one in progress until its own event.
-                p.run_index = index + 1;
-                p.live = LiveRun::default();
+                live(
+                    p, index, tasks_done, elapsed_s, snapshot, timeline, cpu_rows,
+                );
             }
+            Event::Finished { index, run } => finished(shared, index, *run, mark),
             Event::Merged { index, mut run } => {
-                let observed = shared
-                    .observed
-                    .get(&index)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                run.observer_cpu_cores = (!observed.is_empty())
-                    .then(|| observed.iter().sum::<f64>() / observed.len() as f64);
+                run.observer_cpu_cores = mean(shared.observed.get(&index));
                 shared.progress.merged.push((index, Arc::from(run)));
             }
             Event::Error { message } => shared.error = Some(message),
             Event::End { .. } => {}
         }
     }
+}
+
+/// A step ended: it gets the window's CPU since the step began, kept for its planned run.
+fn finished(shared: &mut Shared, index: usize, mut run: RunResult, mark: &mut Mark) {
+    run.observer_cpu_cores = mark.cores_since();
+    *mark = Mark::now();
+    let step = shared.progress.steps.get(index).copied();
+    if let (Some(step), Some(cores)) = (step, run.observer_cpu_cores) {
+        shared.observed.entry(step.config).or_default().push(cores);
+    }
+    let p = &mut shared.progress;
+    p.finished.push(Arc::new(run));
+    // The next step (if any) is the one in progress until its own event.
+    p.run_index = index + 1;
+    p.live = LiveRun::default();
+}
+
+/// The mean of `xs`, when there are any.
+fn mean(xs: Option<&Vec<f64>>) -> Option<f64> {
+    let xs = xs.filter(|xs| !xs.is_empty())?;
+    Some(xs.iter().sum::<f64>() / xs.len() as f64)
 }
 
 /// Applies a `live` event to the progress of run `index`.
