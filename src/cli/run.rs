@@ -65,17 +65,8 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return bad_input(e),
     };
-    if let Some(n) = args.repetitions {
-        profile.repetitions = Some(usize::from(n));
-    }
-    if let Some(seed) = args.seed {
-        profile.seed = Some(seed);
-    }
-    if let Some(problem) = profile.validate().first() {
-        return bad_input(format!(
-            "{}: {problem}",
-            printable(&args.profile.display().to_string())
-        ));
+    if let Err(e) = args.override_repetitions(&mut profile) {
+        return bad_input(e);
     }
     // Checked before running, so an hour-long run is not lost to a typo in a path.
     if let Err(e) = outputs::check_all(&args.outputs(), &[&args.profile]) {
@@ -134,6 +125,23 @@ pub fn run(args: &RunArgs) -> ExitCode {
 }
 
 impl RunArgs {
+    /// `--repetitions` and `--seed` over the profile's own, checked as the profile is.
+    fn override_repetitions(&self, profile: &mut parlab::profile::Profile) -> Result<(), String> {
+        if let Some(n) = self.repetitions {
+            profile.repetitions = Some(usize::from(n));
+        }
+        if let Some(seed) = self.seed {
+            profile.seed = Some(seed);
+        }
+        match profile.validate().first() {
+            Some(problem) => Err(format!(
+                "{}: {problem}",
+                printable(&self.profile.display().to_string())
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn outputs(&self) -> Vec<Output<'_>> {
         outputs::given(
             self.json.as_deref(),
