@@ -132,7 +132,7 @@ fn extreme_repetitions_chart_at_once_or_are_refused() {
         "duration_s = 0.1",
         "kind = \"sleep\"\nms = 1",
     )];
-    let text = profile(&runs).replacen("\n\n", "\nrepetitions = 2\n\n", 1);
+    let text = common::repeated_profile(2, &runs);
     let json = dir.path().join("r.json");
     run_command(&write(dir.path(), "p.toml", &text), &json)
         .arg("-q")

@@ -315,7 +315,7 @@ fn parlab_chart_exports_a_repeated_sweep_with_its_bars() {
         "duration_s = 0.2",
         "kind = \"cpu\"\niterations = 2000",
     )];
-    let text = profile(&runs).replacen("\n\n", "\nrepetitions = 3\n\n", 1);
+    let text = common::repeated_profile(3, &runs);
     let json = dir.path().join("r.json");
     run_command(&write(dir.path(), "p.toml", &text), &json)
         .arg("-q")

@@ -389,7 +389,7 @@ fn a_stop_mid_way_keeps_the_finished_repetitions_and_marks_the_runs_stopped() {
             "kind = \"sleep\"\nms = 1",
         ),
     ];
-    let text = profile(&runs).replacen("\n\n", "\nrepetitions = 5\n\n", 1);
+    let text = common::repeated_profile(5, &runs);
     let parsed = parse_str(&text, "test.toml").expect("valid profile");
     let session = EngineSession::start(&engine(), &parsed, "test.toml").expect("starts");
     assert!(

@@ -77,6 +77,14 @@ pub fn profile(runs: &[String]) -> String {
     format!("name = \"test\"\n\n{}", runs.concat())
 }
 
+/// A profile made of `runs`, each repeated `repetitions` times.
+pub fn repeated_profile(repetitions: usize, runs: &[String]) -> String {
+    format!(
+        "name = \"test\"\nrepetitions = {repetitions}\n\n{}",
+        runs.concat()
+    )
+}
+
 /// Writes `runs` as a profile, runs `parlab run PROFILE --json OUT` plus `extra` arguments,
 /// and returns the process output and the results (`Null` when no results were written).
 pub fn run_with_json(runs: &[String], extra: &[&str]) -> (std::process::Output, serde_json::Value) {
