@@ -29,7 +29,10 @@ fn a_sleep_sweep_over_five_worker_counts_is_fitted_and_charted() {
     let fit = &fits[0];
     assert_eq!(fit["series"], "threads · sleep");
     assert_eq!(fit["runs"].as_array().unwrap().len(), 5);
-    assert_eq!(fit["fitted_up_to"], 5, "sleep uses no CPU: every point is fitted");
+    assert_eq!(
+        fit["fitted_up_to"], 5,
+        "sleep uses no CPU: every point is fitted"
+    );
     let laws = fit["laws"].as_array().expect("laws");
     let model = |m: &str| laws.iter().find(|l| l["model"] == m).cloned();
     let usl = model("usl").expect("five worker counts: a USL fit");
@@ -57,5 +60,8 @@ fn a_sleep_sweep_over_five_worker_counts_is_fitted_and_charted() {
         .assert()
         .success();
     let svg = std::fs::read_to_string(&svg).unwrap();
-    assert!(svg.contains("faint line: fitted scaling law"), "the image draws the fit");
+    assert!(
+        svg.contains("faint line: fitted scaling law"),
+        "the image draws the fit"
+    );
 }

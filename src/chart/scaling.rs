@@ -115,8 +115,11 @@ fn curves(runs: &[ChartRun], cores: Option<usize>) -> Vec<Curve> {
             let base = sweep.runs[0];
             Curve {
                 series: sweep.series(),
-                fit: (!fit.laws.is_empty())
-                    .then(|| (fit, base.throughput_per_sec, base.workers as f64)),
+                fit: (!fit.laws.is_empty()).then_some((
+                    fit,
+                    base.throughput_per_sec,
+                    base.workers as f64,
+                )),
             }
         })
         .collect()
@@ -173,6 +176,23 @@ fn fit_series(
     std::iter::once(line).chain(marker).collect()
 }
 
+/// The ideal line from 0 to `max_workers`.
+fn ideal_series(max_workers: f64, ideal: &impl Fn(f64) -> f64) -> Series {
+    Series {
+        name: "ideal".into(),
+        part: None,
+        color: None,
+        points: (0..=IDEAL_STEPS)
+            .map(|i| max_workers * f64::from(i) / f64::from(IDEAL_STEPS))
+            .map(|w| [w, ideal(w)])
+            .collect(),
+        weight: Weight::Reference,
+        markers: Markers::None,
+        legend: true,
+        whiskers: Vec::new(),
+    }
+}
+
 fn panel(
     runs: &[ChartRun],
     cores: Option<usize>,
@@ -213,22 +233,10 @@ fn panel(
         .chain(fitted.iter().flat_map(|s| s.points.iter().map(|p| p[1])))
         .fold(ideal(max_workers), f64::max)
         * 1.1;
-    let mut series = Vec::new();
-    if !curves.is_empty() {
-        series.push(Series {
-            name: "ideal".into(),
-            part: None,
-            color: None,
-            points: (0..=IDEAL_STEPS)
-                .map(|i| max_workers * f64::from(i) / f64::from(IDEAL_STEPS))
-                .map(|w| [w, ideal(w)])
-                .collect(),
-            weight: Weight::Reference,
-            markers: Markers::None,
-            legend: true,
-            whiskers: Vec::new(),
-        });
-    }
+    let mut series: Vec<Series> = (!curves.is_empty())
+        .then(|| ideal_series(max_workers, &ideal))
+        .into_iter()
+        .collect();
     series.extend(fitted);
     series.extend(
         curves
@@ -258,4 +266,70 @@ fn panel(
         nothing: NO_SWEEP,
     }
     .clamped()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{Results, RunResult};
+
+    fn sweep(throughput: impl Fn(f64) -> f64, ns: &[usize]) -> Vec<RunResult> {
+        let text = include_str!("../../tests/golden/results-v1.json");
+        let run = Results::from_json(text, "golden").unwrap().runs[0].clone();
+        ns.iter()
+            .map(|&n| RunResult {
+                label: format!("w{n}"),
+                workers: n,
+                throughput_per_sec: throughput(n as f64),
+                repetitions: Vec::new(),
+                host: None,
+                ..run.clone()
+            })
+            .collect()
+    }
+
+    fn chart_runs(runs: &[RunResult]) -> Vec<ChartRun<'_>> {
+        runs.iter()
+            .map(|r| ChartRun {
+                color: 0,
+                name: &r.label,
+                result: r,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_fitted_curve_and_its_peak_are_drawn_within_reach() {
+        // USL λ = 100, σ = 0.02, κ = 0.01: N* = √(0.98 / 0.01) ≈ 9.9, past the 8 measured.
+        let usl = |n: f64| 100.0 * n / (1.0 + 0.02 * (n - 1.0) + 0.01 * n * (n - 1.0));
+        let runs = sweep(usl, &[1, 2, 3, 4, 6, 8]);
+        let data = speedup(&chart_runs(&runs));
+        let line = data
+            .series
+            .iter()
+            .find(|s| s.part == Some("USL fit"))
+            .unwrap();
+        let end = line.points.last().unwrap()[0];
+        assert!(
+            end > 9.9 && end <= 16.0,
+            "ends past N* and within 2 × 8: {end}"
+        );
+        let peak = data
+            .series
+            .iter()
+            .find(|s| s.name.contains("peak N*"))
+            .unwrap();
+        assert!((peak.points[0][0] - 9.9).abs() < 0.1, "{peak:?}");
+        assert!(
+            (peak.points[0][1] - usl(9.9) / 100.0).abs() < 0.05,
+            "{peak:?}"
+        );
+        assert!(data.x.range.end >= end);
+        assert!(data.notes.iter().any(|n| n.starts_with("faint line")));
+        // Two worker counts: no fit, drawn as before.
+        let runs = sweep(usl, &[1, 2]);
+        let data = speedup(&chart_runs(&runs));
+        assert!(data.series.iter().all(|s| s.weight != Weight::Faint));
+        assert!(data.notes.is_empty());
+    }
 }

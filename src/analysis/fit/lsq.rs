@@ -100,15 +100,16 @@ fn solve(a: &[[f64; 3]; 3], b: &Params, active: [bool; 3]) -> Option<Params> {
         .collect();
     for col in 0..k {
         let pivot = (col..k).max_by(|&x, &y| m[x][col].abs().total_cmp(&m[y][col].abs()))?;
-        if !(m[pivot][col].abs() > 1e-300) {
+        if m[pivot][col].abs() <= 1e-300 || m[pivot][col].is_nan() {
             return None;
         }
         m.swap(col, pivot);
-        for row in 0..k {
+        let pivot_row = m[col].clone();
+        for (row, values) in m.iter_mut().enumerate() {
             if row != col {
-                let f = m[row][col] / m[col][col];
-                for c in col..=k {
-                    m[row][c] -= f * m[col][c];
+                let f = values[col] / pivot_row[col];
+                for (v, p) in values.iter_mut().zip(&pivot_row).skip(col) {
+                    *v -= f * p;
                 }
             }
         }
