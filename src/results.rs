@@ -50,6 +50,10 @@ pub struct Results {
     /// Verdicts on pairs of runs (speedups, models against each other).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comparisons: Vec<Comparison>,
+    /// The scaling laws fitted to each sweep (one model and workload over worker counts;
+    /// `crate::analysis::fit`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fits: Vec<crate::analysis::fit::SweepFit>,
 }
 
 /// How a run ended.
@@ -277,6 +281,7 @@ impl Results {
     /// session started).
     pub fn with_host(profile: Profile, runs: Vec<RunResult>, host: Host) -> Self {
         let comparisons = verdicts::comparisons(&runs, profile.order());
+        let fits = crate::analysis::fit::fits(&runs, Some(host.logical_cpus));
         Self {
             schema: SCHEMA.to_string(),
             parlab_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -288,6 +293,7 @@ impl Results {
             profile,
             runs,
             comparisons,
+            fits,
         }
     }
 

@@ -1,4 +1,5 @@
-//! Derived figures: scaling (speedup, efficiency) across a sweep, and downsampling long
+//! Derived figures: scaling (speedup, efficiency) across a sweep, the scaling laws fitted
+//! to it (`fit`), and downsampling long
 //! series for drawing. Used by the app and by image export alike. `compare` judges two results
 //! files against each other (`parlab compare`).
 
@@ -6,6 +7,7 @@ mod downsample;
 mod scaling;
 
 pub mod compare;
+pub mod fit;
 
 pub use downsample::downsample;
-pub use scaling::{ScalingPoint, ScalingSeries, scaling};
+pub use scaling::{ScalingPoint, ScalingSeries, Sweep, scaling, sweeps};

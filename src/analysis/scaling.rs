@@ -40,14 +40,20 @@ pub struct ScalingSeries {
     pub points: Vec<ScalingPoint>,
 }
 
+/// The completed runs of one model and workload at different worker counts: a sweep.
+#[derive(Debug, Clone)]
+pub struct Sweep<'a> {
+    /// A name for legends, e.g. `threads · cpu`.
+    pub name: String,
+    /// The execution model.
+    pub model: Model,
+    /// The runs in increasing worker order, one per worker count.
+    pub runs: Vec<&'a RunResult>,
+}
+
 /// Groups completed runs by model and workload and returns every group with at least two
 /// worker counts. When a worker count appears more than once, the last run counts.
-///
-/// Without repetitions a point's speedup is its throughput over the base's (the smallest
-/// worker count), times the base's workers. With repetitions on both sides it is the ratio
-/// [`throughput_ratio`] gives (of geometric means, paired by round when both runs have the
-/// same complete rounds), the figure the verdicts print, with its 95 % interval.
-pub fn scaling<'a>(runs: impl IntoIterator<Item = &'a RunResult>) -> Vec<ScalingSeries> {
+pub fn sweeps<'a>(runs: impl IntoIterator<Item = &'a RunResult>) -> Vec<Sweep<'a>> {
     // (model, workload as JSON, legend name, runs by worker count)
     type Group<'a> = (Model, String, String, Vec<&'a RunResult>);
     let mut groups: Vec<Group> = Vec::new();
@@ -71,16 +77,33 @@ pub fn scaling<'a>(runs: impl IntoIterator<Item = &'a RunResult>) -> Vec<Scaling
     groups
         .into_iter()
         .filter(|g| g.3.len() >= 2)
-        .map(|(model, _, name, mut members)| {
-            members.sort_by_key(|r| r.workers);
-            let base = members[0];
-            ScalingSeries {
-                name,
-                model,
-                points: members.iter().map(|run| point(run, base)).collect(),
-            }
+        .map(|(model, _, name, mut runs)| {
+            runs.sort_by_key(|r| r.workers);
+            Sweep { name, model, runs }
         })
         .collect()
+}
+
+/// The speedup and efficiency of every sweep ([`sweeps`]).
+///
+/// Without repetitions a point's speedup is its throughput over the base's (the smallest
+/// worker count), times the base's workers. With repetitions on both sides it is the ratio
+/// [`throughput_ratio`] gives (of geometric means, paired by round when both runs have the
+/// same complete rounds), the figure the verdicts print, with its 95 % interval.
+pub fn scaling<'a>(runs: impl IntoIterator<Item = &'a RunResult>) -> Vec<ScalingSeries> {
+    sweeps(runs).iter().map(Sweep::series).collect()
+}
+
+impl Sweep<'_> {
+    /// Its speedup and efficiency at each worker count.
+    pub fn series(&self) -> ScalingSeries {
+        let base = self.runs[0];
+        ScalingSeries {
+            name: self.name.clone(),
+            model: self.model,
+            points: self.runs.iter().map(|run| point(run, base)).collect(),
+        }
+    }
 }
 
 /// One point of a series: `run` against the series' `base` run.

@@ -17,7 +17,7 @@ pub use cpu::{NO_CPU_SAMPLES, cpu};
 pub use latency::{latency_distribution, latency_over_time, nines, nines_label};
 pub use range::{AXIS_LIMIT, axis_range, headroom, inside, log_axis_range};
 pub use registry::{CHARTS, ChartEntry, ChartKind};
-pub use scaling::{efficiency, speedup};
+pub use scaling::{efficiency, efficiency_on, speedup, speedup_on};
 pub use throughput::throughput;
 
 use crate::results::RunResult;

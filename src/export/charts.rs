@@ -53,13 +53,14 @@ pub fn draw<DB: DrawingBackend>(
         }
         ChartKind::Cpu => cpu(body, &runs, style),
         ChartKind::Scaling => {
-            let speedup = chart::speedup(&runs);
+            let cores = Some(set.host.logical_cpus);
+            let speedup = chart::speedup_on(&runs, cores);
             if speedup.is_empty() {
                 return panel(body, &speedup, style, full);
             }
             let (left, right) = body.split_horizontally(body.dim_in_pixel().0 / 2);
             panel(&left, &speedup, style, full)?;
-            panel(&right, &chart::efficiency(&runs), style, full)
+            panel(&right, &chart::efficiency_on(&runs, cores), style, full)
         }
         ChartKind::Dashboard => {
             let quadrants = body.split_evenly((2, 2));
@@ -68,7 +69,8 @@ pub fn draw<DB: DrawingBackend>(
             let distribution = chart::latency_distribution(&runs);
             panel(&quadrants[1], &distribution, style, full)?;
             cpu(&quadrants[2], &runs, style)?;
-            panel(&quadrants[3], &chart::speedup(&runs), style, full)
+            let cores = Some(set.host.logical_cpus);
+            panel(&quadrants[3], &chart::speedup_on(&runs, cores), style, full)
         }
     }
 }

@@ -143,7 +143,9 @@ pub fn cpu(ui: &mut Ui, run: Option<&Series>) {
 
 /// Draws the speedup chart from the visible runs.
 pub fn scaling(ui: &mut Ui, series: &[Series]) {
-    let data = chart::speedup(&chart_runs(series));
+    // The runs in the app were measured here: their fits know this machine's cores.
+    let cores = std::thread::available_parallelism().ok().map(|n| n.get());
+    let data = chart::speedup_on(&chart_runs(series), cores);
     if data.is_empty() {
         return empty(
             ui,
