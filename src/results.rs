@@ -11,8 +11,10 @@ use std::path::Path;
 mod check;
 pub mod columns;
 mod fallback;
+pub mod fits;
 mod host;
 pub mod repetitions;
+pub mod scaling;
 pub mod verdicts;
 
 pub use host::{Host, LOAD_WARN};
@@ -51,9 +53,9 @@ pub struct Results {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comparisons: Vec<Comparison>,
     /// The scaling laws fitted to each sweep (one model and workload over worker counts;
-    /// `crate::analysis::fit`).
+    /// `fits`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fits: Vec<crate::analysis::fit::SweepFit>,
+    pub fits: Vec<fits::SweepFit>,
 }
 
 /// How a run ended.
@@ -281,7 +283,7 @@ impl Results {
     /// session started).
     pub fn with_host(profile: Profile, runs: Vec<RunResult>, host: Host) -> Self {
         let comparisons = verdicts::comparisons(&runs, profile.order());
-        let fits = crate::analysis::fit::fits(&runs, Some(host.logical_cpus));
+        let fits = fits::fits(&runs, Some(host.logical_cpus));
         Self {
             schema: SCHEMA.to_string(),
             parlab_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -1,13 +1,12 @@
-//! Derived figures: scaling (speedup, efficiency) across a sweep, the scaling laws fitted
-//! to it (`fit`), and downsampling long
-//! series for drawing. Used by the app and by image export alike. `compare` judges two results
-//! files against each other (`parlab compare`).
+//! Derived figures for drawing and comparing: downsampling long series, and `compare`, which
+//! judges two results files against each other (`parlab compare`). Scaling across a sweep and
+//! the scaling laws fitted to it live with the results (`crate::results::scaling`,
+//! `crate::results::fits`), which carry them; they are re-exported here for the charts.
 
 mod downsample;
-mod scaling;
 
 pub mod compare;
-pub mod fit;
 
+pub use crate::results::fits as fit;
+pub use crate::results::scaling::{ScalingPoint, ScalingSeries, Sweep, scaling, sweeps};
 pub use downsample::downsample;
-pub use scaling::{ScalingPoint, ScalingSeries, Sweep, scaling, sweeps};

@@ -25,9 +25,9 @@ pub use amdahl::Amdahl;
 pub use karp_flatt::{KarpFlatt, karp_flatt};
 pub use usl::{Peak, Regime, Usl};
 
-use crate::analysis::{Sweep, sweeps};
 use crate::profile::Model;
 use crate::results::RunResult;
+use crate::results::scaling::{Sweep, sweeps};
 use crate::results::verdicts::measured;
 use serde::{Deserialize, Serialize};
 
@@ -239,7 +239,7 @@ fn cpu_bound_past(points: &[Point], cores: usize) -> Option<(usize, f64)> {
 
 /// Speedup more than 5 % above the worker count (and above it beyond the interval, where
 /// there is one) is super-linear: said, never clamped.
-fn superlinear_note(points: &[crate::analysis::ScalingPoint]) -> Option<String> {
+fn superlinear_note(points: &[crate::results::scaling::ScalingPoint]) -> Option<String> {
     let over = points.iter().filter(|p| p.workers > 1).find(|p| {
         let n = p.workers as f64;
         p.speedup > 1.05 * n && p.speedup_ci.is_none_or(|(lo, _)| lo > n)

@@ -2,7 +2,7 @@
 //! implies, `e(N) = (1/S − 1/N) / (1 − 1/N)`. Constant `e` is Amdahl's law; `e` that grows
 //! with N points at overhead that grows with the workers (contention, coherency).
 
-use crate::analysis::ScalingPoint;
+use crate::results::scaling::ScalingPoint;
 use serde::{Deserialize, Serialize};
 
 /// The experimentally determined serial fraction at one worker count.
