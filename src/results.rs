@@ -50,6 +50,10 @@ pub struct Results {
     /// Verdicts on pairs of runs (speedups, models against each other).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub comparisons: Vec<Comparison>,
+    /// What the measurements mean, as sentences with their evidence (absent in files from
+    /// before findings; `parlab findings` recomputes them from the runs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<crate::analysis::findings::Finding>,
 }
 
 /// How a run ended.
@@ -277,6 +281,7 @@ impl Results {
     /// session started).
     pub fn with_host(profile: Profile, runs: Vec<RunResult>, host: Host) -> Self {
         let comparisons = verdicts::comparisons(&runs, profile.order());
+        let findings = crate::analysis::findings::findings(&runs, &host, profile.order());
         Self {
             schema: SCHEMA.to_string(),
             parlab_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -288,6 +293,7 @@ impl Results {
             profile,
             runs,
             comparisons,
+            findings,
         }
     }
 

@@ -5,6 +5,8 @@
 mod downsample;
 mod scaling;
 
+pub mod findings;
+
 pub mod compare;
 
 pub use downsample::downsample;
