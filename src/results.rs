@@ -11,6 +11,7 @@ use std::path::Path;
 mod check;
 pub mod columns;
 mod fallback;
+pub mod findings;
 mod host;
 pub mod repetitions;
 pub mod verdicts;
@@ -53,7 +54,7 @@ pub struct Results {
     /// What the measurements mean, as sentences with their evidence (absent in files from
     /// before findings; `parlab findings` recomputes them from the runs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub findings: Vec<crate::analysis::findings::Finding>,
+    pub findings: Vec<findings::Finding>,
 }
 
 /// How a run ended.
@@ -281,7 +282,7 @@ impl Results {
     /// session started).
     pub fn with_host(profile: Profile, runs: Vec<RunResult>, host: Host) -> Self {
         let comparisons = verdicts::comparisons(&runs, profile.order());
-        let findings = crate::analysis::findings::findings(&runs, &host, profile.order());
+        let findings = findings::findings(&runs, &host, profile.order());
         Self {
             schema: SCHEMA.to_string(),
             parlab_version: env!("CARGO_PKG_VERSION").to_string(),

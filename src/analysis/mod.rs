@@ -5,8 +5,6 @@
 mod downsample;
 mod scaling;
 
-pub mod findings;
-
 pub mod compare;
 
 pub use downsample::downsample;

@@ -3,10 +3,10 @@
 //! `--md FILE` writes them as a Markdown report with the summary table.
 
 use super::{EXIT_BAD_INPUT, EXIT_OUTPUT_FAILED};
-use parlab::analysis::findings::{self, Finding};
 use parlab::format::{printable, printable_lines};
 use parlab::results::Results;
 use parlab::results::columns::{self, Column};
+use parlab::results::findings::{self, Finding};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

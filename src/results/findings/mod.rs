@@ -1,6 +1,9 @@
 //! Findings: what the measurements mean, as sentences with the figures and runs they rest on
 //! (issue 14).
 //!
+//! They live with the results (like the verdicts) because `Results::with_host` computes
+//! them; they read nothing but results, statistics and the model list.
+//!
 //! Each rule is one file holding one function `fn(&Facts) -> Vec<Finding>`, registered in
 //! [`RULES`]. A rule decides only from what was measured (throughput and its interval, CPU
 //! used, overhead per task, latency, lost updates, status, peak memory, other programs' CPU),

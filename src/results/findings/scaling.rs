@@ -20,9 +20,8 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
 }
 
 fn one(facts: &Facts, sweep: &[&RunResult]) -> Option<Finding> {
-    let series = crate::analysis::scaling(sweep.iter().copied()).pop()?;
-    let last = *series.points.last()?;
     let (first, top) = (sweep[0], sweep[sweep.len() - 1]);
+    let last = point(facts, top, first)?;
     let knee = knee(facts, sweep);
     let what = format!("{} · {}", first.model, first.workload.kind());
     let ci = last
@@ -74,6 +73,38 @@ fn one(facts: &Facts, sweep: &[&RunResult]) -> Option<Finding> {
         f = f.figure("knee_workers", k as f64);
     }
     Some(f)
+}
+
+/// Speedup and efficiency of `run` against the sweep's `base` (scaled to its workers).
+struct Point {
+    workers: usize,
+    speedup: f64,
+    efficiency: f64,
+    ci: Option<(f64, f64)>,
+}
+
+impl Point {
+    fn efficiency_ci(&self) -> Option<(f64, f64)> {
+        let w = self.workers as f64;
+        self.ci.map(|(lo, hi)| (lo / w, hi / w))
+    }
+}
+
+/// As the scaling chart computes it (`analysis::scaling`): the throughput ratio with its
+/// interval, times the base's workers.
+fn point(facts: &Facts, run: &RunResult, base: &RunResult) -> Option<Point> {
+    let scale = base.workers as f64;
+    let r = facts.change(run, base)?.0;
+    let speedup = r.ratio * scale;
+    Some(Point {
+        workers: run.workers,
+        speedup,
+        efficiency: speedup / run.workers as f64,
+        ci: r
+            .ci_low
+            .zip(r.ci_high)
+            .map(|(lo, hi)| (lo * scale, hi * scale)),
+    })
 }
 
 /// The first worker count whose next count was not faster, with that change.
