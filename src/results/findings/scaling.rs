@@ -46,7 +46,10 @@ fn one(facts: &Facts, sweep: &[&RunResult]) -> Option<Finding> {
                 next.workers,
                 change.describe()
             ));
-            format!("{what} stopped scaling at {k} workers")
+            format!(
+                "{what} stopped scaling at {k} worker{}",
+                if k == 1 { "" } else { "s" }
+            )
         }
         None => format!(
             "{what} scaled to {} workers at {} efficiency",
