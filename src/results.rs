@@ -11,6 +11,7 @@ use std::path::Path;
 mod check;
 pub mod columns;
 mod fallback;
+pub mod findings;
 pub mod fits;
 mod host;
 pub mod repetitions;
@@ -56,6 +57,10 @@ pub struct Results {
     /// `fits`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fits: Vec<fits::SweepFit>,
+    /// What the measurements mean, as sentences with their evidence (absent in files from
+    /// before findings; `parlab findings` recomputes them from the runs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<findings::Finding>,
 }
 
 /// How a run ended.
@@ -284,6 +289,7 @@ impl Results {
     pub fn with_host(profile: Profile, runs: Vec<RunResult>, host: Host) -> Self {
         let comparisons = verdicts::comparisons(&runs, profile.order());
         let fits = fits::fits(&runs, Some(host.logical_cpus));
+        let findings = findings::findings(&runs, &host, profile.order());
         Self {
             schema: SCHEMA.to_string(),
             parlab_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -296,6 +302,7 @@ impl Results {
             runs,
             comparisons,
             fits,
+            findings,
         }
     }
 

@@ -2,6 +2,7 @@
 
 mod chart;
 mod compare;
+mod findings;
 mod gui;
 mod lean_worker;
 mod outputs;
@@ -47,6 +48,9 @@ enum Command {
     /// Compare two results files run by run: NEW's throughput against BASE's, with its 95 %
     /// interval and a verdict.
     Compare(compare::CompareArgs),
+    /// Say what a results file's measurements mean: findings with the runs and figures they
+    /// rest on (`--md FILE`: also as a Markdown report).
+    Findings(findings::FindingsArgs),
     /// Check a profile without running it; errors name file, line and field.
     Validate {
         /// The profile (TOML).
@@ -79,6 +83,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Chart(args)) => chart::chart(&args),
         Some(Command::Compare(args)) => compare::compare(&args),
+        Some(Command::Findings(args)) => findings::findings(&args),
         Some(Command::Validate { profile }) => validate(&profile),
         Some(Command::Worker) => ExitCode::from(parlab::exec::worker::main().clamp(0, 255) as u8),
         Some(Command::Engine) => ExitCode::from(parlab::stream::serve::main().clamp(0, 255) as u8),

@@ -108,6 +108,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         return stopped_before_start();
     }
     print!("{}", summary::render(&results));
+    print!("\n{}", super::findings::render(&results.findings));
     let code = if results.runs.iter().any(|r| r.status == RunStatus::Stopped) {
         EXIT_STOPPED
     } else if results.runs.iter().any(|r| r.status.is_failure()) {

@@ -1,0 +1,71 @@
+//! `lock-contention`: adding workers did not raise throughput (it fell or stayed flat) while
+//! the workers waited: their CPU stayed below what the free cores allowed and the median task
+//! latency rose. The workload's lock kind is named when it has one.
+
+use super::measure::{BUSY_SHARE, Facts, cores};
+use super::{Finding, Severity};
+use crate::results::RunResult;
+use crate::workload::WorkloadSpec;
+
+/// The median latency counts as risen from this factor.
+pub const LATENCY_RISE: f64 = 1.2;
+
+/// One finding per sweep, at the first step that shows contention.
+pub fn find(facts: &Facts) -> Vec<Finding> {
+    facts
+        .sweeps()
+        .into_iter()
+        .filter_map(|sweep| {
+            sweep
+                .windows(2)
+                .find_map(|w| one(facts, w[0], w[1], sweep.last().copied()?))
+        })
+        .collect()
+}
+
+fn one(facts: &Facts, a: &RunResult, b: &RunResult, last: &RunResult) -> Option<Finding> {
+    let change = facts.change(b, a)?;
+    let used = cores(b)?;
+    let could = (b.workers as f64).min(facts.free_cores(b));
+    let rise = b.latency_us.p50 / a.latency_us.p50;
+    let waited = !facts.busy(b) && b.workers as f64 > used;
+    if !change.no_gain() || !waited || rise.is_nan() || rise < LATENCY_RISE {
+        return None;
+    }
+    let lock = match &b.workload {
+        WorkloadSpec::Contention(c) => format!(
+            "the `{}` lock",
+            serde_json::to_value(c.lock)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        ),
+        _ => "a lock or another shared resource".to_string(),
+    };
+    let text = format!(
+        "Going from {} to {} workers gave {} the throughput while the workers used {used:.2} \
+         cores of the {could:.2} they could have (below {:.0} %) and the median task took \
+         {rise:.1}× as long: the workers waited for {lock}. Hold it for less time, or give \
+         each worker its own data.",
+        a.workers,
+        b.workers,
+        change.describe(),
+        BUSY_SHARE * 100.0
+    );
+    let title = format!(
+        "{} · {}: workers waited for {lock} from {} workers on",
+        b.model,
+        b.workload.kind(),
+        b.workers
+    );
+    let mut labels = vec![a.label.as_str(), b.label.as_str()];
+    if last.label != b.label {
+        labels.push(last.label.as_str());
+    }
+    let f = Finding::new("lock-contention", Severity::Notice, title, text)
+        .runs(labels)
+        .figure("cpu_cores", used)
+        .figure("free_cores", could)
+        .figure("p50_rise", rise);
+    Some(change.add_to(f, "throughput_ratio"))
+}

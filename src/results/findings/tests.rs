@@ -1,0 +1,388 @@
+//! Tests of every rule on synthetic runs: where it must fire and where it must not.
+
+use super::{Finding, findings};
+use crate::profile::{Model, Order};
+use crate::results::{Host, Repetition, RepetitionLatency, RunResult, RunStats, RunStatus};
+use crate::stats::Summary;
+use crate::workload::{WorkloadSpec, WorkloadStats};
+
+fn golden_run() -> RunResult {
+    let text = include_str!("../../../tests/golden/results-v1.json");
+    let results = crate::results::Results::from_json(text, "golden").expect("golden");
+    results.runs[0].clone()
+}
+
+fn workload(json: serde_json::Value) -> WorkloadSpec {
+    serde_json::from_value(json).expect("workload")
+}
+
+fn cpu() -> WorkloadSpec {
+    workload(serde_json::json!({"kind": "cpu", "iterations": 1000}))
+}
+
+/// A completed run with one repetition per throughput (1 s each), using `cores` of CPU and
+/// a median latency of `p50` µs.
+fn run(
+    model: Model,
+    workers: usize,
+    w: &WorkloadSpec,
+    tput: &[f64],
+    cores: f64,
+    p50: f64,
+) -> RunResult {
+    let mut r = golden_run();
+    r.label = format!("{model} ×{workers}");
+    r.model = model;
+    r.workers = workers;
+    r.workload = w.clone();
+    r.status = RunStatus::Completed;
+    r.repetitions = tput
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| Repetition {
+            round: i,
+            position: 0,
+            wall_seconds: 1.0,
+            tasks_completed: t as u64,
+            throughput_per_sec: t,
+            latency_us: RepetitionLatency {
+                p50,
+                p99: p50 * 2.0,
+            },
+            overhead_per_task_us: Some(5.0),
+            foreign_cpu_cores: Some(0.0),
+            status: RunStatus::Completed,
+        })
+        .collect();
+    let s = Summary::of(tput).expect("throughputs");
+    r.stats = Some(RunStats {
+        throughput_per_sec: s,
+        overhead_per_task_us: Summary::of(&vec![5.0; tput.len()]),
+        p50_us: Summary::of(&vec![p50; tput.len()]).expect("p50"),
+        p99_us: Summary::of(&vec![p50 * 2.0; tput.len()]).expect("p99"),
+    });
+    r.throughput_per_sec = s.mean;
+    r.wall_seconds = tput.len() as f64;
+    r.tasks_completed = tput.iter().sum::<f64>() as u64;
+    r.process.user_s = cores * r.wall_seconds;
+    r.process.sys_s = 0.0;
+    r.latency_us.p50 = p50;
+    r.latency_us.mean = p50;
+    r.overhead_per_task_us = Some(5.0);
+    r.foreign_cpu_cores = Some(0.0);
+    r.warnings.clear();
+    r.workload_stats = None;
+    r
+}
+
+fn host() -> Host {
+    Host {
+        logical_cpus: 2,
+        os: "Linux".into(),
+        cpu_brand: "a CPU".into(),
+        physical_cpus: Some(2),
+        governor: None,
+        load_avg_1m: None,
+        kernel: None,
+    }
+}
+
+fn ids(runs: &[RunResult]) -> Vec<String> {
+    found(runs).into_iter().map(|f| f.id).collect()
+}
+
+fn found(runs: &[RunResult]) -> Vec<Finding> {
+    findings(runs, &host(), Order::Interleaved)
+}
+
+fn one(runs: &[RunResult], id: &str) -> Finding {
+    let all = found(runs);
+    let hits: Vec<_> = all.iter().filter(|f| f.id == id).cloned().collect();
+    assert_eq!(hits.len(), 1, "{id} in {all:#?}");
+    hits[0].clone()
+}
+
+fn x(base: f64, factor: f64) -> Vec<f64> {
+    [0.99, 1.0, 1.01]
+        .iter()
+        .map(|j| base * factor * j)
+        .collect()
+}
+
+/// CPU-bound threads on 2 cores: 1 → 2 doubles, 4 gains nothing, the cores full.
+fn cpu_sweep() -> Vec<RunResult> {
+    let w = cpu();
+    vec![
+        run(Model::Threads, 1, &w, &x(1000.0, 1.0), 1.0, 100.0),
+        run(Model::Threads, 2, &w, &x(1000.0, 1.95), 1.98, 100.0),
+        run(Model::Threads, 4, &w, &x(1000.0, 1.94), 1.99, 200.0),
+    ]
+}
+
+/// A mutex: flat from 1 worker, one core used, latency rising with the workers.
+fn mutex_sweep() -> Vec<RunResult> {
+    let w = workload(
+        serde_json::json!({"kind": "contention", "lock": "mutex", "critical_iterations": 100}),
+    );
+    vec![
+        run(Model::Threads, 1, &w, &x(1000.0, 1.0), 1.0, 100.0),
+        run(Model::Threads, 2, &w, &x(1000.0, 0.97), 1.02, 200.0),
+        run(Model::Threads, 4, &w, &x(1000.0, 0.95), 1.05, 400.0),
+    ]
+}
+
+#[test]
+fn cpu_bound_sweep_is_scaling_and_saturated_not_contention() {
+    let runs = cpu_sweep();
+    let got = ids(&runs);
+    assert!(
+        got.contains(&"scaling".into()) && got.contains(&"cpu-saturated".into()),
+        "{got:?}"
+    );
+    assert!(
+        !got.contains(&"lock-contention".into()) && !got.contains(&"noisy".into()),
+        "{got:?}"
+    );
+    let s = one(&runs, "scaling");
+    assert_eq!(s.evidence.figures["knee_workers"], 2.0, "{s:#?}");
+    assert!(s.text.contains("stopped helping at 2"), "{}", s.text);
+    let c = one(&runs, "cpu-saturated");
+    assert!(c.text.contains("4 workers on 2 logical CPUs"), "{}", c.text);
+}
+
+#[test]
+fn a_sweep_that_scales_has_no_knee_and_is_not_saturated() {
+    let mut runs = cpu_sweep();
+    runs.pop();
+    let s = one(&runs, "scaling");
+    assert!(!s.evidence.figures.contains_key("knee_workers"), "{s:#?}");
+    assert!(
+        (s.evidence.figures["efficiency"] - 0.975).abs() < 0.01,
+        "{s:#?}"
+    );
+    assert!(!ids(&runs).contains(&"cpu-saturated".into()));
+}
+
+#[test]
+fn a_mutex_is_lock_contention_not_saturated_cores() {
+    let runs = mutex_sweep();
+    let got = ids(&runs);
+    assert!(got.contains(&"lock-contention".into()), "{got:?}");
+    assert!(!got.contains(&"cpu-saturated".into()), "{got:?}");
+    let f = one(&runs, "lock-contention");
+    assert!(
+        f.text.contains("the `mutex` lock") && f.text.contains("from 1 to 2"),
+        "{}",
+        f.text
+    );
+}
+
+#[test]
+fn no_contention_is_claimed_when_other_programs_held_the_free_core() {
+    let mut runs = mutex_sweep();
+    for r in &mut runs {
+        r.foreign_cpu_cores = Some(1.0);
+    }
+    assert!(!ids(&runs).contains(&"lock-contention".into()));
+}
+
+#[test]
+fn few_repetitions_claim_no_small_difference() {
+    let w = cpu();
+    // One repetition each: 2 workers 1.15× of 1 is not a gain, 4 workers 1.05× of 2 not shown.
+    let runs = vec![
+        run(Model::Threads, 1, &w, &[1000.0], 1.0, 100.0),
+        run(Model::Threads, 2, &w, &[1150.0], 1.9, 100.0),
+        run(Model::Threads, 4, &w, &[1200.0], 2.0, 200.0),
+    ];
+    let got = found(&runs);
+    assert!(!got.iter().any(|f| f.id == "cpu-saturated"), "{got:#?}");
+    let s = one(&runs, "scaling");
+    assert!(s.text.contains("not tested for significance"), "{}", s.text);
+}
+
+/// Python-like: `threads` flat on one core, processes scale.
+fn python(thread_cores: f64, thread_factor: f64) -> Vec<RunResult> {
+    let w =
+        workload(serde_json::json!({"kind": "python", "code": "x = 1", "interpreter": "python3"}));
+    vec![
+        run(Model::Threads, 1, &w, &x(100.0, 1.0), 1.0, 100.0),
+        run(
+            Model::Threads,
+            2,
+            &w,
+            &x(100.0, thread_factor),
+            thread_cores,
+            200.0,
+        ),
+        run(Model::Processes, 2, &w, &x(100.0, 1.9), 1.95, 100.0),
+    ]
+}
+
+#[test]
+fn gil_fires_for_threads_on_one_core_that_processes_beat() {
+    let runs = python(1.02, 1.0);
+    let f = one(&runs, "gil");
+    assert!(
+        f.text.contains("the GIL") && f.text.contains("1.02 cores"),
+        "{}",
+        f.text
+    );
+}
+
+#[test]
+fn gil_stays_silent_when_python_threads_scale_or_wait() {
+    // Releasing the GIL: threads scale on two cores.
+    assert!(!ids(&python(1.95, 1.9)).contains(&"gil".into()));
+    // Sleeping: threads scale using almost no CPU.
+    assert!(!ids(&python(0.05, 1.95)).contains(&"gil".into()));
+}
+
+#[test]
+fn lost_updates_and_deadlocks_are_reported_from_what_was_measured() {
+    let w = workload(
+        serde_json::json!({"kind": "contention", "lock": "unsynchronized", "critical_iterations": 1}),
+    );
+    let mut race = run(Model::Threads, 2, &w, &[1000.0], 2.0, 10.0);
+    race.workload_stats = Some(WorkloadStats {
+        lost_updates: Some(250),
+        bytes_moved: None,
+    });
+    let f = one(&[race.clone()], "lost-updates");
+    assert!(
+        f.text.contains("lost 250 of 1000 updates (25 %)"),
+        "{}",
+        f.text
+    );
+    race.workload_stats = Some(WorkloadStats {
+        lost_updates: Some(0),
+        bytes_moved: None,
+    });
+    assert!(!ids(&[race.clone()]).contains(&"lost-updates".into()));
+
+    let mut stalled = run(Model::Threads, 2, &w, &[10.0], 0.01, 10.0);
+    stalled.status = RunStatus::Stalled;
+    stalled.error = Some("no task completed for 2 s; workers 0, 1 are stuck.".into());
+    let f = one(&[stalled.clone()], "deadlock");
+    assert!(
+        f.text.contains("blocked waiting") && !f.text.contains(".."),
+        "{}",
+        f.text
+    );
+    // Stalled while computing (an endless loop): not a deadlock.
+    stalled.process.user_s = 2.0 * stalled.wall_seconds;
+    assert!(!ids(&[stalled]).contains(&"deadlock".into()));
+}
+
+#[test]
+fn fastest_says_whether_the_difference_is_significant() {
+    let w = cpu();
+    let a = run(Model::Threads, 2, &w, &x(1000.0, 1.0), 2.0, 100.0);
+    let b = run(Model::Processes, 2, &w, &x(1000.0, 1.5), 2.0, 100.0);
+    let f = one(&[a.clone(), b], "fastest");
+    assert!(f.title.starts_with("processes was fastest"), "{}", f.title);
+    let same = run(
+        Model::Processes,
+        2,
+        &w,
+        &[990.0, 1010.0, 1000.0],
+        2.0,
+        100.0,
+    );
+    let f = one(&[a.clone(), same], "fastest");
+    assert!(f.text.contains("not significant"), "{}", f.text);
+    let untested = run(Model::Processes, 2, &w, &[1050.0], 2.0, 100.0);
+    assert!(!ids(&[a, untested]).contains(&"fastest".into()));
+}
+
+#[test]
+fn creation_cost_needs_a_large_overhead_and_a_faster_long_lived_run() {
+    let w = cpu();
+    let mut per_task = run(Model::ProcessPerTask, 2, &w, &x(1000.0, 0.3), 1.5, 100.0);
+    per_task.stats.as_mut().unwrap().overhead_per_task_us = Summary::of(&[800.0; 3]);
+    let pool = run(Model::Processes, 2, &w, &x(1000.0, 1.0), 2.0, 100.0);
+    let f = one(&[per_task.clone(), pool.clone()], "creation-cost");
+    assert!(
+        f.text.contains("800 µs per task") && f.text.contains("89 %"),
+        "{}",
+        f.text
+    );
+    per_task.stats.as_mut().unwrap().overhead_per_task_us = Summary::of(&[5.0; 3]);
+    assert!(!ids(&[per_task, pool]).contains(&"creation-cost".into()));
+}
+
+#[test]
+fn io_bound_needs_growth_past_the_cores_on_idle_cpus() {
+    let w = workload(serde_json::json!({"kind": "sleep", "ms": 1.0}));
+    let runs = vec![
+        run(Model::Threads, 1, &w, &x(900.0, 1.0), 0.05, 1000.0),
+        run(Model::Threads, 2, &w, &x(900.0, 2.0), 0.1, 1000.0),
+        run(Model::Threads, 8, &w, &x(900.0, 7.8), 0.3, 1000.0),
+    ];
+    assert!(ids(&runs).contains(&"io-bound".into()));
+    assert!(!ids(&cpu_sweep()).contains(&"io-bound".into()));
+}
+
+#[test]
+fn noisy_names_wide_intervals_and_other_programs() {
+    let mut runs = cpu_sweep();
+    assert!(!ids(&runs).contains(&"noisy".into()));
+    runs[1].foreign_cpu_cores = Some(0.9);
+    let f = one(&runs, "noisy");
+    assert!(
+        f.text.contains("other programs used 0.90 cores"),
+        "{}",
+        f.text
+    );
+    assert_eq!(f.evidence.runs, vec!["threads ×2".to_string()]);
+}
+
+#[test]
+fn memory_per_process_needs_processes_to_grow_and_threads_not() {
+    let w = cpu();
+    let mut runs = vec![
+        run(Model::Threads, 1, &w, &x(1000.0, 1.0), 1.0, 100.0),
+        run(Model::Threads, 4, &w, &x(1000.0, 2.0), 2.0, 100.0),
+        run(Model::Processes, 1, &w, &x(1000.0, 1.0), 1.0, 100.0),
+        run(Model::Processes, 4, &w, &x(1000.0, 2.0), 2.0, 100.0),
+    ];
+    let mib = 1024 * 1024;
+    for (r, rss) in runs.iter_mut().zip([20, 21, 30, 90]) {
+        r.label = format!("{} ×{}", r.model, r.workers);
+        r.process.peak_rss_bytes = rss * mib;
+    }
+    let f = one(&runs, "memory-per-process");
+    assert!(
+        (f.evidence.figures["bytes_per_process"] - 20.0 * mib as f64).abs() < 1.0,
+        "{f:#?}"
+    );
+    runs[1].process.peak_rss_bytes = 80 * mib;
+    assert!(!ids(&runs).contains(&"memory-per-process".into()));
+}
+
+#[test]
+fn ipc_cost_needs_intervals_apart() {
+    let w = workload(serde_json::json!({"kind": "transfer", "bytes": 1000000}));
+    let threads = run(Model::Threads, 2, &w, &x(1000.0, 1.0), 2.0, 100.0);
+    let mut procs = run(Model::Processes, 2, &w, &x(1000.0, 0.8), 2.0, 100.0);
+    procs.stats.as_mut().unwrap().overhead_per_task_us = Summary::of(&[300.0, 310.0, 305.0]);
+    procs.workload_stats = Some(WorkloadStats {
+        lost_updates: None,
+        bytes_moved: Some(procs.tasks_completed * 1_000_000),
+    });
+    let f = one(&[threads.clone(), procs.clone()], "ipc-cost");
+    assert!(f.text.contains("about 300 µs per MB"), "{}", f.text);
+    procs.stats.as_mut().unwrap().overhead_per_task_us = Summary::of(&[4.0, 6.0, 5.5]);
+    assert!(!ids(&[threads, procs]).contains(&"ipc-cost".into()));
+}
+
+#[test]
+fn findings_round_trip_and_old_files_have_none() {
+    let text = include_str!("../../../tests/golden/results-v1.json");
+    let mut results = crate::results::Results::from_json(text, "golden").expect("golden");
+    assert!(results.findings.is_empty());
+    results.findings = found(&cpu_sweep());
+    let back = crate::results::Results::from_json(&results.to_json(), "new").expect("back");
+    assert_eq!(back.findings, results.findings);
+    assert!(results.to_json().contains("\"severity\": \"notice\""));
+}
