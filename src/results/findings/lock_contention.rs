@@ -1,6 +1,8 @@
-//! `lock-contention`: adding workers did not raise throughput (it fell or stayed flat) while
-//! the workers waited: their CPU stayed below what the free cores allowed and the median task
-//! latency rose. The workload's lock kind is named when it has one.
+//! `lock-contention`: adding workers did not raise throughput, and either the workers waited
+//! (their CPU stayed below what the free cores allowed and the median task latency rose) or
+//! throughput fell significantly although every worker had a free core (a lock that spins
+//! before it sleeps keeps the CPU busy while the lock and its cache line bounce between
+//! cores). The workload's lock kind is named when it has one.
 
 use super::measure::{BUSY_SHARE, Facts, cores};
 use super::{Finding, Severity};
@@ -28,8 +30,10 @@ fn one(facts: &Facts, a: &RunResult, b: &RunResult, last: &RunResult) -> Option<
     let used = cores(b)?;
     let could = (b.workers as f64).min(facts.free_cores(b));
     let rise = b.latency_us.p50 / a.latency_us.p50;
-    let waited = !facts.busy(b) && b.workers as f64 > used;
-    if !change.no_gain() || !waited || rise.is_nan() || rise < LATENCY_RISE {
+    let waited = !facts.busy(b) && b.workers as f64 > used && rise >= LATENCY_RISE;
+    // Every worker had a core of its own, yet together they did significantly less.
+    let collided = change.loss() && change.tested() && b.workers as f64 <= could + 0.25;
+    if !change.no_gain() || !(waited || collided) || rise.is_nan() {
         return None;
     }
     let lock = match &b.workload {
@@ -42,16 +46,28 @@ fn one(facts: &Facts, a: &RunResult, b: &RunResult, last: &RunResult) -> Option<
         ),
         _ => "a lock or another shared resource".to_string(),
     };
-    let text = format!(
-        "Going from {} to {} workers gave {} the throughput while the workers used {used:.2} \
-         cores of the {could:.2} they could have (below {:.0} %) and the median task took \
-         {rise:.1}× as long: the workers waited for {lock}. Hold it for less time, or give \
-         each worker its own data.",
-        a.workers,
-        b.workers,
-        change.describe(),
-        BUSY_SHARE * 100.0
-    );
+    let text = if waited {
+        format!(
+            "Going from {} to {} workers gave {} the throughput while the workers used \
+             {used:.2} cores of the {could:.2} they could have (below {:.0} %) and the median \
+             task took {rise:.1}× as long: the workers waited for {lock}. Hold it for less \
+             time, or give each worker its own data.",
+            a.workers,
+            b.workers,
+            change.describe(),
+            BUSY_SHARE * 100.0
+        )
+    } else {
+        format!(
+            "Going from {} to {} workers gave {} the throughput although each worker had a \
+             free core ({could:.2} free, {used:.2} used): the workers got in each other's way \
+             at {lock}, which they take in turn while it moves between cores. Hold it for \
+             less time, or give each worker its own data.",
+            a.workers,
+            b.workers,
+            change.describe(),
+        )
+    };
     let title = format!(
         "{} · {}: workers waited for {lock} from {} workers on",
         b.model,

@@ -177,6 +177,29 @@ fn a_mutex_is_lock_contention_not_saturated_cores() {
     );
 }
 
+/// A mutex that spins before it sleeps, as measured on the 2-core machine: the CPU stays busy
+/// (1.4 cores at 2 workers) and the median task barely slows, but throughput falls.
+#[test]
+fn a_spinning_mutex_whose_throughput_falls_on_free_cores_is_lock_contention() {
+    let w = workload(
+        serde_json::json!({"kind": "contention", "lock": "mutex", "critical_iterations": 2000}),
+    );
+    let runs = vec![
+        run(Model::Threads, 1, &w, &x(266_000.0, 1.0), 1.01, 3.68),
+        run(Model::Threads, 2, &w, &x(266_000.0, 0.82), 1.40, 3.70),
+        run(Model::Threads, 4, &w, &x(266_000.0, 0.72), 1.78, 3.79),
+    ];
+    let f = one(&runs, "lock-contention");
+    assert!(
+        f.text.contains("from 1 to 2 workers") && f.text.contains("each worker had a free core"),
+        "{}",
+        f.text
+    );
+    assert!(!ids(&runs).contains(&"cpu-saturated".into()));
+    // CPU-bound work that doubles is never called contention.
+    assert!(!ids(&cpu_sweep()).contains(&"lock-contention".into()));
+}
+
 #[test]
 fn no_contention_is_claimed_when_other_programs_held_the_free_core() {
     let mut runs = mutex_sweep();
