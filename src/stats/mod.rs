@@ -61,6 +61,9 @@ impl Summary {
         let n = xs.len();
         let mean = mean(xs);
         let sd = sample_sd(xs, mean).unwrap_or(0.0);
+        // Equal samples can leave a rounding residue (3e-17 for values near 3.68): that is
+        // no spread, and a results file must not carry it as one.
+        let sd = if sd <= mean.abs() * 1e-12 { 0.0 } else { sd };
         let half = half_width(sd, n);
         Some(Summary {
             n,

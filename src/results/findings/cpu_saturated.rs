@@ -38,7 +38,7 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
             let others = if foreign(beyond) >= 0.1 {
                 format!(", {:.2} of them by other programs,", foreign(beyond))
             } else {
-                String::new()
+                ",".to_string()
             };
             let text = format!(
                 "{} workers on {logical:.0} logical CPUs gave {} the throughput of {} workers, \
