@@ -346,4 +346,19 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn a_rounding_residue_of_a_spread_is_read_back() {
+        // Three equal p50s: their sd computed in floating point, before it was rounded to 0.
+        let text = include_str!("../../tests/golden/results-v1.json");
+        let mut json: serde_json::Value = serde_json::from_str(text).expect("golden JSON");
+        json["runs"][0]["stats"] = serde_json::json!({
+            "throughput_per_sec": {"n": 3, "mean": 10.0, "sd": 1.0, "ci_low": 7.5, "ci_high": 12.5},
+            "p50_us": {"n": 3, "mean": 0.06, "sd": 3.4e-17, "ci_low": 0.06, "ci_high": 0.06},
+            "p99_us": {"n": 3, "mean": 2.0, "sd": 0.0, "ci_low": 2.0, "ci_high": 2.0}
+        });
+        assert!(crate::results::Results::from_json(&json.to_string(), "r.json").is_ok());
+        let equal = crate::stats::Summary::of(&[0.06, 0.06, 0.06 + 1e-17]).expect("summary");
+        assert_eq!(equal.sd, 0.0);
+    }
 }
