@@ -204,3 +204,16 @@ fn a_baseline_judges_the_other_runs_and_the_environment_is_named() {
     h.get_by_label("Against the baseline, base.json");
     h.get_by_label_contains("cpu: 1.50× faster than the baseline");
 }
+
+#[test]
+fn the_summary_says_what_the_runs_mean() {
+    let mut app = app_with(None);
+    app.runner.add_results(golden());
+    let mut h = harness(app);
+    h.get_by_label("Summary").click();
+    h.run_steps(2);
+    h.get_by_label("Findings");
+    // The golden race run lost 413 of its updates.
+    h.get_by_label_contains("[lost-updates]");
+    h.get_by_label_contains("race lost 413 of");
+}

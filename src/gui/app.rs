@@ -556,6 +556,7 @@ impl ParlabApp {
         crate::gui::summary::Notes {
             environment,
             verdicts: self.runner.verdicts(),
+            findings: self.runner.findings(),
             baseline,
         }
     }

@@ -217,6 +217,28 @@ impl Runner {
 
     /// The verdicts on the shown runs measured side by side in one session, as sentences.
     pub fn verdicts(&self) -> Vec<String> {
+        self.shown_sessions()
+            .into_iter()
+            .flat_map(|(runs, _)| {
+                crate::results::verdicts::comparisons(&runs, crate::profile::Order::Interleaved)
+            })
+            .map(|c| c.sentence)
+            .collect()
+    }
+
+    /// What the shown runs of each session mean (`parlab findings`), as title and text.
+    pub fn findings(&self) -> Vec<(String, String)> {
+        self.shown_sessions()
+            .into_iter()
+            .flat_map(|(runs, host)| {
+                crate::results::findings::findings(&runs, &host, crate::profile::Order::Interleaved)
+            })
+            .map(|f| (format!("{} [{}]", f.title, f.id), f.text))
+            .collect()
+    }
+
+    /// The shown runs grouped by session, with the machine the session ran on.
+    fn shown_sessions(&self) -> Vec<(Vec<RunResult>, Host)> {
         let mut sessions: Vec<u64> = self
             .history
             .iter()
@@ -226,16 +248,16 @@ impl Runner {
         sessions.dedup();
         sessions
             .into_iter()
-            .flat_map(|session| {
-                let runs: Vec<RunResult> = self
+            .filter_map(|session| {
+                let shown: Vec<&HistoryEntry> = self
                     .history
                     .iter()
                     .filter(|e| e.visible && e.session == session)
-                    .map(|e| RunResult::clone(&e.result))
                     .collect();
-                crate::results::verdicts::comparisons(&runs, crate::profile::Order::Interleaved)
+                let host = Host::clone(&shown.first()?.host);
+                let runs = shown.iter().map(|e| RunResult::clone(&e.result)).collect();
+                Some((runs, host))
             })
-            .map(|c| c.sentence)
             .collect()
     }
 

@@ -12,6 +12,8 @@ pub struct Notes {
     pub environment: Vec<String>,
     /// The verdicts on shown runs measured in one session.
     pub verdicts: Vec<String>,
+    /// What the shown runs of each session mean: (title, text).
+    pub findings: Vec<(String, String)>,
     /// The baseline's name and the shown runs judged against it, when one is chosen.
     pub baseline: Option<(String, Vec<String>)>,
 }
@@ -87,8 +89,17 @@ fn table(ui: &mut Ui, rows: &[Row]) {
         });
 }
 
-/// The verdicts on runs measured together, and the runs against the baseline.
+/// The verdicts on runs measured together, the findings, and the runs against the baseline.
 fn judgements(ui: &mut Ui, notes: &Notes) {
+    if !notes.findings.is_empty() {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Findings").strong());
+        for (title, text) in &notes.findings {
+            ui.add_space(4.0);
+            ui.label(RichText::new(title).strong());
+            ui.label(text);
+        }
+    }
     if !notes.verdicts.is_empty() {
         ui.add_space(8.0);
         ui.label(RichText::new("Verdicts (95 % confidence)").strong());
