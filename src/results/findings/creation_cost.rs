@@ -40,17 +40,20 @@ fn one(facts: &Facts, run: &RunResult) -> Option<Finding> {
         return None;
     }
     let mut text = format!(
-        "{} spent {overhead:.0} µs per task starting its workers, against {task:.0} µs for the \
-         task itself ({} of the time).",
+        "{} spent {} µs per task starting its workers, against {} µs for the task itself ({} \
+         of the time).",
         run.label,
+        crate::format::si(overhead),
+        crate::format::si(task),
         pct(share)
     );
     let mut f = Finding::new(
         "creation-cost",
         Severity::Notice,
         format!(
-            "{}: creating a worker per task costs {overhead:.0} µs",
-            run.label
+            "{}: creating a worker per task costs {} µs",
+            run.label,
+            crate::format::si(overhead)
         ),
         String::new(),
     )
