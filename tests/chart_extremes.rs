@@ -126,19 +126,7 @@ fn a_number_given_as_text_is_refused_in_plain_words() {
 #[test]
 fn extreme_repetitions_chart_at_once_or_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let runs = [run_table(
-        "threads",
-        "[1, 2]",
-        "duration_s = 0.1",
-        "kind = \"sleep\"\nms = 1",
-    )];
-    let text = common::repeated_profile(2, &runs);
-    let json = dir.path().join("r.json");
-    run_command(&write(dir.path(), "p.toml", &text), &json)
-        .arg("-q")
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .success();
+    let json = common::run_repeated_sweep(dir.path(), 2, 0.1, "kind = \"sleep\"\nms = 1");
     let good = read_json(&json);
     for pointer in [
         "/runs/1/repetitions/0/throughput_per_sec",

@@ -309,19 +309,7 @@ fn stray_repetition_figures_stay_inside_the_axes() {
 #[test]
 fn parlab_chart_exports_a_repeated_sweep_with_its_bars() {
     let dir = tempfile::tempdir().unwrap();
-    let runs = [run_table(
-        "threads",
-        "[1, 2]",
-        "duration_s = 0.2",
-        "kind = \"cpu\"\niterations = 2000",
-    )];
-    let text = common::repeated_profile(3, &runs);
-    let json = dir.path().join("r.json");
-    run_command(&write(dir.path(), "p.toml", &text), &json)
-        .arg("-q")
-        .timeout(Duration::from_secs(60))
-        .assert()
-        .success();
+    let json = common::run_repeated_sweep(dir.path(), 3, 0.2, "kind = \"cpu\"\niterations = 2000");
     let results = Results::load_json(&json).unwrap();
     assert!(results.runs.iter().all(|r| r.repetitions.len() == 3));
     let set = ExportSet::from_results(&results);

@@ -77,6 +77,30 @@ pub fn profile(runs: &[String]) -> String {
     format!("name = \"test\"\n\n{}", runs.concat())
 }
 
+/// Runs a threads sweep over 1 and 2 workers of `workload` (`duration_s` each, repeated
+/// `repetitions` times) with the real binary, and returns the results file it wrote in `dir`.
+pub fn run_repeated_sweep(
+    dir: &Path,
+    repetitions: usize,
+    duration_s: f64,
+    workload: &str,
+) -> PathBuf {
+    let runs = [run_table(
+        "threads",
+        "[1, 2]",
+        &format!("duration_s = {duration_s}"),
+        workload,
+    )];
+    let text = repeated_profile(repetitions, &runs);
+    let json = dir.join("r.json");
+    run_command(&write(dir, "p.toml", &text), &json)
+        .arg("-q")
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+    json
+}
+
 /// A profile made of `runs`, each repeated `repetitions` times.
 pub fn repeated_profile(repetitions: usize, runs: &[String]) -> String {
     format!(
