@@ -217,3 +217,34 @@ fn the_summary_says_what_the_runs_mean() {
     h.get_by_label_contains("[lost-updates]");
     h.get_by_label_contains("race lost 413 of");
 }
+
+#[test]
+fn runs_measured_once_say_that_no_uncertainty_can_be_given() {
+    let mut results = golden();
+    let mut once = repeated("once", 100.0);
+    once.repetitions.truncate(1);
+    once.stats = Some(parlab::results::RunStats {
+        throughput_per_sec: parlab::stats::Summary::of(&[100.0]).expect("one value"),
+        overhead_per_task_us: None,
+        p50_us: parlab::stats::Summary::of(&[10.0]).expect("one value"),
+        p99_us: parlab::stats::Summary::of(&[20.0]).expect("one value"),
+    });
+    results.runs = vec![once];
+    let mut app = app_with(None);
+    app.runner.add_results(results);
+    let mut h = harness(app);
+    h.get_by_label("Summary").click();
+    h.run_steps(2);
+    h.get_by_label_contains("one repetition: no uncertainty can be given");
+    // Files from before repetitions say nothing of the kind.
+    let mut app = app_with(None);
+    app.runner.add_results(golden());
+    let mut h = harness(app);
+    h.get_by_label("Summary").click();
+    h.run_steps(2);
+    assert!(
+        h.query_all_by_label_contains("no uncertainty")
+            .next()
+            .is_none()
+    );
+}

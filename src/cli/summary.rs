@@ -87,25 +87,8 @@ fn notes(results: &Results) -> String {
 
 /// Said once when runs of a file with repetitions have fewer than two (no interval).
 fn one_repetition(results: &Results) -> Option<String> {
-    let era = results.repetitions.is_some() || results.runs.iter().any(|r| r.stats.is_some());
-    let single: Vec<_> = results
-        .runs
-        .iter()
-        .filter(|r| r.repetitions.len() < 2)
-        .collect();
-    if !era || single.is_empty() {
-        return None;
-    }
-    let which = if single.len() == results.runs.len() {
-        "one repetition".to_string()
-    } else {
-        let labels: Vec<_> = single.iter().map(|r| printable(&r.label)).collect();
-        format!("one repetition of {}", labels.join(", "))
-    };
-    Some(format!(
-        "{which}: no uncertainty can be given (an interval needs 2 repetitions, a verdict 3; \
-         set repetitions = 5)"
-    ))
+    let runs: Vec<&parlab::results::RunResult> = results.runs.iter().collect();
+    columns::one_repetition_note(&runs, results.repetitions.is_some())
 }
 
 /// The header and rows in columns as wide as their widest cell, two spaces apart; the columns

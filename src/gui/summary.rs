@@ -42,6 +42,10 @@ pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes) {
             for warning in &notes.environment {
                 warn(ui, None, format!("Warning, environment: {warning}"));
             }
+            let runs: Vec<&crate::results::RunResult> = rows.iter().map(|r| r.result).collect();
+            if let Some(note) = columns::one_repetition_note(&runs, false) {
+                ui.weak(note);
+            }
             if rows.iter().any(|r| columns::has_spread(r.result)) {
                 ui.weak(
                     "tasks/s: mean ± half width of the 95 % confidence interval of the mean; \

@@ -10,7 +10,7 @@ use crate::format::{mib, si};
 
 mod spread;
 
-pub use spread::has_spread;
+pub use spread::{has_spread, one_repetition_note};
 
 /// One run's value in a column.
 #[derive(Debug, Clone, PartialEq)]

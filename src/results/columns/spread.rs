@@ -27,6 +27,30 @@ impl Column {
     }
 }
 
+/// For runs measured once among `runs` (from a session that repeats: some run has `stats`),
+/// the sentence that says no uncertainty can be given; `all_measured_again` is true when
+/// the session asked for repetitions although none of these runs got more than one.
+pub fn one_repetition_note(runs: &[&RunResult], all_measured_again: bool) -> Option<String> {
+    let era = all_measured_again || runs.iter().any(|r| r.stats.is_some());
+    let single: Vec<&&RunResult> = runs.iter().filter(|r| r.repetitions.len() < 2).collect();
+    if !era || single.is_empty() {
+        return None;
+    }
+    let which = if single.len() == runs.len() {
+        "one repetition".to_string()
+    } else {
+        let labels: Vec<_> = single
+            .iter()
+            .map(|r| crate::format::printable(&r.label))
+            .collect();
+        format!("one repetition of {}", labels.join(", "))
+    };
+    Some(format!(
+        "{which}: no uncertainty can be given (an interval needs 2 repetitions, a verdict 3; \
+         set repetitions = 5)"
+    ))
+}
+
 /// True when a run has an uncertainty to show: an interval needs two repetitions.
 pub fn has_spread(run: &RunResult) -> bool {
     run.stats
