@@ -223,9 +223,10 @@ fn the_same_configuration_twice_shows_no_difference() {
         c["ci_high"].as_f64().unwrap(),
     );
     if others <= 0.2 {
-        // On a quiet machine: no difference claimed, and a narrow interval.
+        // On a quiet machine: no difference claimed, and an interval that pins the ratio
+        // near 1 (5 repetitions of half a second: about ±10 % here).
         assert_eq!(c["verdict"], "no significant difference", "{c}");
-        assert!(lo > 0.9 && hi < 1.1, "{lo}–{hi}: {c}");
+        assert!(lo > 0.8 && hi < 1.25, "{lo}–{hi}: {c}");
     } else {
         // Other programs took changing shares of the cores during both tries, so A and B
         // really got different CPU; still, the same work cannot come out half as fast.
