@@ -127,6 +127,14 @@ fn scaling_runs(tasks: u64) -> (parlab::results::Results, f64) {
     (results, before.others_cores(&common::CpuClock::now()))
 }
 
+/// Tasks per CPU second of the 2-worker run over those of the 1-worker run.
+fn per_cpu_ratio(pair: &[parlab::results::RunResult]) -> f64 {
+    let per_cpu_s = |r: &parlab::results::RunResult| {
+        r.tasks_completed as f64 / (r.process.user_s + r.process.sys_s)
+    };
+    per_cpu_s(&pair[1]) / per_cpu_s(&pair[0])
+}
+
 #[test]
 fn cpu_bound_work_scales_with_workers_in_every_long_lived_model() {
     let _serial = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
@@ -138,7 +146,15 @@ fn cpu_bound_work_scales_with_workers_in_every_long_lived_model() {
     // The speedup depends on the cores other programs leave free: measure that, and retry
     // once with a longer run when they took more than a quarter of a core.
     let (mut results, mut others) = scaling_runs(1200);
-    if others > 0.25 {
+    if others > 0.25
+        || !results
+            .runs
+            .chunks(2)
+            .all(|p| (0.75..1.33).contains(&per_cpu_ratio(p)))
+    {
+        // Other programs took CPU, or a run this short (0.1 s) met a hiccup that a fixed
+        // cost makes large (once, in CI: 0.57 tasks per CPU second): measure once more,
+        // three times longer.
         (results, others) = scaling_runs(3600);
     }
     let quiet = others <= 0.25;
@@ -146,10 +162,7 @@ fn cpu_bound_work_scales_with_workers_in_every_long_lived_model() {
         let label = &pair[1].label;
         // Throughput follows the CPU time the workers got, load or not: no hidden
         // serialisation that burns CPU without progress.
-        let per_cpu_s = |r: &parlab::results::RunResult| {
-            r.tasks_completed as f64 / (r.process.user_s + r.process.sys_s)
-        };
-        let efficiency = per_cpu_s(&pair[1]) / per_cpu_s(&pair[0]);
+        let efficiency = per_cpu_ratio(pair);
         assert!(
             (0.75..1.33).contains(&efficiency),
             "{label}: tasks per CPU second changed {efficiency:.2}× from 1 to 2 workers"
