@@ -15,14 +15,22 @@ fn a_sleep_sweep_over_five_worker_counts_is_fitted_and_charted() {
         "tasks = 60",
         "kind = \"sleep\"\nms = 2",
     )];
-    let text = profile(&runs).replacen("\n\n", "\nrepetitions = 3\n\n", 1);
+    let text = common::repeated_profile(3, &runs);
     let path = write(dir.path(), "sweep.toml", &text);
     let json_path = dir.path().join("out.json");
-    run_command(&path, &json_path)
+    let out = run_command(&path, &json_path)
         .arg("-q")
         .timeout(Duration::from_secs(60))
-        .assert()
-        .success();
+        .output()
+        .expect("parlab runs");
+    assert!(out.status.success(), "{out:?}");
+    // The fit is printed after the findings, in words.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("\nscaling laws:\n- threads · sleep: Amdahl serial fraction s = ")
+            && stdout.contains("- threads · sleep: USL contention σ = "),
+        "{stdout}"
+    );
     let json = read_json(&json_path);
     let fits = json["fits"].as_array().expect("a fits list");
     assert_eq!(fits.len(), 1, "{fits:?}");

@@ -248,3 +248,26 @@ fn runs_measured_once_say_that_no_uncertainty_can_be_given() {
             .is_none()
     );
 }
+
+#[test]
+fn the_summary_gives_the_scaling_laws_of_a_sweep() {
+    // A sweep over five worker counts that scales almost perfectly, three repetitions each.
+    let mut results = golden();
+    results.runs = (1..=5)
+        .map(|n| {
+            let mut run = repeated(&format!("threads ×{n}"), 100.0 * n as f64);
+            run.workers = n;
+            // Work that waits (little CPU), so the cores being full does not cut the fit short.
+            (run.wall_seconds, run.process.user_s, run.process.sys_s) = (1.0, 0.01, 0.0);
+            run
+        })
+        .collect();
+    let mut app = app_with(None);
+    app.runner.add_results(results);
+    let mut h = harness(app);
+    h.get_by_label("Summary").click();
+    h.run_steps(2);
+    h.get_by_label("Scaling laws");
+    h.get_by_label_contains("Amdahl serial fraction s = ");
+    h.get_by_label_contains("USL contention σ = ");
+}

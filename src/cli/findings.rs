@@ -34,7 +34,9 @@ pub fn findings(args: &FindingsArgs) -> ExitCode {
     };
     let order = results.order.unwrap_or_default();
     results.findings = findings::findings(&results.runs, &results.host, order);
+    results.fits = parlab::results::fits::fits(&results.runs, Some(results.host.logical_cpus));
     print!("{}", render(&results.findings));
+    print!("{}", render_fits(&results.fits));
     if let Some(md) = &args.md {
         let name = args.results.display().to_string();
         if let Err(e) = parlab::fsutil::write_output(md, markdown(&name, &results).as_bytes()) {
@@ -69,6 +71,20 @@ pub fn render(found: &[Finding]) -> String {
             printable(&f.title),
             printable(&f.text)
         ));
+    }
+    out
+}
+
+/// The scaling laws fitted to each sweep as text: `scaling laws:` then a line each; empty
+/// when no run swept worker counts.
+pub fn render_fits(fits: &[parlab::results::fits::SweepFit]) -> String {
+    let lines: Vec<String> = fits.iter().flat_map(|f| f.describe()).collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nscaling laws:\n");
+    for line in lines {
+        out.push_str(&format!("- {}\n", printable(&line)));
     }
     out
 }

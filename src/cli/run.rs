@@ -109,6 +109,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
     print!("{}", summary::render(&results));
     print!("\n{}", super::findings::render(&results.findings));
+    print!("{}", super::findings::render_fits(&results.fits));
     let code = if results.runs.iter().any(|r| r.status == RunStatus::Stopped) {
         EXIT_STOPPED
     } else if results.runs.iter().any(|r| r.status.is_failure()) {

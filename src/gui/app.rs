@@ -557,6 +557,7 @@ impl ParlabApp {
             environment,
             verdicts: self.runner.verdicts(),
             findings: self.runner.findings(),
+            fits: self.runner.fits(),
             baseline,
         }
     }

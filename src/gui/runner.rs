@@ -237,6 +237,15 @@ impl Runner {
             .collect()
     }
 
+    /// The scaling laws fitted to the shown sweeps of each session, in words.
+    pub fn fits(&self) -> Vec<String> {
+        self.shown_sessions()
+            .into_iter()
+            .flat_map(|(runs, host)| crate::results::fits::fits(&runs, Some(host.logical_cpus)))
+            .flat_map(|fit| fit.describe())
+            .collect()
+    }
+
     /// The shown runs grouped by session, with the machine the session ran on.
     fn shown_sessions(&self) -> Vec<(Vec<RunResult>, Host)> {
         let mut sessions: Vec<u64> = self

@@ -14,6 +14,8 @@ pub struct Notes {
     pub verdicts: Vec<String>,
     /// What the shown runs of each session mean: (title, text).
     pub findings: Vec<(String, String)>,
+    /// The scaling laws fitted to the shown sweeps, in words.
+    pub fits: Vec<String>,
     /// The baseline's name and the shown runs judged against it, when one is chosen.
     pub baseline: Option<(String, Vec<String>)>,
 }
@@ -109,6 +111,13 @@ fn judgements(ui: &mut Ui, notes: &Notes) {
         ui.label(RichText::new("Verdicts (95 % confidence)").strong());
         for verdict in &notes.verdicts {
             ui.label(verdict);
+        }
+    }
+    if !notes.fits.is_empty() {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Scaling laws").strong());
+        for fit in &notes.fits {
+            ui.label(fit);
         }
     }
     if let Some((name, judged)) = &notes.baseline {

@@ -14,6 +14,7 @@
 //! an interval at 0.
 
 mod amdahl;
+mod describe;
 mod karp_flatt;
 mod lsq;
 mod usl;
