@@ -5,10 +5,11 @@
 
 mod common;
 
+use common::ui::app_series;
 use common::*;
 use parlab::chart::{self, ChartData, ChartRun, Scale};
 use parlab::export::{self, CHARTS, ChartKind, ExportSet, ImageFormat, ImageOptions};
-use parlab::gui::charts::{self, Series, plot};
+use parlab::gui::charts::{self, plot};
 use parlab::gui::palette;
 use parlab::gui::settings::ChartTab;
 use parlab::results::Results;
@@ -51,20 +52,6 @@ fn every_panel(runs: &[ChartRun]) -> Vec<(&'static str, ChartData)> {
     ];
     panels.extend(runs.iter().map(|r| ("cpu", chart::cpu(r, 1200))));
     panels
-}
-
-/// The app's runs for `results`, built as the app builds them (history number, colour).
-fn app_series(results: &Results) -> Vec<Series<'_>> {
-    results
-        .runs
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Series {
-            name: r.label.clone(),
-            color: palette::color(i as u64),
-            result: r,
-        })
-        .collect()
 }
 
 #[test]

@@ -6,11 +6,11 @@
 
 mod common;
 
+use common::ui::app_series;
 use common::*;
 use parlab::chart::{self, ChartData, ChartRun, LegendAt, Scale};
 use parlab::export::{self, ChartKind, ExportSet, ImageFormat, ImageOptions};
-use parlab::gui::charts::{self, Series, plot};
-use parlab::gui::palette;
+use parlab::gui::charts::{self, plot};
 use parlab::results::verdicts::comparisons;
 use parlab::results::{Order, Repetition, RepetitionLatency, Results, RunResult, RunStatus};
 use parlab::stats::{Pairing, ratio};
@@ -66,20 +66,6 @@ fn sweep(reps: bool) -> Results {
         with_reps(cpu, "cpu ×2", 2, two),
     ];
     results
-}
-
-/// The app's runs for `results`, built as the app builds them.
-fn app_series(results: &Results) -> Vec<Series<'_>> {
-    results
-        .runs
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Series {
-            name: r.label.clone(),
-            color: palette::color(i as u64),
-            result: r,
-        })
-        .collect()
 }
 
 /// The charts that show repetitions.
