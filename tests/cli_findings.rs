@@ -105,3 +105,46 @@ fn findings_refuses_what_is_not_results() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn run_writes_the_markdown_report_and_checks_its_path_first() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let profile = common::write(
+        dir.path(),
+        "p.toml",
+        &common::profile(&[common::run_table(
+            "threads",
+            "[1, 2]",
+            "tasks = 200",
+            "kind = \"cpu\"\niterations = 2000",
+        )]),
+    );
+    let wrong = dir.path().join("report.txt");
+    let out = common::run_profile(&profile)
+        .arg("--md")
+        .arg(&wrong)
+        .output()
+        .expect("parlab runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--md") && stderr.contains(".md"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("threads ×1"),
+        "refused before running: {stderr}"
+    );
+
+    let md = dir.path().join("report.md");
+    common::run_profile(&profile)
+        .arg("--md")
+        .arg(&md)
+        .arg("-q")
+        .assert()
+        .success();
+    let report = std::fs::read_to_string(&md).expect("the report");
+    assert!(report.starts_with("# parlab findings: "), "{report}");
+    assert!(report.contains("| threads ×2 | threads | 2 |"), "{report}");
+    assert!(report.contains("\n## Findings\n"), "{report}");
+}

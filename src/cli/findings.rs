@@ -5,7 +5,6 @@
 use super::{EXIT_BAD_INPUT, EXIT_OUTPUT_FAILED};
 use parlab::format::{printable, printable_lines};
 use parlab::results::Results;
-use parlab::results::columns::{self, Column};
 use parlab::results::findings::{self, Finding};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,7 +38,10 @@ pub fn findings(args: &FindingsArgs) -> ExitCode {
     print!("{}", render_fits(&results.fits));
     if let Some(md) = &args.md {
         let name = args.results.display().to_string();
-        if let Err(e) = parlab::fsutil::write_output(md, markdown(&name, &results).as_bytes()) {
+        if let Err(e) = parlab::fsutil::write_output(
+            md,
+            parlab::export::report::markdown(&name, &results).as_bytes(),
+        ) {
             eprintln!(
                 "error: cannot write the report to {}: {e}",
                 printable(&md.display().to_string())
@@ -87,82 +89,4 @@ pub fn render_fits(fits: &[parlab::results::fits::SweepFit]) -> String {
         out.push_str(&format!("- {}\n", printable(&line)));
     }
     out
-}
-
-/// The Markdown report: title, host, the summary table, the findings with their evidence.
-pub fn markdown(file: &str, results: &Results) -> String {
-    let h = &results.host;
-    let mut out = format!(
-        "# parlab findings: {}\n\n{} logical CPUs, {}, {} (parlab {}{})\n\n",
-        md(file),
-        h.logical_cpus,
-        md(&h.cpu_brand),
-        md(&h.os),
-        md(&results.parlab_version),
-        if results.created_utc.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", md(&results.created_utc))
-        }
-    );
-    out.push_str("## Runs\n\n");
-    out.push_str(&table(results));
-    out.push_str("\n## Findings\n\n");
-    if results.findings.is_empty() {
-        out.push_str("None: nothing the rules could establish from these runs.\n");
-    }
-    for f in &results.findings {
-        out.push_str(&format!(
-            "### {} `{}`: {}\n\n{}\n\n",
-            f.severity,
-            f.id,
-            md(&f.title),
-            md(&f.text)
-        ));
-        let runs: Vec<String> = f
-            .evidence
-            .runs
-            .iter()
-            .map(|r| format!("`{}`", md(r)))
-            .collect();
-        out.push_str(&format!("- runs: {}\n", runs.join(", ")));
-        for (name, value) in &f.evidence.figures {
-            out.push_str(&format!("- {name}: {}\n", figure(*value)));
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// The summary table (the columns that apply, as `parlab run` prints them) in Markdown.
-fn table(results: &Results) -> String {
-    let shown: Vec<&Column> = columns::SUMMARY
-        .into_iter()
-        .filter(|c| c.applies_to(&results.runs))
-        .collect();
-    let row = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
-    let mut out = row(shown.iter().map(|c| md(c.heading)).collect());
-    out.push_str(&row(shown.iter().map(|_| "---".to_string()).collect()));
-    for r in &results.runs {
-        out.push_str(&row(shown
-            .iter()
-            .map(|c| {
-                c.shown_with_spread(r, Some(&results.host))
-                    .map_or_else(|| "-".to_string(), |t| md(&t))
-            })
-            .collect()));
-    }
-    out
-}
-
-/// A figure with up to 4 significant decimals, no trailing zeros.
-fn figure(v: f64) -> String {
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
-}
-
-/// Text made safe for Markdown: control characters escaped, `|` and backquotes neutralised.
-fn md(text: &str) -> String {
-    printable(text).replace('|', "\\|").replace('`', "'")
 }

@@ -32,6 +32,10 @@ pub struct RunArgs {
     /// Write a dashboard of the four charts as SVG to FILE.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+    /// Write a Markdown report (summary table, findings with their evidence, scaling laws)
+    /// to FILE.
+    #[arg(long, value_name = "FILE")]
+    md: Option<PathBuf>,
     #[command(flatten)]
     image: ImageArgs,
     /// No progress display.
@@ -145,12 +149,18 @@ impl RunArgs {
     }
 
     fn outputs(&self) -> Vec<Output<'_>> {
-        outputs::given(
+        let mut all = outputs::given(
             self.json.as_deref(),
             self.csv.as_deref(),
             self.png.as_deref(),
             self.svg.as_deref(),
-        )
+        );
+        all.extend(self.md.as_deref().map(|path| Output {
+            flag: "--md",
+            extension: "md",
+            path,
+        }));
+        all
     }
 }
 
@@ -176,6 +186,17 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
         match parlab::export::write_csv(results, path) {
             Ok(()) => written.push(path.clone()),
             Err(e) => failures.push(e.to_string()),
+        }
+    }
+    if let Some(path) = &args.md {
+        let name = args.profile.display().to_string();
+        let report = parlab::export::report::markdown(&name, results);
+        match parlab::fsutil::write_output(path, report.as_bytes()) {
+            Ok(()) => written.push(path.clone()),
+            Err(e) => failures.push(format!(
+                "cannot write the report to {}: {e}",
+                printable(&path.display().to_string())
+            )),
         }
     }
     if args.png.is_some() || args.svg.is_some() {

@@ -7,6 +7,7 @@ mod csv;
 mod frame;
 mod glyphs;
 mod plot;
+pub mod report;
 mod text;
 
 pub use self::csv::{CSV_HEADER, write_csv};
