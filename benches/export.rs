@@ -19,6 +19,8 @@ fn export(c: &mut Criterion) {
             .collect(),
         host: Host::detect(),
         created: "2026-11-25T00:00:00Z".into(),
+        findings: Vec::new(),
+        laws: Vec::new(),
     };
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut group = c.benchmark_group("export 8 runs × 1 h");

@@ -19,3 +19,14 @@ pub const COLORS: [(u8, u8, u8); 10] = [
 pub fn rgb(n: u64) -> (u8, u8, u8) {
     COLORS[(n % COLORS.len() as u64) as usize]
 }
+
+/// The colour of a finding's severity mark, in the app and in images: blue for what is
+/// worth knowing, amber for what is worth acting on, red for what went wrong.
+pub fn severity_rgb(severity: crate::results::findings::Severity) -> (u8, u8, u8) {
+    use crate::results::findings::Severity;
+    match severity {
+        Severity::Info => (70, 120, 190),
+        Severity::Notice => (215, 140, 0),
+        Severity::Warning => (200, 50, 40),
+    }
+}

@@ -108,7 +108,14 @@ fn run_writes_a_dashboard_csv_and_json_that_round_trips() {
 fn chart_renders_every_kind_from_saved_results() {
     let dir = tempfile::tempdir().unwrap();
     let json = results_file(dir.path());
-    for kind in ["throughput", "latency", "cpu", "scaling", "dashboard"] {
+    for kind in [
+        "throughput",
+        "latency",
+        "cpu",
+        "scaling",
+        "dashboard",
+        "findings",
+    ] {
         let png = dir.path().join(format!("{kind}.png"));
         let svg = dir.path().join(format!("{kind}.svg"));
         parlab()
@@ -148,6 +155,54 @@ fn chart_renders_every_kind_from_saved_results() {
         3200,
         "--scale 2 doubles the size for high-DPI"
     );
+}
+
+/// Every text an SVG draws, joined by newlines.
+fn svg_text(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let texts = doc.descendants().filter(|n| n.has_tag_name("text"));
+    texts
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn findings_have_a_page_and_a_panel_under_the_dashboard_even_for_old_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = results_file(dir.path());
+    let results = parlab::results::Results::load_json(&json).unwrap();
+    let ranked = parlab::results::findings::ranked(&results.findings);
+    assert!(!ranked.is_empty(), "two sweeps of CPU work have findings");
+    // A file from before findings: they are worked out from its runs.
+    let mut old: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    old.as_object_mut().unwrap().remove("findings");
+    let old_json = write(dir.path(), "old.json", &old.to_string());
+    for kind in ["findings", "dashboard"] {
+        let svg = dir.path().join(format!("{kind}.svg"));
+        parlab()
+            .args([
+                "chart".as_ref(),
+                old_json.as_os_str(),
+                "--kind".as_ref(),
+                kind.as_ref(),
+            ])
+            .args(["--svg".as_ref(), svg.as_os_str()])
+            .assert()
+            .success();
+        let text = svg_text(&svg);
+        // The most severe finding is on both; the page lists every one and the laws.
+        let first = format!("{} [{}]", ranked[0].title, ranked[0].id);
+        assert!(text.contains(&first), "{kind}: {first}\n{text}");
+        if kind == "findings" {
+            for f in &ranked {
+                assert!(text.contains(&f.title), "{}\n{text}", f.title);
+            }
+            assert!(text.contains("Scaling laws"), "{text}");
+        }
+    }
 }
 
 #[test]

@@ -19,6 +19,8 @@ pub enum ChartKind {
     Scaling,
     /// The four charts on one page (the app's Summary tab).
     Dashboard,
+    /// What the measurements mean: the findings with their evidence, and the scaling laws.
+    Findings,
 }
 
 /// One chart as the app, the command line and an image know it.
@@ -39,7 +41,7 @@ pub struct ChartEntry {
 }
 
 /// Every chart, in tab order (entry `i` is the kind whose number is `i`).
-pub const CHARTS: [ChartEntry; 5] = [
+pub const CHARTS: [ChartEntry; 6] = [
     entry(
         ChartKind::Throughput,
         "throughput",
@@ -78,7 +80,15 @@ pub const CHARTS: [ChartEntry; 5] = [
         "parlab results",
         "Summary",
         '5',
-        "The four charts on one page",
+        "The four charts on one page, with the main findings",
+    ),
+    entry(
+        ChartKind::Findings,
+        "findings",
+        "Findings",
+        "Findings",
+        '6',
+        "What the measurements mean: findings with their evidence, and the scaling laws",
     ),
 ];
 
@@ -130,12 +140,13 @@ impl ChartKind {
     ];
 
     /// Every chart, in tab order.
-    pub const ALL: [ChartKind; 5] = [
+    pub const ALL: [ChartKind; 6] = [
         ChartKind::Throughput,
         ChartKind::Latency,
         ChartKind::Cpu,
         ChartKind::Scaling,
         ChartKind::Dashboard,
+        ChartKind::Findings,
     ];
 
     /// Its registry entry.

@@ -62,8 +62,20 @@ pub fn draw<DB: DrawingBackend>(
             panel(&left, &speedup, style, full)?;
             panel(&right, &chart::efficiency_on(&runs, cores), style, full)
         }
+        ChartKind::Findings => super::findings::draw(body, &set.findings, &set.laws, style),
         ChartKind::Dashboard => {
-            let quadrants = body.split_evenly((2, 2));
+            // The main findings under the charts, when there are any.
+            let (charts, text) = if set.findings.is_empty() {
+                (body.clone(), None)
+            } else {
+                let (h, gap) = (body.dim_in_pixel().1, style.px(12.0));
+                let (top, bottom) = body.split_vertically(h * 7 / 10);
+                (top, Some(bottom.margin(gap, 0, 0, 0)))
+            };
+            if let Some(text) = &text {
+                super::findings::draw(text, &set.findings, &[], style)?;
+            }
+            let quadrants = charts.split_evenly((2, 2));
             let throughput = chart::throughput(&runs, max_points(&quadrants[0]));
             panel(&quadrants[0], &throughput, style, full)?;
             let distribution = chart::latency_distribution(&runs);

@@ -4,6 +4,7 @@
 
 mod charts;
 mod csv;
+pub mod findings;
 mod frame;
 mod glyphs;
 mod plot;
@@ -15,6 +16,7 @@ pub use self::plot::{Stroke, caption, strokes};
 /// The chart registry lives with the chart data; re-exported here for the renderers' callers.
 pub use crate::chart::{CHARTS, ChartEntry, ChartKind};
 
+use crate::results::findings::Finding;
 use crate::results::{Host, Results, RunResult};
 use frame::Style;
 use plotters::coord::Shift;
@@ -71,6 +73,10 @@ pub struct ExportSet<'a> {
     pub host: Host,
     /// When the runs were measured (UTC timestamp) or exported.
     pub created: String,
+    /// What the runs mean: the findings page and the dashboard's panel show them.
+    pub findings: Vec<Finding>,
+    /// The scaling laws fitted to the runs' sweeps, in words (the findings page lists them).
+    pub laws: Vec<String>,
 }
 
 impl<'a> ExportSet<'a> {
@@ -90,8 +96,20 @@ impl<'a> ExportSet<'a> {
             } else {
                 results.created_utc.clone()
             },
+            findings: findings_of(results),
+            laws: results.fits.iter().flat_map(|f| f.describe()).collect(),
         }
     }
+}
+
+/// The findings a results file holds, or, for a file from before findings, worked out
+/// from its runs as `parlab findings` does.
+fn findings_of(results: &Results) -> Vec<Finding> {
+    if !results.findings.is_empty() || results.runs.is_empty() {
+        return results.findings.clone();
+    }
+    let order = results.order.unwrap_or_default();
+    crate::results::findings::findings(&results.runs, &results.host, order)
 }
 
 /// Why an export failed.

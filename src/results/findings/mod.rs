@@ -135,3 +135,11 @@ pub fn findings(
     let facts = Facts::new(runs, host, order);
     RULES.iter().flat_map(|(_, rule)| rule(&facts)).collect()
 }
+
+/// The findings most worth reading first: warnings, then notices, then the rest, each group
+/// in rule order (what the app's summary and the dashboard image show when space is short).
+pub fn ranked(found: &[Finding]) -> Vec<&Finding> {
+    let mut ranked: Vec<&Finding> = found.iter().collect();
+    ranked.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    ranked
+}
