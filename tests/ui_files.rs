@@ -241,8 +241,8 @@ fn export_menu_writes_charts_and_results_and_open_results_joins_the_history() {
     h.state_mut().wait_for_export(&ctx);
     assert_eq!(
         std::fs::read_dir(&folder).unwrap().count(),
-        10,
-        "4 charts and a dashboard, PNG and SVG"
+        12,
+        "4 charts, a dashboard and the findings, PNG and SVG"
     );
 
     let json = dir.path().join("results.json");
@@ -254,6 +254,25 @@ fn export_menu_writes_charts_and_results_and_open_results_joins_the_history() {
         .apply(Action::ExportTo(Purpose::ResultsCsv, csv.clone()));
     h.state_mut().wait_for_export(&ctx);
     assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 3);
+    // Export ▸ Report as Markdown… asks where, then writes what parlab findings --md does.
+    h.get_by_label("Export").click();
+    h.run_steps(2);
+    h.get_by_label("Report as Markdown…").click();
+    h.run_steps(3);
+    h.get_by_label("Export a report as Markdown");
+    let md = dir.path().join("report.md");
+    h.get_by_label("Path").focus();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Path").type_text(&md.display().to_string());
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    h.state_mut().wait_for_export(&ctx);
+    h.run_steps(2);
+    h.get_by_label_contains("report saved to");
+    let report = std::fs::read_to_string(&md).unwrap();
+    assert!(report.starts_with("# parlab findings: "), "{report}");
+    assert!(report.contains("| threads ×2 | threads | 2 |"), "{report}");
+    assert!(report.contains("\n## Findings\n"), "{report}");
 
     // Reopen the saved results: they join the history beside the runs made here.
     h.get_by_label("File").click();

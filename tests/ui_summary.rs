@@ -6,6 +6,7 @@ mod common;
 
 use common::ui::{app_with, harness};
 use egui_kittest::kittest::Queryable;
+use parlab::chart::ChartKind;
 use parlab::results::{Results, columns};
 
 fn golden() -> Results {
@@ -212,10 +213,47 @@ fn the_summary_says_what_the_runs_mean() {
     let mut h = harness(app);
     h.get_by_label("Summary").click();
     h.run_steps(2);
-    h.get_by_label("Findings");
-    // The golden race run lost 413 of its updates.
-    h.get_by_label_contains("[lost-updates]");
+    // The tab and the summary's heading.
+    assert_eq!(h.query_all_by_label("Findings").count(), 2);
+    // The golden race run lost 413 of its updates: a warning, listed first.
+    h.get_by_label_contains("warning · lost-updates");
     h.get_by_label_contains("race lost 413 of");
+    h.get_by_label_contains("the Findings tab").click();
+    h.run_steps(2);
+    assert_eq!(h.state().settings_to_save().tab, ChartKind::Findings);
+}
+
+#[test]
+fn the_findings_tab_links_each_finding_to_its_runs() {
+    let mut app = app_with(None);
+    app.runner.add_results(golden());
+    let mut h = harness(app);
+    h.get_by_label("Findings").click();
+    h.run_steps(2);
+    h.get_by_label_contains("race lost 413 of");
+    // The evidence's figures are listed with the finding.
+    h.get_by_label_contains("lost_updates 413");
+    // The golden race run is history run #2: its link shows it alone and picks its CPU.
+    h.get_by_label("#2 race").click();
+    h.run_steps(2);
+    let visible: Vec<u64> = h
+        .state()
+        .runner
+        .history
+        .iter()
+        .filter(|e| e.visible)
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(visible, [1]);
+}
+
+#[test]
+fn the_findings_tab_says_what_it_is_for_when_nothing_is_shown() {
+    let profile = "name = \"p\"\n[[run]]\nmodel = \"threads\"\nworkers = 1\ntasks = 1\n[run.workload]\nkind = \"spawn\"\n";
+    let mut h = harness(app_with(Some(profile)));
+    h.get_by_label("Findings").click();
+    h.run_steps(2);
+    h.get_by_label_contains("What the shown runs mean appears here when a run ends");
 }
 
 #[test]

@@ -34,6 +34,8 @@ pub enum Action {
     ShowRun(u64, bool),
     /// Show the CPU chart of history run `id`.
     SelectCpuRun(u64),
+    /// Show only these history runs on the charts (a finding's runs), the first one's CPU.
+    ShowOnlyRuns(Vec<u64>),
     /// Judge the other runs against this session or loaded file (`None`: no baseline).
     SetBaseline(Option<u64>),
     /// Show this chart tab.
@@ -112,6 +114,11 @@ impl ParlabApp {
                 entry.into_iter().for_each(|e| e.visible = visible);
             }
             Action::SelectCpuRun(id) => self.view.cpu_run = Some(id),
+            Action::ShowOnlyRuns(ids) => {
+                let history = self.runner.history.iter_mut();
+                history.for_each(|e| e.visible = ids.contains(&e.id));
+                self.view.cpu_run = ids.first().copied().or(self.view.cpu_run);
+            }
             Action::SetBaseline(session) => self.runner.baseline = session,
             Action::ShowTab(tab) => self.settings.tab = tab,
             Action::SetTheme(theme) => self.settings.theme = theme,

@@ -494,12 +494,7 @@ impl ParlabApp {
                     out.push(Action::ShowTab(tab));
                 }
             }
-            const HINT: &str = "drag: pan · Ctrl+scroll: zoom · double-click: reset";
-            if ui.available_width() > 330.0 {
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.weak(HINT);
-                });
-            }
+            pan_hint(ui, self.settings.tab);
         });
         ui.separator();
         let live = self.runner.live();
@@ -532,7 +527,7 @@ impl ParlabApp {
             notes: &notes,
             cpu_run: selected.as_ref(),
         };
-        charts::show(ui, self.settings.tab, &shown);
+        charts::show(ui, self.settings.tab, &shown, out);
     }
 
     /// What the summary says under its table: the environment warnings of the shown runs'
@@ -604,6 +599,30 @@ fn about(ctx: &egui::Context, host: &crate::results::Host, worker: &str, open: &
                     ui.end_row();
                 });
             });
+}
+
+/// How to move around a chart, right-aligned after the tabs: only on the tabs whose charts
+/// pan, and only where it fits on the tabs' line (it is left out rather than drawn over them).
+fn pan_hint(ui: &mut Ui, tab: crate::chart::ChartKind) {
+    use crate::chart::ChartKind;
+    const HINT: &str = "drag: pan · Ctrl+scroll: zoom · double-click: reset";
+    if matches!(tab, ChartKind::Dashboard | ChartKind::Findings) {
+        return;
+    }
+    let text = egui::WidgetText::from(egui::RichText::new(HINT).weak());
+    let galley = text.into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Body,
+    );
+    // What is left of this line: in a wrapping row, available_width() is the whole row's.
+    let left = ui.max_rect().right() - ui.cursor().left();
+    if left > galley.size().x + 24.0 {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(galley);
+        });
+    }
 }
 
 fn live_series(live: &RunResult, id: u64) -> Series<'_> {

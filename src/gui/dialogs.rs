@@ -27,6 +27,8 @@ pub enum Purpose {
     ResultsJson,
     /// Export the results as CSV.
     ResultsCsv,
+    /// Export the findings and the summary as a Markdown report.
+    ReportMarkdown,
 }
 
 impl Purpose {
@@ -40,6 +42,7 @@ impl Purpose {
             Purpose::ChartsFolder => "Export all charts to a folder",
             Purpose::ResultsJson => "Export results as JSON",
             Purpose::ResultsCsv => "Export results as CSV",
+            Purpose::ReportMarkdown => "Export a report as Markdown",
         }
     }
 
@@ -59,6 +62,7 @@ impl Purpose {
             Purpose::ChartPng => Some(("PNG image", "png")),
             Purpose::ChartSvg => Some(("SVG image", "svg")),
             Purpose::ResultsCsv => Some(("CSV table", "csv")),
+            Purpose::ReportMarkdown => Some(("Markdown report", "md")),
             Purpose::ChartsFolder => None,
         }
     }

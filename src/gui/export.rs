@@ -55,7 +55,8 @@ pub fn runs_for(
     }
 }
 
-/// The visible runs as a results file for `profile`; runs from other machines keep their host.
+/// The visible runs as a results file for `profile`; runs from other machines keep their
+/// host. Its findings and fits are worked out per session, as the app shows them.
 pub fn results_for(runner: &Runner, profile: &Profile) -> Results {
     let here = runner.host().clone();
     let runs = runner
@@ -70,7 +71,10 @@ pub fn results_for(runner: &Runner, profile: &Profile) -> Results {
             run
         })
         .collect();
-    Results::new(profile.clone(), runs)
+    let mut results = Results::new(profile.clone(), runs);
+    results.findings = runner.findings().into_iter().map(|f| f.finding).collect();
+    results.fits = runner.sweep_fits();
+    results
 }
 
 /// The file name to suggest for an export.
@@ -80,6 +84,7 @@ pub fn suggested_name(purpose: Purpose, stem: &str, kind: ChartKind) -> String {
         Purpose::ChartSvg => format!("{stem}-{}.svg", kind.name()),
         Purpose::ResultsJson => format!("{stem}-results.json"),
         Purpose::ResultsCsv => format!("{stem}-results.csv"),
+        Purpose::ReportMarkdown => format!("{stem}-report.md"),
         _ => String::new(),
     }
 }
@@ -103,6 +108,7 @@ impl ExportJob {
             Purpose::ChartSvg => Some("svg"),
             Purpose::ResultsJson => Some("json"),
             Purpose::ResultsCsv => Some("csv"),
+            Purpose::ReportMarkdown => Some("md"),
             _ => None,
         };
         if let Some(extension) = extension {
@@ -149,6 +155,8 @@ fn run(request: Request) -> Result<String, String> {
         runs: runs.iter().map(|(n, r)| (*n, r.as_ref())).collect(),
         host: results.host.clone(),
         created: results.created_utc.clone(),
+        findings: results.findings.clone(),
+        laws: results.fits.iter().flat_map(|f| f.describe()).collect(),
     };
     let options = ImageOptions::default();
     let done = |what: &str, path: &Path| format!("{what} saved to {}", path.display());
@@ -180,6 +188,15 @@ fn run(request: Request) -> Result<String, String> {
         Purpose::ResultsCsv => write_csv(&results, &path)
             .map(|()| done("results table", &path))
             .map_err(|e| e.to_string()),
+        Purpose::ReportMarkdown => {
+            let report = crate::export::report::markdown(&stem, &results);
+            crate::fsutil::write_output(&path, report.as_bytes())
+                .map(|()| done("report", &path))
+                .map_err(|e| {
+                    let shown = crate::format::printable(&path.display().to_string()).into_owned();
+                    format!("cannot write the report to {shown}: {e}")
+                })
+        }
         _ => Err("not an export".into()),
     }
 }
@@ -206,5 +223,12 @@ pub fn export_menu(ui: &mut egui::Ui, tab: ChartTab, out: &mut Vec<Action>) {
     }
     if ui.button("Results as CSV…").clicked() {
         out.push(Action::AskExport(Purpose::ResultsCsv));
+    }
+    if ui
+        .button("Report as Markdown…")
+        .on_hover_text("The summary table, the findings with their evidence and the scaling laws, as parlab findings --md writes them")
+        .clicked()
+    {
+        out.push(Action::AskExport(Purpose::ReportMarkdown));
     }
 }

@@ -10,6 +10,7 @@ pub mod document;
 pub mod editor;
 pub mod export;
 pub mod files;
+pub mod findings;
 mod history;
 pub mod palette;
 pub mod prompts;

@@ -44,9 +44,10 @@ impl Pacer {
     }
 }
 
-/// True for the tabs that draw the live run; the summary lists finished runs only.
+/// True for the tabs that draw the live run; the summary and the findings are about
+/// finished runs only.
 pub fn shows_live(tab: ChartKind) -> bool {
-    tab != ChartKind::Dashboard
+    !matches!(tab, ChartKind::Dashboard | ChartKind::Findings)
 }
 
 fn own_cpu_seconds() -> f64 {

@@ -226,28 +226,23 @@ impl Runner {
             .collect()
     }
 
-    /// What the shown runs of each session mean (`parlab findings`), as title and text.
-    pub fn findings(&self) -> Vec<(String, String)> {
-        self.shown_sessions()
-            .into_iter()
-            .flat_map(|(runs, host)| {
-                crate::results::findings::findings(&runs, &host, crate::profile::Order::Interleaved)
-            })
-            .map(|f| (format!("{} [{}]", f.title, f.id), f.text))
-            .collect()
-    }
-
     /// The scaling laws fitted to the shown sweeps of each session, in words.
     pub fn fits(&self) -> Vec<String> {
+        let fits = self.sweep_fits().into_iter();
+        fits.flat_map(|fit| fit.describe()).collect()
+    }
+
+    /// The scaling laws fitted to the shown sweeps of each session.
+    pub fn sweep_fits(&self) -> Vec<crate::results::fits::SweepFit> {
         self.shown_sessions()
             .into_iter()
             .flat_map(|(runs, host)| crate::results::fits::fits(&runs, Some(host.logical_cpus)))
-            .flat_map(|fit| fit.describe())
             .collect()
     }
 
-    /// The shown runs grouped by session, with the machine the session ran on.
-    fn shown_sessions(&self) -> Vec<(Vec<RunResult>, Host)> {
+    /// The shown runs grouped by session (the session's id and its shown entries, oldest
+    /// first).
+    pub fn shown_entries(&self) -> Vec<(u64, Vec<&HistoryEntry>)> {
         let mut sessions: Vec<u64> = self
             .history
             .iter()
@@ -257,12 +252,19 @@ impl Runner {
         sessions.dedup();
         sessions
             .into_iter()
-            .filter_map(|session| {
-                let shown: Vec<&HistoryEntry> = self
-                    .history
-                    .iter()
-                    .filter(|e| e.visible && e.session == session)
-                    .collect();
+            .map(|session| {
+                let shown = self.history.iter();
+                let shown = shown.filter(|e| e.visible && e.session == session);
+                (session, shown.collect())
+            })
+            .collect()
+    }
+
+    /// The shown runs grouped by session, with the machine the session ran on.
+    fn shown_sessions(&self) -> Vec<(Vec<RunResult>, Host)> {
+        self.shown_entries()
+            .into_iter()
+            .filter_map(|(_, shown)| {
                 let host = Host::clone(&shown.first()?.host);
                 let runs = shown.iter().map(|e| RunResult::clone(&e.result)).collect();
                 Some((runs, host))

@@ -1,6 +1,8 @@
 //! The summary table: one row per run with its key figures; failed runs show their error.
 
+use super::actions::Action;
 use super::charts::empty;
+use super::findings::IN_SUMMARY;
 use crate::results::RunStatus;
 use crate::results::columns::{self, Column};
 use eframe::egui::{self, RichText, Ui};
@@ -12,8 +14,8 @@ pub struct Notes {
     pub environment: Vec<String>,
     /// The verdicts on shown runs measured in one session.
     pub verdicts: Vec<String>,
-    /// What the shown runs of each session mean: (title, text).
-    pub findings: Vec<(String, String)>,
+    /// What the shown runs of each session mean, most severe first.
+    pub findings: Vec<super::findings::ShownFinding>,
     /// The scaling laws fitted to the shown sweeps, in words.
     pub fits: Vec<String>,
     /// The baseline's name and the shown runs judged against it, when one is chosen.
@@ -30,7 +32,7 @@ pub struct Row<'a> {
 
 /// Draws the table: the columns of [`columns::APP_SUMMARY`] that apply to these runs, then
 /// what `notes` says (environment, verdicts, baseline), then each run's warnings and errors.
-pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes) {
+pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes, out: &mut Vec<Action>) {
     if rows.is_empty() {
         return empty(ui, "Finished runs are summarised here.");
     }
@@ -54,7 +56,7 @@ pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes) {
                      p50/p99: over all repetitions (lowest–highest single repetition)",
                 );
             }
-            judgements(ui, notes);
+            judgements(ui, notes, out);
             for row in rows {
                 for warning in row.result.all_warnings() {
                     warn(
@@ -96,14 +98,21 @@ fn table(ui: &mut Ui, rows: &[Row]) {
 }
 
 /// The verdicts on runs measured together, the findings, and the runs against the baseline.
-fn judgements(ui: &mut Ui, notes: &Notes) {
+fn judgements(ui: &mut Ui, notes: &Notes, out: &mut Vec<Action>) {
     if !notes.findings.is_empty() {
         ui.add_space(8.0);
         ui.label(RichText::new("Findings").strong());
-        for (title, text) in &notes.findings {
+        for shown in notes.findings.iter().take(IN_SUMMARY) {
             ui.add_space(4.0);
-            ui.label(RichText::new(title).strong());
-            ui.label(text);
+            super::findings::finding(ui, shown, false, &mut Vec::new());
+        }
+        let more = notes.findings.len().saturating_sub(IN_SUMMARY);
+        let text = match more {
+            0 => "Their evidence and runs: the Findings tab".to_string(),
+            n => format!("{n} more, with their evidence and runs: the Findings tab"),
+        };
+        if ui.link(text).clicked() {
+            out.push(Action::ShowTab(crate::chart::ChartKind::Findings));
         }
     }
     if !notes.verdicts.is_empty() {

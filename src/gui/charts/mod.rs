@@ -5,6 +5,7 @@ pub mod plot;
 
 use crate::chart::{self, ChartRun};
 use crate::chart::{CHARTS, ChartKind};
+use crate::gui::actions::Action;
 use crate::gui::settings::ChartTab;
 use crate::results::RunResult;
 use eframe::egui::{self, Color32, Key, KeyboardShortcut, Modifiers, Ui};
@@ -33,14 +34,18 @@ pub struct Shown<'a> {
     pub cpu_run: Option<&'a Series<'a>>,
 }
 
-/// Draws chart `kind` of the registry (the dashboard's tab is the summary table).
-pub fn show(ui: &mut Ui, kind: ChartKind, shown: &Shown) {
+/// Draws chart `kind` of the registry (the dashboard's tab is the summary table, the
+/// findings' a list); what the user clicks goes to `out`.
+pub fn show(ui: &mut Ui, kind: ChartKind, shown: &Shown, out: &mut Vec<Action>) {
     match kind {
         ChartKind::Throughput => throughput(ui, shown.series),
         ChartKind::Latency => latency(ui, shown.series),
         ChartKind::Cpu => cpu(ui, shown.cpu_run),
         ChartKind::Scaling => scaling(ui, shown.series),
-        ChartKind::Dashboard => summary(ui, shown),
+        ChartKind::Dashboard => summary(ui, shown, out),
+        ChartKind::Findings => {
+            crate::gui::findings::view(ui, &shown.notes.findings, &shown.notes.fits, out)
+        }
     }
 }
 
@@ -157,7 +162,7 @@ pub fn scaling(ui: &mut Ui, series: &[Series]) {
 }
 
 /// The Summary tab: the table of the overlaid runs.
-pub fn summary(ui: &mut Ui, shown: &Shown) {
+pub fn summary(ui: &mut Ui, shown: &Shown, out: &mut Vec<Action>) {
     let rows: Vec<crate::gui::summary::Row> = shown
         .series
         .iter()
@@ -166,7 +171,7 @@ pub fn summary(ui: &mut Ui, shown: &Shown) {
             result: s.result,
         })
         .collect();
-    crate::gui::summary::summary(ui, &rows, shown.notes);
+    crate::gui::summary::summary(ui, &rows, shown.notes, out);
 }
 
 /// A number with a sensible count of decimals.
