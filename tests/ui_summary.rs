@@ -309,3 +309,24 @@ fn the_summary_gives_the_scaling_laws_of_a_sweep() {
     h.get_by_label_contains("Amdahl serial fraction s = ");
     h.get_by_label_contains("USL contention σ = ");
 }
+
+#[test]
+fn findings_follow_the_runs_shown() {
+    let mut app = app_with(None);
+    app.runner.add_results(golden());
+    let mut h = harness(app);
+    h.get_by_label("Findings").click();
+    h.run_steps(2);
+    h.get_by_label_contains("race lost 413 of");
+    // Untick the race run in the history: its finding goes, and comes back with it.
+    h.get_by_label("Show #2 race on the charts").click();
+    h.run_steps(2);
+    assert!(
+        h.query_all_by_label_contains("race lost 413 of")
+            .next()
+            .is_none()
+    );
+    h.get_by_label("Show #2 race on the charts").click();
+    h.run_steps(2);
+    h.get_by_label_contains("race lost 413 of");
+}

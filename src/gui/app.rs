@@ -89,6 +89,8 @@ pub(super) struct View {
     title: String,
     /// Paces redraws while a run is live.
     pacer: super::repaint::Pacer,
+    /// The summary's and the findings' notes of the shown history.
+    notes: super::summary::NotesCache,
 }
 
 /// Closing the window.
@@ -520,7 +522,8 @@ impl ParlabApp {
         let notes = if repaint::shows_live(self.settings.tab) {
             Default::default()
         } else {
-            self.summary_notes()
+            let key = self.runner.shown_key();
+            self.view.notes.get(key, || self.summary_notes())
         };
         let shown = charts::Shown {
             series: &series,

@@ -240,6 +240,18 @@ impl Runner {
             .collect()
     }
 
+    /// A number that changes whenever what the summary says of the history may change: the
+    /// runs, which are shown, their sessions and the baseline.
+    pub fn shown_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.baseline.hash(&mut hasher);
+        for e in &self.history {
+            (e.id, e.visible, e.session, Arc::as_ptr(&e.result)).hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     /// The shown runs grouped by session (the session's id and its shown entries, oldest
     /// first).
     pub fn shown_entries(&self) -> Vec<(u64, Vec<&HistoryEntry>)> {

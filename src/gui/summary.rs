@@ -22,6 +22,27 @@ pub struct Notes {
     pub baseline: Option<(String, Vec<String>)>,
 }
 
+/// The last [`Notes`] worked out, kept while the history they came from is unchanged: the
+/// findings, fits and verdicts clone every shown run, too much to redo at every frame of a
+/// mouse move over a long history.
+#[derive(Debug, Default)]
+pub struct NotesCache(std::cell::RefCell<Option<(u64, std::rc::Rc<Notes>)>>);
+
+impl NotesCache {
+    /// The notes for history state `key`, worked out by `make` when the key changed.
+    pub fn get(&self, key: u64, make: impl FnOnce() -> Notes) -> std::rc::Rc<Notes> {
+        let mut cached = self.0.borrow_mut();
+        match cached.as_ref() {
+            Some((k, notes)) if *k == key => std::rc::Rc::clone(notes),
+            _ => {
+                let notes = std::rc::Rc::new(make());
+                *cached = Some((key, std::rc::Rc::clone(&notes)));
+                notes
+            }
+        }
+    }
+}
+
 /// One row of the table.
 pub struct Row<'a> {
     /// Colour swatch of the run.
