@@ -476,3 +476,20 @@ fn work_that_costs_more_per_core_at_the_core_count_is_not_saturated_beside_other
     );
     assert!(!ids(&runs).contains(&"cpu-saturated".into()));
 }
+
+#[test]
+fn cpu_work_that_wins_cpu_from_other_programs_past_the_cores_is_not_io_bound() {
+    // As measured with other programs on 1.8 of 2 cores: 8 workers 1.53× of 2 at 0.47
+    // cores, 2 at 0.31: throughput followed the CPU.
+    let w = cpu();
+    let runs = vec![
+        busy_beside(run(Model::Threads, 1, &w, &x(300.0, 1.0), 0.2, 500.0), 1.8),
+        busy_beside(run(Model::Threads, 2, &w, &x(300.0, 1.5), 0.31, 500.0), 1.7),
+        busy_beside(run(Model::Threads, 8, &w, &x(300.0, 2.3), 0.47, 500.0), 1.5),
+    ];
+    assert!(!ids(&runs).contains(&"io-bound".into()), "{:?}", ids(&runs));
+    // Sleeping work: 4× the throughput at the same little CPU.
+    let mut sleeping = runs.clone();
+    sleeping[2] = busy_beside(run(Model::Threads, 8, &w, &x(300.0, 6.0), 0.33, 500.0), 1.5);
+    assert!(ids(&sleeping).contains(&"io-bound".into()));
+}
