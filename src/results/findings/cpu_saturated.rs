@@ -5,13 +5,33 @@
 //! full during it (parlab's CPU plus other programs' at least [`FULL_SHARE`] of the logical
 //! CPUs), and the sweep did scale up to N₀ (N₀ faster than the smallest count, when they
 //! differ): work that gains nothing from a second worker is contention, not full cores.
+//!
+//! Other programs' CPU is allowed for: where they took cores, the gain up to N₀ may be too
+//! small to test, and more workers past the cores win a larger share of the machine from
+//! them. So N₀ also counts as scaled when its workers used the CPU they could get at no
+//! less than [`KEPT_PER_CORE`] of the smallest count's throughput per core used; and N
+//! counts as no gain when its throughput grew no more than parlab's CPU did (within
+//! [`FOLLOWED_CPU`]) while other programs' CPU fell by [`TAKEN_FROM_OTHERS`] cores or more:
+//! the extra came from other programs' share, not from more cores.
 
 use super::measure::{Facts, cores, foreign, pct};
 use super::{Finding, Severity};
+use crate::results::RunResult;
 
 /// The cores count as full when the CPU used (parlab's and other programs') is at least this
 /// share of the logical CPUs.
 pub const FULL_SHARE: f64 = 0.75;
+
+/// Throughput per core used at N₀ at least this share of the smallest count's: the work did
+/// not get costlier per task as workers were added.
+pub const KEPT_PER_CORE: f64 = 0.8;
+
+/// Throughput past the cores "followed the CPU" when it grew by at most this factor times
+/// parlab's CPU growth…
+pub const FOLLOWED_CPU: f64 = 1.1;
+
+/// …while other programs' CPU fell by at least this many cores.
+pub const TAKEN_FROM_OTHERS: f64 = 0.1;
 
 /// One finding per sweep that went past the cores without gaining.
 pub fn find(facts: &Facts) -> Vec<Finding> {
@@ -26,13 +46,14 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
             if beyond.workers as f64 <= logical {
                 return None;
             }
-            if within > 0 && !facts.change(at_cores, sweep[0])?.gain() {
+            if within > 0 && !scaled(facts, sweep[0], at_cores)? {
                 return None;
             }
             let change = facts.change(beyond, at_cores)?;
             let own = cores(beyond)?;
             let used = own + foreign(beyond);
-            if !change.no_gain() || used < FULL_SHARE * logical {
+            let took = took_from_others(at_cores, beyond, change.ratio())?;
+            if !(change.no_gain() || took) || used < FULL_SHARE * logical {
                 return None;
             }
             let others = if foreign(beyond) >= 0.1 {
@@ -40,11 +61,21 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
             } else {
                 ",".to_string()
             };
+            let share = if took {
+                format!(
+                    " What they gained ({:.2} to {:.2} cores for parlab) was taken from other \
+                     programs' share of the CPU, not from more cores.",
+                    cores(at_cores)?,
+                    own
+                )
+            } else {
+                String::new()
+            };
             let text = format!(
                 "{} workers on {logical:.0} logical CPUs gave {} the throughput of {} workers, \
-                 while {used:.2} cores were busy{others} {} of the machine. The cores were \
-                 full: for CPU-bound work, more workers than cores adds switching, not speed; \
-                 use {} workers.",
+                 while {used:.2} cores were busy{others} {} of the machine.{share} The cores \
+                 were full: for CPU-bound work, more workers than cores adds switching, not \
+                 speed; use {} workers.",
                 beyond.workers,
                 change.describe(),
                 at_cores.workers,
@@ -65,4 +96,24 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
             Some(change.add_to(f, "throughput_ratio"))
         })
         .collect()
+}
+
+/// `top` scaled from `base`: significantly faster, or (where other programs took cores) its
+/// workers used the CPU they could get at no less than [`KEPT_PER_CORE`] of `base`'s
+/// throughput per core.
+fn scaled(facts: &Facts, base: &RunResult, top: &RunResult) -> Option<bool> {
+    if facts.change(top, base)?.gain() {
+        return Some(true);
+    }
+    let per_core = |r: &RunResult| Some(r.throughput_per_sec / cores(r)?.max(1e-9));
+    let kept = per_core(top)? >= KEPT_PER_CORE * per_core(base)?;
+    Some(kept && facts.busy(top) && cores(top)? > cores(base)?)
+}
+
+/// True when `beyond`'s throughput (`ratio` times `at_cores`') grew no more than parlab's
+/// CPU did while other programs' CPU fell: the gain came from their share.
+fn took_from_others(at_cores: &RunResult, beyond: &RunResult, ratio: f64) -> Option<bool> {
+    let cpu_ratio = cores(beyond)? / cores(at_cores)?.max(1e-9);
+    let fell = foreign(at_cores) - foreign(beyond) >= TAKEN_FROM_OTHERS;
+    Some(fell && ratio <= FOLLOWED_CPU * cpu_ratio)
 }

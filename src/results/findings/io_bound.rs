@@ -1,11 +1,17 @@
 //! `io-bound`: throughput kept growing past the machine's logical CPUs while the CPU stayed
-//! mostly idle: the work waits (on sleep, disk, network), and threads are enough.
+//! mostly idle: the work waits (on sleep, disk, network), and threads are enough. The gain
+//! must also exceed [`BEYOND_CPU`] times the growth of parlab's CPU: where other programs
+//! held the cores, CPU-bound work also gains past them (by winning a larger share) while
+//! using little CPU, and that is not waiting.
 
 use super::measure::{Facts, cores, pct};
 use super::{Finding, Severity};
 
 /// "Mostly idle": parlab used at most this share of the logical CPUs at the largest count.
 pub const IDLE_SHARE: f64 = 0.5;
+
+/// The throughput must grow by more than this factor times parlab's CPU growth.
+pub const BEYOND_CPU: f64 = 1.25;
 
 /// One finding per sweep that grew past the cores on idle CPUs.
 pub fn find(facts: &Facts) -> Vec<Finding> {
@@ -21,7 +27,11 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
             }
             let change = facts.change(beyond, at_cores)?;
             let used = cores(beyond)?;
-            if !change.gain() || used > IDLE_SHARE * logical {
+            let cpu_growth = used / cores(at_cores)?.max(1e-9);
+            if !change.gain()
+                || used > IDLE_SHARE * logical
+                || change.ratio() <= BEYOND_CPU * cpu_growth
+            {
                 return None;
             }
             let text = format!(

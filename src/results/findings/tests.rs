@@ -409,3 +409,87 @@ fn findings_round_trip_and_old_files_have_none() {
     assert_eq!(back.findings, results.findings);
     assert!(results.to_json().contains("\"severity\": \"notice\""));
 }
+
+/// `r` with other programs using `foreign` cores during it.
+fn busy_beside(mut r: RunResult, foreign: f64) -> RunResult {
+    r.foreign_cpu_cores = Some(foreign);
+    r.repetitions
+        .iter_mut()
+        .for_each(|p| p.foreign_cpu_cores = Some(foreign));
+    r
+}
+
+/// CPU-bound pool work on 2 cores while other programs used about one, as measured on the
+/// 2-core machine: every count got a little more CPU than the last, taken from the other
+/// programs, and throughput followed the CPU; 1 → 2 too noisy to test.
+fn cpu_sweep_beside_other_programs(per_core_at_8: f64) -> Vec<RunResult> {
+    let w = cpu();
+    let spread = |base: f64| vec![base * 0.85, base, base * 1.15];
+    vec![
+        busy_beside(run(Model::Pool, 1, &w, &spread(1529.0), 1.15, 500.0), 1.24),
+        busy_beside(run(Model::Pool, 2, &w, &spread(1677.0), 1.22, 500.0), 1.16),
+        busy_beside(run(Model::Pool, 4, &w, &x(1810.0, 1.0), 1.30, 500.0), 1.04),
+        busy_beside(
+            run(
+                Model::Pool,
+                8,
+                &w,
+                &x(1.36 * per_core_at_8, 1.0),
+                1.36,
+                500.0,
+            ),
+            0.98,
+        ),
+    ]
+}
+
+#[test]
+fn cores_full_beside_other_programs_are_saturated_when_throughput_only_followed_the_cpu() {
+    // 8 workers: 1.36 cores at 1408 tasks per core-second, as at 2 workers (1375).
+    let runs = cpu_sweep_beside_other_programs(1408.0);
+    let f = one(&runs, "cpu-saturated");
+    assert!(f.text.contains("taken from other programs"), "{}", f.text);
+    assert!(f.title.contains("past 2 workers"), "{}", f.title);
+    assert!(!ids(&runs).contains(&"lock-contention".into()));
+    // Throughput that grew well beyond the CPU gained (1.6× the tasks per core-second):
+    // not full cores.
+    let runs = cpu_sweep_beside_other_programs(1.6 * 1375.0);
+    assert!(!ids(&runs).contains(&"cpu-saturated".into()));
+}
+
+#[test]
+fn work_that_costs_more_per_core_at_the_core_count_is_not_saturated_beside_other_programs() {
+    // 2 workers did 40 % less per core-second than 1: contention, not full cores.
+    let mut runs = cpu_sweep_beside_other_programs(1408.0);
+    let w = cpu();
+    let spread = |base: f64| vec![base * 0.85, base, base * 1.15];
+    runs[1] = busy_beside(
+        run(
+            Model::Pool,
+            2,
+            &w,
+            &spread(0.6 * 1.22 * 1330.0),
+            1.22,
+            500.0,
+        ),
+        1.16,
+    );
+    assert!(!ids(&runs).contains(&"cpu-saturated".into()));
+}
+
+#[test]
+fn cpu_work_that_wins_cpu_from_other_programs_past_the_cores_is_not_io_bound() {
+    // As measured with other programs on 1.8 of 2 cores: 8 workers 1.53× of 2 at 0.47
+    // cores, 2 at 0.31: throughput followed the CPU.
+    let w = cpu();
+    let runs = vec![
+        busy_beside(run(Model::Threads, 1, &w, &x(300.0, 1.0), 0.2, 500.0), 1.8),
+        busy_beside(run(Model::Threads, 2, &w, &x(300.0, 1.5), 0.31, 500.0), 1.7),
+        busy_beside(run(Model::Threads, 8, &w, &x(300.0, 2.3), 0.47, 500.0), 1.5),
+    ];
+    assert!(!ids(&runs).contains(&"io-bound".into()), "{:?}", ids(&runs));
+    // Sleeping work: 4× the throughput at the same little CPU.
+    let mut sleeping = runs.clone();
+    sleeping[2] = busy_beside(run(Model::Threads, 8, &w, &x(300.0, 6.0), 0.33, 500.0), 1.5);
+    assert!(ids(&sleeping).contains(&"io-bound".into()));
+}

@@ -1,7 +1,7 @@
 //! A fitted sweep in words, for the tables people read (`parlab run`, `parlab findings`, the
 //! app's summary): one line per law, then what the fit could not do and its notes.
 
-use super::{Estimate, SweepFit, usl::Peak};
+use super::{Estimate, SweepFit, usl::Peak, usl::Regime};
 use crate::format::si;
 
 /// A fitted parameter: fractions (σ, κ, s) with three decimals, throughputs as parlab
@@ -25,6 +25,16 @@ fn estimate(e: &Estimate, unit: &str) -> String {
             number(hi)
         ),
         _ => format!("{}{unit}", number(e.value)),
+    }
+}
+
+/// What bends the curve, in words.
+fn regime(r: Regime) -> &'static str {
+    match r {
+        Regime::NearLinear => "near-linear",
+        Regime::Contention => "contention-bound (levels off, does not fall)",
+        Regime::Coherency => "coherency-bound (falls past its peak)",
+        Regime::Undetermined => "contention or coherency: cannot tell (both intervals include 0)",
     }
 }
 
@@ -53,11 +63,12 @@ impl SweepFit {
                 _ => "no peak".to_string(),
             };
             lines.push(format!(
-                "{}: USL contention σ = {}, coherency κ = {}, one worker λ = {}; {peak}",
+                "{}: USL contention σ = {}, coherency κ = {}, one worker λ = {}; {peak}; {}",
                 self.series,
                 estimate(&u.sigma, ""),
                 estimate(&u.kappa, ""),
-                estimate(&u.lambda, "/s")
+                estimate(&u.lambda, "/s"),
+                regime(u.regime)
             ));
         }
         lines.extend(

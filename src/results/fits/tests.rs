@@ -215,3 +215,76 @@ fn fits_serialise_with_the_law_as_model() {
     let back: SweepFit = serde_json::from_value(json).unwrap();
     assert_eq!(&back, fit);
 }
+
+/// A USL with σ and κ at these values and intervals, for the regime alone.
+fn usl_with(sigma: (f64, f64, f64), kappa: (f64, f64, f64), peak: Peak) -> Usl {
+    let e = |(value, lo, hi): (f64, f64, f64)| Estimate {
+        value,
+        ci_low: Some(lo),
+        ci_high: Some(hi),
+    };
+    Usl {
+        sigma: e(sigma),
+        kappa: e(kappa),
+        lambda: e((100.0, 90.0, 110.0)),
+        peak,
+        n_star: None,
+        throughput_at_n_star: None,
+        regime: Regime::NearLinear,
+        weighted: true,
+        points: 5,
+    }
+}
+
+#[test]
+fn the_regime_is_named_only_after_a_term_whose_interval_excludes_zero() {
+    // κ's term dominates at 8 workers (0.01 × 56 = 0.56 against 0.01 × 7 = 0.07).
+    let clear = usl_with((0.01, 0.005, 0.015), (0.01, 0.005, 0.015), Peak::Inside);
+    assert_eq!(usl::regime(&clear, 8.0), Regime::Coherency);
+    // The same point estimates, but κ's interval holds 0: σ's does not, so contention.
+    let kappa_unsure = usl_with((0.01, 0.005, 0.015), (0.01, 0.0, 0.03), Peak::Inside);
+    assert_eq!(usl::regime(&kappa_unsure, 8.0), Regime::Contention);
+    // Neither excludes 0: cannot tell.
+    let both_unsure = usl_with((0.01, 0.0, 0.03), (0.01, 0.0, 0.03), Peak::Inside);
+    assert_eq!(usl::regime(&both_unsure, 8.0), Regime::Undetermined);
+    // σ favoured but unsure, κ sure: coherency.
+    let sigma_unsure = usl_with((0.2, 0.0, 0.5), (0.001, 0.0005, 0.0015), Peak::None);
+    assert_eq!(usl::regime(&sigma_unsure, 8.0), Regime::Coherency);
+    // σ favoured and sure: contention, as before.
+    let contention = usl_with((0.2, 0.1, 0.3), (0.0, 0.0, 0.001), Peak::None);
+    assert_eq!(usl::regime(&contention, 8.0), Regime::Contention);
+    // Without an interval nothing excludes 0.
+    let mut no_interval = clear.clone();
+    no_interval.kappa.ci_low = None;
+    no_interval.sigma.ci_low = None;
+    assert_eq!(usl::regime(&no_interval, 8.0), Regime::Undetermined);
+    // Near-linear needs no interval.
+    let flat = usl_with((0.001, 0.0, 0.01), (0.0, 0.0, 0.001), Peak::None);
+    assert_eq!(usl::regime(&flat, 8.0), Regime::NearLinear);
+}
+
+#[test]
+fn a_fit_whose_kappa_interval_holds_zero_is_not_called_coherency_bound() {
+    // Noisy points with a small κ: its point estimate puts a peak in reach, but its
+    // interval reaches 0 (and σ's too here), so the fit cannot tell.
+    let points = noisy([100.0, 0.02, 0.0005], &NS, 0.08, 1);
+    let (usl, _) = usl::fit(&points).unwrap();
+    let favoured = usl.kappa.value * 24.0 >= usl.sigma.value || usl.peak == Peak::Inside;
+    assert!(favoured, "the point estimates favour coherency: {usl:?}");
+    assert!(!usl.kappa.ci_low.is_some_and(|lo| lo > 0.0), "{usl:?}");
+    assert_eq!(usl.regime, Regime::Undetermined, "{usl:?}");
+    let words = SweepFit {
+        series: "s".into(),
+        execution_model: crate::profile::Model::Threads,
+        runs: vec![],
+        cores: None,
+        fitted_up_to: 24,
+        laws: vec![Law::Usl(usl)],
+        not_fitted: vec![],
+        karp_flatt: vec![],
+        notes: vec![],
+    }
+    .describe();
+    assert!(!words[0].contains("coherency-bound"), "{words:?}");
+    assert!(words[0].contains("cannot tell"), "{words:?}");
+}

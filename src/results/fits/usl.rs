@@ -36,6 +36,9 @@ pub enum Regime {
     Contention,
     /// κ matters: throughput peaks (at N*) and then falls.
     Coherency,
+    /// The curve is not near-linear, but neither σ's nor κ's 95 % interval excludes 0: the
+    /// points cannot tell which of the two bends it.
+    Undetermined,
 }
 
 /// The USL fitted to a sweep.
@@ -161,16 +164,27 @@ fn place_peak(usl: &mut Usl, largest: f64) -> Option<String> {
     ))
 }
 
-/// Near-linear when σ and κ cost under 5 % at `largest`; coherency-bound when κ's term is
-/// the larger there or the curve peaks within reach; else contention-bound.
-fn regime(usl: &Usl, largest: f64) -> Regime {
+/// Near-linear when σ and κ cost under 5 % at `largest`. Otherwise the term the point
+/// estimates favour (coherency when κ's term is the larger there or the curve peaks within
+/// reach, else contention), provided its interval excludes 0; when it does not, the other
+/// term if its interval does, else undetermined: a parameter whose interval holds 0 may be
+/// absent, and a regime named after it would be a guess.
+pub(super) fn regime(usl: &Usl, largest: f64) -> Regime {
     let contention = usl.sigma.value * (largest - 1.0);
     let coherency = usl.kappa.value * largest * (largest - 1.0);
     if contention + coherency < NEAR_LINEAR {
-        Regime::NearLinear
-    } else if coherency >= contention || usl.peak == Peak::Inside {
-        Regime::Coherency
-    } else {
-        Regime::Contention
+        return Regime::NearLinear;
     }
+    let (sigma, kappa) = (above_zero(&usl.sigma), above_zero(&usl.kappa));
+    let favoured = coherency >= contention || usl.peak == Peak::Inside;
+    match (favoured, kappa, sigma) {
+        (true, true, _) | (false, true, false) => Regime::Coherency,
+        (false, _, true) | (true, false, true) => Regime::Contention,
+        _ => Regime::Undetermined,
+    }
+}
+
+/// True when `e`'s 95 % interval lies wholly above 0 (false without an interval).
+fn above_zero(e: &Estimate) -> bool {
+    e.ci_low.is_some_and(|lo| lo > 0.0)
 }
