@@ -9,6 +9,7 @@ pub mod dialogs;
 pub mod document;
 pub mod editor;
 pub mod export;
+mod field_ids;
 pub mod files;
 mod history;
 pub mod palette;
