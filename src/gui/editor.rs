@@ -204,16 +204,9 @@ impl Editor {
 
     fn run_list(&mut self, ui: &mut Ui) {
         ui.heading("Runs");
-        let plan_labels: Vec<String> = self
-            .profile
-            .runs
-            .iter()
-            .map(|r| {
-                r.label.clone().unwrap_or_else(|| {
-                    let w = r.workers.to_text();
-                    format!("{} ×{w}", r.model)
-                })
-            })
+        let plan_labels: Vec<String> = (self.profile.runs.iter())
+            .zip(&self.workers_text)
+            .map(|(r, typed)| r.label.clone().unwrap_or_else(|| list_label(r, typed)))
             .collect();
         for (i, label) in plan_labels.iter().enumerate() {
             let has_problem = self
@@ -413,6 +406,24 @@ impl Editor {
         // Problems with the profile as a whole (for example no runs at all).
         show_problems(ui, &self.problems, &FieldPath::root());
     }
+}
+
+/// A run's name in the run list when it has no label: its model and workers as typed (the
+/// profile keeps the last count that parsed, which would not be what the field shows).
+fn list_label(run: &RunSpec, typed: &str) -> String {
+    const LONGEST: usize = 16;
+    if typed.trim().is_empty() {
+        return format!("{}, no workers", run.model);
+    }
+    let workers = match Workers::parse(typed) {
+        Ok(_) => run.workers.to_text(),
+        Err(_) if typed.chars().count() > LONGEST => {
+            let start: String = typed.chars().take(LONGEST - 1).collect();
+            format!("{start}…")
+        }
+        Err(_) => typed.to_string(),
+    };
+    format!("{} ×{workers}", run.model)
 }
 
 fn workers_path(i: usize) -> FieldPath {

@@ -17,6 +17,7 @@ pub mod prompts;
 pub mod repaint;
 pub mod runner;
 pub mod settings;
+mod status;
 pub mod summary;
 mod welcome;
 pub mod workload_editor;
