@@ -269,7 +269,9 @@ impl ParlabApp {
         match self.doc.save_as(&self.editor.profile, path) {
             Ok(()) => {
                 self.status.succeeded();
-                let saved = format!("Saved to {}.", path.display());
+                // The full path: a bare name would not say in which folder.
+                let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+                let saved = format!("Saved to {}.", shown.display());
                 (self.status).tell(saved, Until::Edited(Some(path.to_path_buf())));
                 files::remember(&mut self.settings.recent, path);
                 if let Some(next) = self.questions.after_save.take() {

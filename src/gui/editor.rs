@@ -331,40 +331,7 @@ impl Editor {
         }
         show_problems(ui, &problems, &at.key("workers"));
 
-        let mut by_tasks = run.duration_s.is_none();
-        ui.horizontal(|ui| {
-            ui.label("Stop after");
-            changed |= ui.radio_value(&mut by_tasks, true, "tasks").changed();
-            changed |= ui.radio_value(&mut by_tasks, false, "seconds").changed();
-        });
-        if by_tasks && run.tasks.is_none() {
-            run.tasks = Some(1000);
-            run.duration_s = None;
-        } else if !by_tasks && run.duration_s.is_none() {
-            run.duration_s = Some(5.0);
-            run.tasks = None;
-        }
-        if let Some(tasks) = run.tasks.as_mut() {
-            ui.horizontal(|ui| {
-                let label = ui.label("Tasks");
-                let value = egui::DragValue::new(tasks).speed(10.0);
-                changed |= keyed(ui, &at.key("tasks"), |ui| ui.add(value))
-                    .labelled_by(label.id)
-                    .changed();
-            });
-            show_problems(ui, &problems, &at.key("tasks"));
-        }
-        if let Some(secs) = run.duration_s.as_mut() {
-            ui.horizontal(|ui| {
-                let label = ui.label("Duration (s)");
-                let value = egui::DragValue::new(secs).speed(0.1).max_decimals(2);
-                changed |= keyed(ui, &at.key("duration_s"), |ui| ui.add(value))
-                    .labelled_by(label.id)
-                    .changed();
-            });
-            show_problems(ui, &problems, &at.key("duration_s"));
-        }
-        show_problems(ui, &problems, &at);
+        changed |= stop_fields(ui, run, &problems, &at);
         ui.horizontal(|ui| {
             let label = ui.label("Warm-up tasks");
             let value = egui::DragValue::new(&mut run.warmup_tasks).speed(1.0);
@@ -424,6 +391,51 @@ fn list_label(run: &RunSpec, typed: &str) -> String {
         Err(_) => typed.to_string(),
     };
     format!("{} ×{workers}", run.model)
+}
+
+/// When the run stops (after tasks or seconds) and the count or duration; true on a change.
+fn stop_fields(
+    ui: &mut Ui,
+    run: &mut RunSpec,
+    problems: &[ValidationError],
+    at: &FieldPath,
+) -> bool {
+    let mut changed = false;
+    let mut by_tasks = run.duration_s.is_none();
+    ui.horizontal(|ui| {
+        ui.label("Stop after");
+        changed |= ui.radio_value(&mut by_tasks, true, "tasks").changed();
+        changed |= ui.radio_value(&mut by_tasks, false, "seconds").changed();
+    });
+    if by_tasks && run.tasks.is_none() {
+        run.tasks = Some(1000);
+        run.duration_s = None;
+    } else if !by_tasks && run.duration_s.is_none() {
+        run.duration_s = Some(5.0);
+        run.tasks = None;
+    }
+    if let Some(tasks) = run.tasks.as_mut() {
+        ui.horizontal(|ui| {
+            let label = ui.label("Tasks");
+            let value = egui::DragValue::new(tasks).speed(10.0);
+            changed |= keyed(ui, &at.key("tasks"), |ui| ui.add(value))
+                .labelled_by(label.id)
+                .changed();
+        });
+        show_problems(ui, problems, &at.key("tasks"));
+    }
+    if let Some(secs) = run.duration_s.as_mut() {
+        ui.horizontal(|ui| {
+            let label = ui.label("Duration (s)");
+            let value = egui::DragValue::new(secs).speed(0.1).max_decimals(2);
+            changed |= keyed(ui, &at.key("duration_s"), |ui| ui.add(value))
+                .labelled_by(label.id)
+                .changed();
+        });
+        show_problems(ui, problems, &at.key("duration_s"));
+    }
+    show_problems(ui, problems, at);
+    changed
 }
 
 fn workers_path(i: usize) -> FieldPath {
