@@ -10,6 +10,7 @@ use super::editor::default_profile;
 use super::export::{self, ExportJob};
 use super::files::{self, Replace};
 use super::settings::{ChartTab, Theme};
+use super::status::{HistoryMark, Until};
 use crate::profile::Profile;
 use crate::profile::examples::EXAMPLES;
 use crate::results::Results;
@@ -104,6 +105,7 @@ impl ParlabApp {
             Action::ClearHistory => {
                 self.runner.clear_history();
                 self.view.cpu_run = None;
+                self.status.succeeded();
             }
             Action::ShowAllRuns(visible) => {
                 let history = self.runner.history.iter_mut();
@@ -145,29 +147,29 @@ impl ParlabApp {
                 self.editor.set_profile(*profile);
                 self.doc = Document::unsaved(None);
                 self.view.welcome = false;
+                self.status.succeeded();
             }
             Action::AskOpenResults => self.files.ask(Purpose::OpenResults, ""),
             Action::OpenResults(path) => self.open_results(&path),
             Action::AskExport(purpose) => self.ask_export(purpose),
             Action::ExportTo(purpose, path) => self.export_to(purpose, path),
             Action::ExportFinished(Ok(done)) => {
-                self.status.notice = Some(done);
+                self.status.succeeded();
+                self.status.tell(done, Until::Replaced);
                 self.export = None;
             }
             Action::ExportFinished(Err(e)) => {
-                self.status.error = Some(e);
-                self.status.notice = None;
+                self.status.fail(e);
+                self.status.forget_notice();
                 self.export = None;
             }
             Action::Dropped(path) => match path.extension().and_then(|e| e.to_str()) {
                 Some("toml") => self.apply(Action::Request(Replace::Open(path))),
                 Some("json") => self.open_results(&path),
-                _ => {
-                    self.status.error = Some(format!(
-                        "{} is neither a profile (.toml) nor results (.json)",
-                        path.display()
-                    ))
-                }
+                _ => self.status.fail(format!(
+                    "{} is neither a profile (.toml) nor results (.json)",
+                    path.display()
+                )),
             },
             other => unreachable!("{other:?} is applied by ParlabApp::apply"),
         }
@@ -180,7 +182,7 @@ impl ParlabApp {
             return;
         }
         if !self.editor.is_valid() {
-            self.status.error = Some("Fix the fields marked in red before starting.".into());
+            (self.status).fail_until_valid("Fix the fields marked in red before starting.");
             return;
         }
         let commands = self.editor.profile.external_commands();
@@ -197,13 +199,17 @@ impl ParlabApp {
             }
         }
         let source = (self.doc.file_name()).unwrap_or_else(|| "the profile being edited".into());
-        self.status.error = self.runner.start(&self.editor.profile, &source).err();
+        match self.runner.start(&self.editor.profile, &source) {
+            Ok(()) => self.status.succeeded(),
+            Err(e) => self.status.fail(e),
+        }
         self.view.cpu_run = None;
     }
 
     fn replace(&mut self, replace: Replace) {
         match replace {
             Replace::New => {
+                self.status.succeeded();
                 self.view.welcome = false;
                 let mut profile = default_profile();
                 profile.name = "New profile".into();
@@ -220,11 +226,12 @@ impl ParlabApp {
             Replace::Example(n) => {
                 match EXAMPLES.get(n).and_then(|e| e.profile().map(|p| (e, p))) {
                     Some((example, profile)) => {
+                        self.status.succeeded();
                         self.view.welcome = false;
                         self.editor.set_profile(profile);
                         self.doc = Document::unsaved(Some(example.text));
                     }
-                    None => self.status.error = Some(format!("example {n} is not available")),
+                    None => self.status.fail(format!("example {n} is not available")),
                 }
             }
             Replace::Quit => {
@@ -242,10 +249,10 @@ impl ParlabApp {
                 self.editor.set_profile(profile);
                 self.doc = doc;
                 self.view.welcome = false;
-                self.status.error = None;
+                self.status.succeeded();
                 files::remember(&mut self.settings.recent, path);
             }
-            Err(message) => self.status.error = Some(message),
+            Err(message) => self.status.fail(message),
         }
     }
 
@@ -268,14 +275,18 @@ impl ParlabApp {
     fn save_to(&mut self, path: &Path) {
         match self.doc.save_as(&self.editor.profile, path) {
             Ok(()) => {
-                self.status.error = None;
+                self.status.succeeded();
+                // The full path: a bare name would not say in which folder.
+                let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+                let saved = format!("Saved to {}.", shown.display());
+                (self.status).tell(saved, Until::Edited(Some(path.to_path_buf())));
                 files::remember(&mut self.settings.recent, path);
                 if let Some(next) = self.questions.after_save.take() {
                     self.replace(next);
                 }
             }
             Err(message) => {
-                self.status.error = Some(message);
+                self.status.fail(message);
                 self.questions.after_save = None;
             }
         }
@@ -290,21 +301,19 @@ impl ParlabApp {
                     |n| n.to_string_lossy().into_owned(),
                 );
                 self.runner.add_results_named(results, &name);
-                self.status.notice = Some(format!(
-                    "{n} run(s) from {} added to the history",
-                    path.display()
-                ));
-                self.status.error = None;
+                let added = format!("{n} run(s) from {} added to the history", path.display());
+                let mark = HistoryMark::of(&self.runner.history);
+                self.status.tell(added, Until::HistoryChanges(mark));
+                self.status.succeeded();
             }
-            Err(e) => self.status.error = Some(e.to_string()),
+            Err(e) => self.status.fail(e.to_string()),
         }
     }
 
     fn ask_export(&mut self, purpose: Purpose) {
         if self.runner.history.iter().all(|e| !e.visible) {
-            self.status.error = Some(
-                "Nothing to export: run a profile (or tick runs in the history) first.".into(),
-            );
+            (self.status)
+                .fail("Nothing to export: run a profile (or tick runs in the history) first.");
             return;
         }
         let kind = self.settings.tab;
@@ -325,9 +334,9 @@ impl ParlabApp {
         match ExportJob::start(request, self.doc.path.as_deref()) {
             Ok(job) => {
                 self.export = Some(job);
-                self.status.notice = Some("Exporting…".into());
+                self.status.tell("Exporting…", Until::Replaced);
             }
-            Err(e) => self.status.error = Some(e),
+            Err(e) => self.status.fail(e),
         }
     }
 }

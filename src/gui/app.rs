@@ -14,6 +14,7 @@ use super::prompts::Questions;
 use super::repaint;
 use super::runner::{HistoryEntry, Runner};
 use super::settings::{Settings, Theme};
+use super::status::Status;
 use super::welcome;
 use crate::profile::{Profile, Stop};
 use crate::results::RunResult;
@@ -63,15 +64,6 @@ pub struct ParlabApp {
     pub(super) window: WindowState,
     /// `--start` and its companions (see `automation.rs`), when given.
     pub(super) automation: Option<super::automation::Automation>,
-}
-
-/// The last error and the last success to tell the user about.
-#[derive(Debug, Default)]
-pub(super) struct Status {
-    /// The last error (cleared by the next action that succeeds).
-    pub(super) error: Option<String>,
-    /// The last success (an export written, results added).
-    pub(super) notice: Option<String>,
 }
 
 /// What the window shows, apart from the settings.
@@ -214,6 +206,7 @@ impl ParlabApp {
             self.status.error = Some(error);
         }
         self.sync_dirty();
+        self.expire_messages();
         let ctx = ui.ctx().clone();
         let mut out = Vec::new();
         self.shortcuts(&ctx, &mut out);
@@ -447,7 +440,12 @@ impl ParlabApp {
                 if p.rounds > 1 {
                     ui.label(format!("Round {} of {} ·", p.round + 1, p.rounds));
                 }
-                ui.label(format!("Run {} of {}: {}", p.run_index + 1, p.run_count, p.label));
+                ui.label(format!(
+                    "Run {} of {}: {}",
+                    p.run_index + 1,
+                    p.run_count,
+                    p.label
+                ));
                 let elapsed = p.live.elapsed.as_secs_f64();
                 let (fraction, remaining) = match p.stop {
                     Some(Stop::Tasks(n)) => {
@@ -455,28 +453,26 @@ impl ParlabApp {
                         let rem = (f > 0.01).then(|| elapsed / f - elapsed);
                         (f, rem)
                     }
-                    Some(Stop::Duration(d)) => ((elapsed / d).clamp(0.0, 1.0), Some((d - elapsed).max(0.0))),
+                    Some(Stop::Duration(d)) => {
+                        ((elapsed / d).clamp(0.0, 1.0), Some((d - elapsed).max(0.0)))
+                    }
                     None => (0.0, None),
                 };
-                ui.add(egui::ProgressBar::new(fraction as f32).desired_width(200.0).show_percentage());
-                ui.label(format!("{} tasks · {elapsed:.1} s elapsed", p.live.tasks_done));
+                ui.add(
+                    egui::ProgressBar::new(fraction as f32)
+                        .desired_width(200.0)
+                        .show_percentage(),
+                );
+                ui.label(format!(
+                    "{} tasks · {elapsed:.1} s elapsed",
+                    p.live.tasks_done
+                ));
                 if let Some(rem) = remaining {
                     ui.label(format!("· about {rem:.1} s left in this run"));
                 }
             }
             _ => {
-                let runs = self.runner.history.len();
-                if runs == 0 {
-                    ui.label("Ready: edit the profile on the left, then press Start (F5).");
-                } else {
-                    let failed = self
-                        .runner
-                        .history
-                        .iter()
-                        .filter(|e| e.result.status.is_failure())
-                        .count();
-                    ui.label(format!("{runs} run(s) in the history, {failed} failed. Press Start (F5) to run again."));
-                }
+                ui.label(self.ready_line());
             }
         });
     }

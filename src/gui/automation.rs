@@ -271,7 +271,8 @@ impl ParlabApp {
         let shown = printable(&path.display().to_string()).to_string();
         let Err(e) = results.save_json(path) else {
             messages.push(format!("written: {shown}"));
-            self.status.notice = Some(format!("Results written to {shown}."));
+            let written = format!("Results written to {shown}.");
+            (self.status).tell(written, super::status::Until::Replaced);
             return Ok(());
         };
         let mut message = format!("cannot write results to {shown}: {e}");

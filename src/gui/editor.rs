@@ -2,6 +2,7 @@
 //! selected run's model, workers, stop condition and workload. Invalid values are marked
 //! where they are entered, with the same sentence the command line prints.
 
+use super::field_ids::{editor_scope, keyed};
 use crate::profile::{Model, Profile, RunSpec, Workers};
 
 use crate::validation::{FieldPath, Segment, ValidationError};
@@ -131,6 +132,10 @@ impl Editor {
 
     /// Draws the editor; `enabled` is false while a run is in progress.
     pub fn ui(&mut self, ui: &mut Ui, enabled: bool) {
+        editor_scope(ui, |ui| self.ui_inner(ui, enabled));
+    }
+
+    fn ui_inner(&mut self, ui: &mut Ui, enabled: bool) {
         ui.add_enabled_ui(enabled, |ui| {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
@@ -149,22 +154,21 @@ impl Editor {
 
     fn profile_fields(&mut self, ui: &mut Ui) {
         ui.heading("Profile");
+        let root = FieldPath::root();
         let label = ui.label("Name");
-        if ui
-            .add(egui::TextEdit::singleline(&mut self.profile.name).desired_width(f32::INFINITY))
+        let name = egui::TextEdit::singleline(&mut self.profile.name).desired_width(f32::INFINITY);
+        if keyed(ui, &root.key("name"), |ui| ui.add(name))
             .labelled_by(label.id)
             .changed()
         {
             self.touched();
         }
-        show_problems(ui, &self.problems, &FieldPath::root().key("name"));
+        show_problems(ui, &self.problems, &root.key("name"));
         let label = ui.label("Description");
-        if ui
-            .add(
-                egui::TextEdit::multiline(&mut self.profile.description)
-                    .desired_rows(2)
-                    .desired_width(f32::INFINITY),
-            )
+        let description = egui::TextEdit::multiline(&mut self.profile.description)
+            .desired_rows(2)
+            .desired_width(f32::INFINITY);
+        if keyed(ui, &root.key("description"), |ui| ui.add(description))
             .labelled_by(label.id)
             .changed()
         {
@@ -179,15 +183,17 @@ impl Editor {
         ui.horizontal(|ui| {
             let label = ui.label("Repetitions");
             let mut n = self.profile.rounds();
-            let field = ui
-                .add(egui::DragValue::new(&mut n).range(range).speed(0.2))
-                .labelled_by(label.id)
-                .on_hover_text(
-                    "Run each run this many times, in rounds that run every run once in a \
+            let value = egui::DragValue::new(&mut n).range(range).speed(0.2);
+            let field = keyed(ui, &FieldPath::root().key("repetitions"), |ui| {
+                ui.add(value)
+            })
+            .labelled_by(label.id)
+            .on_hover_text(
+                "Run each run this many times, in rounds that run every run once in a \
                      shuffled order. Throughput is then shown with its 95 % interval and runs \
                      are compared with a verdict; 3 or more are needed for a verdict, 1 gives \
                      no uncertainty.",
-                );
+            );
             if field.changed() {
                 self.profile.repetitions = Some(n);
                 self.touched();
@@ -198,16 +204,9 @@ impl Editor {
 
     fn run_list(&mut self, ui: &mut Ui) {
         ui.heading("Runs");
-        let plan_labels: Vec<String> = self
-            .profile
-            .runs
-            .iter()
-            .map(|r| {
-                r.label.clone().unwrap_or_else(|| {
-                    let w = r.workers.to_text();
-                    format!("{} ×{w}", r.model)
-                })
-            })
+        let plan_labels: Vec<String> = (self.profile.runs.iter())
+            .zip(&self.workers_text)
+            .map(|(r, typed)| r.label.clone().unwrap_or_else(|| list_label(r, typed)))
             .collect();
         for (i, label) in plan_labels.iter().enumerate() {
             let has_problem = self
@@ -291,14 +290,15 @@ impl Editor {
 
         let label = ui.label("Label (empty: automatic)");
         let mut text = run.label.clone().unwrap_or_default();
-        if ui
-            .add(egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY))
+        let edit = egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY);
+        if keyed(ui, &at.key("label"), |ui| ui.add(edit))
             .labelled_by(label.id)
             .changed()
         {
             run.label = (!text.is_empty()).then_some(text);
             changed = true;
         }
+        show_problems(ui, &problems, &at.key("label"));
 
         ui.horizontal(|ui| {
             let label = ui.label("Model");
@@ -318,8 +318,9 @@ impl Editor {
         });
 
         let label = ui.label("Workers (a count, or a sweep: 1, 2, 4 or 1-8)");
-        if ui
-            .add(egui::TextEdit::singleline(&mut self.workers_text[i]).desired_width(f32::INFINITY))
+        let edit =
+            egui::TextEdit::singleline(&mut self.workers_text[i]).desired_width(f32::INFINITY);
+        if keyed(ui, &at.key("workers"), |ui| ui.add(edit))
             .labelled_by(label.id)
             .changed()
         {
@@ -330,44 +331,11 @@ impl Editor {
         }
         show_problems(ui, &problems, &at.key("workers"));
 
-        let mut by_tasks = run.duration_s.is_none();
-        ui.horizontal(|ui| {
-            ui.label("Stop after");
-            changed |= ui.radio_value(&mut by_tasks, true, "tasks").changed();
-            changed |= ui.radio_value(&mut by_tasks, false, "seconds").changed();
-        });
-        if by_tasks && run.tasks.is_none() {
-            run.tasks = Some(1000);
-            run.duration_s = None;
-        } else if !by_tasks && run.duration_s.is_none() {
-            run.duration_s = Some(5.0);
-            run.tasks = None;
-        }
-        if let Some(tasks) = run.tasks.as_mut() {
-            ui.horizontal(|ui| {
-                let label = ui.label("Tasks");
-                changed |= ui
-                    .add(egui::DragValue::new(tasks).speed(10.0))
-                    .labelled_by(label.id)
-                    .changed();
-            });
-            show_problems(ui, &problems, &at.key("tasks"));
-        }
-        if let Some(secs) = run.duration_s.as_mut() {
-            ui.horizontal(|ui| {
-                let label = ui.label("Duration (s)");
-                changed |= ui
-                    .add(egui::DragValue::new(secs).speed(0.1).max_decimals(2))
-                    .labelled_by(label.id)
-                    .changed();
-            });
-            show_problems(ui, &problems, &at.key("duration_s"));
-        }
-        show_problems(ui, &problems, &at);
+        changed |= stop_fields(ui, run, &problems, &at);
         ui.horizontal(|ui| {
             let label = ui.label("Warm-up tasks");
-            changed |= ui
-                .add(egui::DragValue::new(&mut run.warmup_tasks).speed(1.0))
+            let value = egui::DragValue::new(&mut run.warmup_tasks).speed(1.0);
+            changed |= keyed(ui, &at.key("warmup_tasks"), |ui| ui.add(value))
                 .labelled_by(label.id)
                 .on_hover_text("Run before measuring starts, spread over the workers; not counted.")
                 .changed();
@@ -376,8 +344,8 @@ impl Editor {
         ui.horizontal(|ui| {
             let label = ui.label("Stall timeout (s)");
             let mut secs = run.stall_timeout_s.unwrap_or(crate::profile::DEFAULT_STALL_TIMEOUT_S);
-            if ui
-                .add(egui::DragValue::new(&mut secs).speed(0.5).max_decimals(1))
+            let value = egui::DragValue::new(&mut secs).speed(0.5).max_decimals(1);
+            if keyed(ui, &at.key("stall_timeout_s"), |ui| ui.add(value))
                 .labelled_by(label.id)
                 .on_hover_text("End the run as stalled when no task completes for this long (a deadlock or a hung worker).")
                 .changed()
@@ -395,7 +363,6 @@ impl Editor {
             &mut self.lines_text[i],
             &problems,
             &at.key("workload"),
-            i,
         );
         if changed {
             self.touched();
@@ -406,6 +373,69 @@ impl Editor {
         // Problems with the profile as a whole (for example no runs at all).
         show_problems(ui, &self.problems, &FieldPath::root());
     }
+}
+
+/// A run's name in the run list when it has no label: its model and workers as typed (the
+/// profile keeps the last count that parsed, which would not be what the field shows).
+fn list_label(run: &RunSpec, typed: &str) -> String {
+    const LONGEST: usize = 16;
+    if typed.trim().is_empty() {
+        return format!("{}, no workers", run.model);
+    }
+    let workers = match Workers::parse(typed) {
+        Ok(_) => run.workers.to_text(),
+        Err(_) if typed.chars().count() > LONGEST => {
+            let start: String = typed.chars().take(LONGEST - 1).collect();
+            format!("{start}…")
+        }
+        Err(_) => typed.to_string(),
+    };
+    format!("{} ×{workers}", run.model)
+}
+
+/// When the run stops (after tasks or seconds) and the count or duration; true on a change.
+fn stop_fields(
+    ui: &mut Ui,
+    run: &mut RunSpec,
+    problems: &[ValidationError],
+    at: &FieldPath,
+) -> bool {
+    let mut changed = false;
+    let mut by_tasks = run.duration_s.is_none();
+    ui.horizontal(|ui| {
+        ui.label("Stop after");
+        changed |= ui.radio_value(&mut by_tasks, true, "tasks").changed();
+        changed |= ui.radio_value(&mut by_tasks, false, "seconds").changed();
+    });
+    if by_tasks && run.tasks.is_none() {
+        run.tasks = Some(1000);
+        run.duration_s = None;
+    } else if !by_tasks && run.duration_s.is_none() {
+        run.duration_s = Some(5.0);
+        run.tasks = None;
+    }
+    if let Some(tasks) = run.tasks.as_mut() {
+        ui.horizontal(|ui| {
+            let label = ui.label("Tasks");
+            let value = egui::DragValue::new(tasks).speed(10.0);
+            changed |= keyed(ui, &at.key("tasks"), |ui| ui.add(value))
+                .labelled_by(label.id)
+                .changed();
+        });
+        show_problems(ui, problems, &at.key("tasks"));
+    }
+    if let Some(secs) = run.duration_s.as_mut() {
+        ui.horizontal(|ui| {
+            let label = ui.label("Duration (s)");
+            let value = egui::DragValue::new(secs).speed(0.1).max_decimals(2);
+            changed |= keyed(ui, &at.key("duration_s"), |ui| ui.add(value))
+                .labelled_by(label.id)
+                .changed();
+        });
+        show_problems(ui, problems, &at.key("duration_s"));
+    }
+    show_problems(ui, problems, at);
+    changed
 }
 
 fn workers_path(i: usize) -> FieldPath {

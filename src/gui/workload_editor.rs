@@ -4,12 +4,14 @@
 //! here.
 
 use super::editor::show_problems;
+use super::field_ids::keyed;
 use crate::profile::RunSpec;
 use crate::validation::{FieldPath, ValidationError};
 use crate::workload::{Choose, Field, Value, WorkloadSpec};
 use eframe::egui::{self, Response, RichText, Ui};
 
-/// Draws the workload fields of `run` (run number `i`); true when something changed.
+/// Draws the workload fields of `run`, whose workload is at `at` (`run[i].workload`: the
+/// fields' ids derive from it); true when something changed.
 /// `lines_text` is the text of the kind's list field (`Value::Lines`) as the user typed it,
 /// blank lines included; it follows the list whenever the two disagree.
 pub fn workload_fields(
@@ -18,24 +20,23 @@ pub fn workload_fields(
     lines_text: &mut String,
     problems: &[ValidationError],
     at: &FieldPath,
-    i: usize,
 ) -> bool {
-    let mut changed = kind_menu(ui, run, i);
+    let mut changed = keyed(ui, &at.key("kind"), |ui| kind_menu(ui, run));
     ui.label(RichText::new(run.workload.explanation()).weak().small());
     for field in run.workload.fields() {
-        let key = field.key;
-        changed |= field_ui(ui, field, lines_text, i);
-        show_problems(ui, problems, &at.key(key));
+        let path = at.key(field.key);
+        changed |= field_ui(ui, field, lines_text, &path);
+        show_problems(ui, problems, &path);
     }
     changed
 }
 
 /// The kind menu; choosing another kind replaces the parameters with its defaults.
-fn kind_menu(ui: &mut Ui, run: &mut RunSpec, i: usize) -> bool {
+fn kind_menu(ui: &mut Ui, run: &mut RunSpec) -> bool {
     ui.horizontal(|ui| {
         let label = ui.label("Workload");
         let mut kind = run.workload.kind();
-        egui::ComboBox::from_id_salt(("kind", i))
+        egui::ComboBox::from_id_salt("kind")
             .selected_text(kind)
             .show_ui(ui, |ui| {
                 for &k in WorkloadSpec::KINDS {
@@ -55,28 +56,37 @@ fn kind_menu(ui: &mut Ui, run: &mut RunSpec, i: usize) -> bool {
     .inner
 }
 
-/// One field with its label and hover text; true when its value changed.
-fn field_ui(ui: &mut Ui, field: Field<'_>, lines_text: &mut String, i: usize) -> bool {
+/// One field (at `path`) with its label and hover text; true when its value changed.
+fn field_ui(ui: &mut Ui, field: Field<'_>, lines_text: &mut String, path: &FieldPath) -> bool {
     let Field {
-        key,
+        key: _,
         label,
         help,
         value,
     } = field;
+    let keyed = |ui: &mut Ui, add: &mut dyn FnMut(&mut Ui) -> Response| keyed(ui, path, add);
     let response = match value {
         Value::Integer { value, step } => labelled(ui, label, |ui| {
-            ui.add(egui::DragValue::new(value).speed(step))
+            keyed(ui, &mut |ui| {
+                ui.add(egui::DragValue::new(&mut *value).speed(step))
+            })
         }),
         Value::Decimal { value, step } => labelled(ui, label, |ui| {
-            ui.add(egui::DragValue::new(value).speed(step))
+            keyed(ui, &mut |ui| {
+                ui.add(egui::DragValue::new(&mut *value).speed(step))
+            })
         }),
-        Value::Flag(value) => ui.checkbox(value, label),
-        Value::Line(value) => labelled(ui, label, |ui| ui.text_edit_singleline(value)),
-        Value::Code { value, rows } => above(ui, label, |ui| ui.add(code_box(value, rows))),
-        Value::Lines { value, rows } => lines(ui, label, value, lines_text, rows),
-        Value::Choice(mut choose) => {
-            labelled(ui, label, |ui| choice(ui, (key, i), choose.as_mut()))
-        }
+        Value::Flag(value) => keyed(ui, &mut |ui| ui.checkbox(value, label)),
+        Value::Line(value) => labelled(ui, label, |ui| {
+            keyed(ui, &mut |ui| ui.text_edit_singleline(value))
+        }),
+        Value::Code { value, rows } => above(ui, label, |ui| {
+            keyed(ui, &mut |ui| ui.add(code_box(value, rows)))
+        }),
+        Value::Lines { value, rows } => lines(ui, label, value, lines_text, rows, path),
+        Value::Choice(mut choose) => labelled(ui, label, |ui| {
+            keyed(ui, &mut |ui| choice(ui, choose.as_mut()))
+        }),
     };
     let response = if help.is_empty() {
         response
@@ -117,6 +127,7 @@ fn lines(
     list: &mut Vec<String>,
     text: &mut String,
     rows: usize,
+    path: &FieldPath,
 ) -> Response {
     let items = |t: &str| -> Vec<String> {
         t.lines()
@@ -127,7 +138,9 @@ fn lines(
     if items(text) != *list {
         *text = list.join("\n");
     }
-    let response = above(ui, label, |ui| ui.add(code_box(text, rows)));
+    let response = above(ui, label, |ui| {
+        keyed(ui, path, |ui| ui.add(code_box(text, rows)))
+    });
     if response.changed() {
         *list = items(text);
     }
@@ -135,11 +148,11 @@ fn lines(
 }
 
 /// A menu of `choose`'s options; the response is marked changed when one was picked.
-fn choice(ui: &mut Ui, id: (&str, usize), choose: &mut dyn Choose) -> Response {
+fn choice(ui: &mut Ui, choose: &mut dyn Choose) -> Response {
     let names = choose.names();
     let current = choose.selected();
     let mut picked = current;
-    let mut inner = egui::ComboBox::from_id_salt(id)
+    let mut inner = egui::ComboBox::from_id_salt("choice")
         .selected_text(current.and_then(|c| names.get(c)).copied().unwrap_or(""))
         .show_ui(ui, |ui| {
             for (n, name) in names.iter().enumerate() {
