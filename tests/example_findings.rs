@@ -5,7 +5,12 @@
 //!
 //! The runs take turns ([`SERIAL`]) so that they do not compete for the cores. Other
 //! programs' CPU is measured by the engine (`foreign_cpu_cores`); when it spoils a check, the
-//! run is repeated once, three times longer, and the check must hold then.
+//! run is repeated once, three times longer, and the check must hold then. When other
+//! programs still held half a core or more through that longer run, the findings that
+//! compare how the runs used the cores ([`LOAD_SENSITIVE`]) cannot be established on 2 cores:
+//! the rules decline them, and what is checked instead is what parlab controls: no finding
+//! it must not make, every other finding it must, and a `noisy` finding naming the other
+//! programs' CPU.
 
 mod common;
 
@@ -192,6 +197,8 @@ struct Outcome {
     findings: Vec<Value>,
     foreign: f64,
     runs: Vec<Value>,
+    /// Set on the longer second run when other programs still held [`BUSY_FOREIGN`] cores.
+    busy: bool,
 }
 
 impl Outcome {
@@ -203,17 +210,37 @@ impl Outcome {
         self.findings.iter().find(|f| f["id"] == id)
     }
 
-    /// The missing and the unwanted ids among `must` and `must_not`.
+    /// True when other programs held so much CPU through the longer second run that
+    /// findings about how the runs used the cores cannot be established ([`BUSY_FOREIGN`]).
+    fn busy(&self) -> bool {
+        self.busy
+    }
+
+    /// The missing and the unwanted ids among `must` and `must_not`; on a busy machine the
+    /// [`LOAD_SENSITIVE`] ones are not required, and `noisy` must name the other programs.
     fn wrong(&self, must: &[&str], must_not: &[&str]) -> Vec<String> {
+        let busy = self.busy();
         let missing = must
             .iter()
+            .filter(|id| !(busy && LOAD_SENSITIVE.contains(id)))
             .filter(|id| !self.has(id))
             .map(|id| format!("missing {id}"));
         let extra = must_not
             .iter()
             .filter(|id| self.has(id))
             .map(|id| format!("unwanted {id}"));
-        missing.chain(extra).collect()
+        let mut wrong: Vec<String> = missing.chain(extra).collect();
+        let named = self
+            .finding("noisy")
+            .and_then(|f| f["text"].as_str())
+            .is_some_and(|t| t.contains("other programs used"));
+        if busy && !named {
+            wrong.push(format!(
+                "other programs used {:.2} cores, and no noisy finding says so",
+                self.foreign
+            ));
+        }
+        wrong
     }
 
     fn report(&self) -> String {
@@ -262,12 +289,21 @@ fn run_profile(text: &str, stalls: bool) -> Outcome {
         findings,
         foreign,
         runs,
+        busy: false,
     }
 }
 
 /// Other programs used this many cores' worth of CPU or more: a check that failed then is
 /// repeated once, three times longer.
 const SPOILED_FOREIGN: f64 = 0.25;
+
+/// Other programs used this much CPU or more (of 2 cores): the findings that compare how
+/// runs used the cores cannot be established, and the rules must decline them.
+const BUSY_FOREIGN: f64 = 0.5;
+
+/// The findings that rest on free cores: whether work saturated them, waited on a lock,
+/// waited on I/O or on the GIL.
+const LOAD_SENSITIVE: &[&str] = &["cpu-saturated", "lock-contention", "io-bound", "gil"];
 
 /// Runs `make(1.0)` and checks it with `check` (an empty list: all is well); when that fails
 /// while other programs used at least [`SPOILED_FOREIGN`] cores, runs `make(3.0)` once and
@@ -302,7 +338,8 @@ fn run_checked(
         "{what}: {wrong:?} while other programs used {:.2} cores: once more, 3× longer",
         first.foreign
     );
-    let second = run_profile(&make(3.0), stalls);
+    let mut second = run_profile(&make(3.0), stalls);
+    second.busy = second.foreign >= BUSY_FOREIGN;
     let wrong = check(&second);
     eprintln!(
         "{what} (3× longer): other programs up to {:.2} cores, findings {:?}\n  {}",
@@ -460,8 +497,12 @@ fn a_mutex_swept_over_1_to_8_threads_is_lock_contention() {
     let outcome = run_checked("mutex sweep", false, make, |o| {
         o.wrong(&["lock-contention"], &["io-bound", "gil"])
     });
-    let text = outcome.finding("lock-contention").expect("checked")["text"].to_string();
-    assert!(text.contains("`mutex` lock"), "names the lock: {text}");
+    if let Some(f) = outcome.finding("lock-contention") {
+        let text = f["text"].to_string();
+        assert!(text.contains("`mutex` lock"), "names the lock: {text}");
+    } else {
+        assert!(outcome.busy(), "checked by run_checked");
+    }
 }
 
 #[test]
@@ -483,12 +524,15 @@ fn cpu_work_swept_over_1_to_8_threads_saturates_the_cores_not_a_lock() {
             &["lock-contention", "io-bound", "gil"],
         )
     });
-    let saturated = outcome.finding("cpu-saturated").expect("checked");
-    let title = saturated["title"].as_str().unwrap_or("");
-    assert!(
-        title.contains(&format!("past {logical} workers")),
-        "saturated past the {logical} cores: {title}"
-    );
+    if let Some(saturated) = outcome.finding("cpu-saturated") {
+        let title = saturated["title"].as_str().unwrap_or("");
+        assert!(
+            title.contains(&format!("past {logical} workers")),
+            "saturated past the {logical} cores: {title}"
+        );
+    } else {
+        assert!(outcome.busy(), "checked by run_checked");
+    }
     assert_eq!(outcome.runs.len(), 4);
 }
 
@@ -520,7 +564,7 @@ fn python_threads_that_scale_are_no_gil(what: &str, code: &str, duration_s: f64)
     let outcome = run_checked(what, false, make, |o| {
         let mut wrong = o.wrong(&["scaling"], &["gil", "lock-contention"]);
         let speedup = threads_speedup(o);
-        if speedup < 1.3 {
+        if speedup < 1.3 && !o.busy() {
             wrong.push(format!("threads' speedup {speedup:.2} at 2 workers"));
         }
         wrong

@@ -4,13 +4,17 @@
 //! before it sleeps keeps the CPU busy while the lock and its cache line bounce between
 //! cores). The workload's lock kind is named when it has one.
 
-use super::measure::{BUSY_SHARE, Facts, cores};
+use super::measure::{BUSY_SHARE, Facts, cores, foreign};
 use super::{Finding, Severity};
 use crate::results::RunResult;
 use crate::workload::WorkloadSpec;
 
 /// The median latency counts as risen from this factor.
 pub const LATENCY_RISE: f64 = 1.2;
+
+/// Workers count as waiting only when at least this much CPU (in cores) that no other
+/// program used sat idle: with less, other programs' load could explain the idle time.
+pub const MIN_IDLE_CORES: f64 = 0.5;
 
 /// One finding per sweep, at the first step that shows contention.
 pub fn find(facts: &Facts) -> Vec<Finding> {
@@ -30,7 +34,9 @@ fn one(facts: &Facts, a: &RunResult, b: &RunResult, last: &RunResult) -> Option<
     let used = cores(b)?;
     let could = (b.workers as f64).min(facts.free_cores(b));
     let rise = b.latency_us.p50 / a.latency_us.p50;
-    let waited = !facts.busy(b) && b.workers as f64 > used && rise >= LATENCY_RISE;
+    // The CPU no program used that the workers could have had, left idle.
+    let idle = (b.workers as f64).min(facts.logical(b) - foreign(b)) - used;
+    let waited = !facts.busy(b) && idle >= MIN_IDLE_CORES && rise >= LATENCY_RISE;
     // Every worker had a core of its own, yet together they did significantly less.
     let collided = change.loss() && change.tested() && b.workers as f64 <= could + 0.25;
     if !change.no_gain() || !(waited || collided) || rise.is_nan() {

@@ -209,6 +209,27 @@ fn no_contention_is_claimed_when_other_programs_held_the_free_core() {
     assert!(!ids(&runs).contains(&"lock-contention".into()));
 }
 
+/// Measured beside other builds: 2 workers of a transfer used 0.27 cores while other
+/// programs used 1.7 of the 2; the 0.03 cores left idle say nothing about waiting.
+#[test]
+fn workers_that_had_no_idle_core_to_use_are_not_said_to_wait() {
+    let mut runs = mutex_sweep();
+    for r in &mut runs {
+        r.foreign_cpu_cores = Some(1.7);
+        r.process.user_s = 0.27 * r.wall_seconds;
+    }
+    assert!(
+        !ids(&runs).contains(&"lock-contention".into()),
+        "{:#?}",
+        found(&runs)
+    );
+    // The same figures with the cores free: the workers left 1.7 cores idle and waited.
+    for r in &mut runs {
+        r.foreign_cpu_cores = Some(0.0);
+    }
+    assert!(ids(&runs).contains(&"lock-contention".into()));
+}
+
 #[test]
 fn few_repetitions_claim_no_small_difference() {
     let w = cpu();
