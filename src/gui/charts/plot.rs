@@ -5,7 +5,8 @@ use super::trim;
 use crate::chart::{Axis, ChartData, Heatmap, LegendAt, Markers, Scale, Series, Weight};
 use eframe::egui::{Color32, Ui};
 use egui_plot::{
-    Corner, GridMark, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, PlotUi, Points,
+    AxisHints, Corner, GridMark, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, PlotUi,
+    Points,
 };
 
 /// One line as the app draws it.
@@ -96,21 +97,69 @@ fn hover_text(axis: &Axis, v: f64) -> String {
     }
 }
 
-/// Grid marks at whole plotted numbers (nines, decades), where egui's own would fall between.
-fn whole_marks(axis: &Axis) -> Option<impl Fn(egui_plot::GridInput) -> Vec<GridMark> + use<>> {
-    if axis.scale == Scale::Linear {
-        return None;
-    }
-    let from = plotted(axis, axis.range.start).floor() as i32;
-    let to = plotted(axis, axis.range.end).floor() as i32;
-    Some(move |_| {
-        (from..=to)
+/// The grid marks of `axis` (plotted positions), or `None` for egui's own (linear axes).
+/// A nines axis gets one per nine; a log axis one per decade and, between them, at 2× and
+/// 5× (a range within one decade would otherwise have a single label or none). egui
+/// leaves out the labels that do not fit, finest first (each mark's step is its gap).
+pub fn marks(axis: &Axis) -> Option<Vec<GridMark>> {
+    let (lo, hi) = (
+        plotted(axis, axis.range.start),
+        plotted(axis, axis.range.end),
+    );
+    let decades = (lo.floor() as i32)..=(hi.floor() as i32);
+    let marks = match axis.scale {
+        Scale::Linear => return None,
+        Scale::Nines => decades
             .map(|n| GridMark {
                 value: f64::from(n),
                 step_size: 1.0,
             })
-            .collect()
-    })
+            .collect(),
+        Scale::Log => decades
+            .flat_map(|n| {
+                let n = f64::from(n);
+                [(n, 1.0), (n + 2f64.log10(), 0.3), (n + 5f64.log10(), 0.3)]
+            })
+            .filter(|(v, _)| (lo..=hi).contains(v))
+            .map(|(value, step_size)| GridMark { value, step_size })
+            .collect(),
+    };
+    Some(marks)
+}
+
+/// The view of `data` before any pan or zoom, in plotted positions (`[x, y]`, each
+/// `start..end`): exactly the model's axes, which never reach below zero where the values
+/// cannot (egui's own bounds add a margin that showed latencies down to −1 000).
+pub fn view(data: &ChartData) -> [std::ops::Range<f64>; 2] {
+    let range = |a: &Axis| plotted(a, a.range.start)..plotted(a, a.range.end);
+    [range(&data.x), range(&data.y)]
+}
+
+/// Where a pan or zoom may not go: the start of an axis whose values are never negative
+/// (linear from zero or above); `None` for an axis without such a floor.
+fn floor(axis: &Axis) -> Option<f64> {
+    (axis.scale == Scale::Linear && axis.range.start >= 0.0).then_some(axis.range.start)
+}
+
+/// Keeps a panned or zoomed view above the floors of `data`'s axes, shifting it up (or
+/// right) without changing its size.
+fn keep_above_floor(plot: &mut PlotUi, data: &ChartData) {
+    let bounds = plot.plot_bounds();
+    let shown = [bounds.range_x(), bounds.range_y()];
+    for (k, axis) in [&data.x, &data.y].into_iter().enumerate() {
+        let (Some(floor), range) = (floor(axis), &shown[k]) else {
+            continue;
+        };
+        let (lo, hi) = (*range.start(), *range.end());
+        if lo < floor && lo.is_finite() && hi.is_finite() {
+            let moved = floor..=(floor + (hi - lo));
+            if k == 0 {
+                plot.set_plot_bounds_x(moved);
+            } else {
+                plot.set_plot_bounds_y(moved);
+            }
+        }
+    }
 }
 
 /// Draws `data` as plot `id`.
@@ -124,15 +173,32 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
         LegendAt::UpperLeft => Corner::LeftTop,
         LegendAt::UpperRight | LegendAt::Hidden => Corner::RightTop,
     };
+    let [vx, vy] = view(data);
+    // The legend in the order of the series (by run number), not sorted as text
+    // (#1, #10, #11, #2).
+    let legend = Legend::default()
+        .position(corner)
+        .follow_insertion_order(true);
+    // Nines and decades are few and far apart: label them closer than egui's 60 px (it
+    // still leaves out a label that would not fit).
+    let x_axis = AxisHints::new_x()
+        .label(x.label)
+        .formatter(move |m: GridMark, _| fx.tick_label(value(&fx, m.value)))
+        .label_spacing(if x.scale == Scale::Linear {
+            60.0..=80.0
+        } else {
+            36.0..=50.0
+        });
     let mut plot = Plot::new(id)
-        .legend(Legend::default().position(corner))
-        .x_axis_label(x.label)
+        .legend(legend)
+        .custom_x_axes(vec![x_axis])
         .y_axis_label(y.label)
-        .include_x(plotted(&x, x.range.start))
-        .include_x(plotted(&x, x.range.end))
-        .include_y(plotted(&y, y.range.start))
-        .include_y(plotted(&y, y.range.end))
-        .x_axis_formatter(move |m: GridMark, _| fx.tick_label(value(&fx, m.value)))
+        // Exactly the model's axes (which follow a live run as it grows): no margin.
+        .include_x(vx.start)
+        .include_x(vx.end)
+        .include_y(vy.start)
+        .include_y(vy.end)
+        .set_margin_fraction(eframe::egui::Vec2::ZERO)
         .y_axis_formatter(move |m: GridMark, _| fy.tick_label(value(&fy, m.value)))
         .label_formatter(move |hover: &HoverPosition| match hover {
             HoverPosition::NearDataPoint {
@@ -146,16 +212,19 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
             )),
             HoverPosition::Elsewhere { .. } => None,
         });
-    if let Some(marks) = whole_marks(&x) {
-        plot = plot.x_grid_spacer(marks);
+    if let Some(marks) = marks(&x) {
+        plot = plot.x_grid_spacer(move |_| marks.clone());
     }
-    if let Some(marks) = whole_marks(&y) {
-        plot = plot.y_grid_spacer(marks);
+    if let Some(marks) = marks(&y) {
+        plot = plot.y_grid_spacer(move |_| marks.clone());
     }
     let traces = traces(data, weak);
     // Caps a hundredth of the x axis wide either side: a few pixels at any zoom-out.
     let cap = (plotted(&x, x.range.end) - plotted(&x, x.range.start)) / 100.0;
     plot.show(ui, |plot| {
+        if !plot.auto_bounds().any() {
+            keep_above_floor(plot, data);
+        }
         if let Some(map) = &data.heatmap {
             heatmap(plot, map);
         }
