@@ -1,7 +1,7 @@
 //! Automatic run labels (a run without `label = …`): `<model> ×<workers>`, and when the
 //! profile's runs differ in workload, what differs: the workload's kind and its main
-//! parameter (`threads ×1 · sleep ms=2`), so two runs never share a label only because
-//! their workloads were left out of it.
+//! parameter (`threads ×1 · sleep ms=2`, `threads ×1 · cpu iterations=200k`), so two runs
+//! never share a label only because their workloads were left out of it.
 //!
 //! Labels are written into results files; files written with older labels still open (a
 //! label is only ever read back as text).
@@ -51,7 +51,7 @@ fn describe(workload: &WorkloadSpec, runs: &[RunSpec]) -> String {
 fn quoted(value: &serde_json::Value) -> Option<String> {
     let text = match value {
         serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Number(n) => compact(n),
         serde_json::Value::Bool(b) => b.to_string(),
         _ => return None,
     };
@@ -62,6 +62,19 @@ fn quoted(value: &serde_json::Value) -> Option<String> {
     } else {
         text
     })
+}
+
+/// A number short and exact: whole thousands and millions as `200k`, `2M`; `2` for 2.0.
+fn compact(n: &serde_json::Number) -> String {
+    if let Some(u) = n.as_u64() {
+        return match u {
+            0 => "0".into(),
+            u if u % 1_000_000 == 0 => format!("{}M", u / 1_000_000),
+            u if u % 1_000 == 0 => format!("{}k", u / 1_000),
+            u => u.to_string(),
+        };
+    }
+    n.as_f64().map_or_else(|| n.to_string(), |f| f.to_string())
 }
 
 #[cfg(test)]
@@ -82,17 +95,14 @@ mod tests {
         // Issue 15: cpu and sleep were both `threads ×1`.
         assert_eq!(
             labels(&format!("{CPU}{SLEEP}")),
-            [
-                "threads ×1 · cpu iterations=1000",
-                "threads ×1 · sleep ms=2.0"
-            ]
+            ["threads ×1 · cpu iterations=1k", "threads ×1 · sleep ms=2"]
         );
-        let more = CPU.replace("1000", "5000");
+        let more = CPU.replace("1000", "5001");
         assert_eq!(
             labels(&format!("{CPU}{more}")),
             [
-                "threads ×1 · cpu iterations=1000",
-                "threads ×1 · cpu iterations=5000"
+                "threads ×1 · cpu iterations=1k",
+                "threads ×1 · cpu iterations=5001"
             ]
         );
     }
@@ -108,7 +118,7 @@ mod tests {
         let named = SLEEP.replace("[[run]]\n", "[[run]]\nlabel = \"nap\"\n");
         assert_eq!(
             labels(&format!("{CPU}{named}")),
-            ["threads ×1 · cpu iterations=1000", "nap"]
+            ["threads ×1 · cpu iterations=1k", "nap"]
         );
     }
 }

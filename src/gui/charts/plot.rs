@@ -5,8 +5,8 @@ use super::trim;
 use crate::chart::{Axis, ChartData, Heatmap, LegendAt, Markers, Scale, Series, Weight};
 use eframe::egui::{Color32, Ui};
 use egui_plot::{
-    AxisHints, Corner, GridMark, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, PlotUi,
-    Points,
+    AxisHints, Corner, GridInput, GridMark, HoverPosition, Legend, Line, LineStyle, Plot,
+    PlotPoint, PlotUi, Points,
 };
 
 /// One line as the app draws it.
@@ -69,6 +69,40 @@ fn trace(data: &ChartData, s: &Series, weak: Color32) -> Trace {
             })
             .collect(),
     }
+}
+
+/// Grid marks of a linear axis at multiples of 10ⁿ, 5·10ⁿ⁻¹ and 10ⁿ⁻¹ (one chain, so a
+/// coarser label is always on a finer mark): egui's own marks are decades only, which left a
+/// 0.8 s time axis with the single label 0.
+pub fn linear_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    let base = input.base_step_size;
+    if !(lo.is_finite() && hi.is_finite() && hi > lo && base.is_finite() && base > 0.0) {
+        return Vec::new();
+    }
+    // The chain …, 10ⁿ, 5·10ⁿ, 10ⁿ⁺¹, …: its first step at least `base`, then coarser ones.
+    let decade = 10f64.powf(base.log10().floor());
+    let mut chain: Vec<f64> = (0..6)
+        .flat_map(|k| {
+            let d = decade * 10f64.powi(k);
+            [d, 5.0 * d]
+        })
+        .filter(|step| *step >= base)
+        .collect();
+    chain.truncate(8);
+    let fine = chain[0];
+    let (first, last) = ((lo / fine).ceil() as i64, (hi / fine).floor() as i64);
+    if last - first > 10_000 {
+        return Vec::new();
+    }
+    (first..=last)
+        .map(|k| {
+            let value = k as f64 * fine;
+            let on = |step: &&f64| ((value / **step).round() * **step - value).abs() < fine * 1e-6;
+            let step_size = chain.iter().rev().find(on).copied().unwrap_or(fine);
+            GridMark { value, step_size }
+        })
+        .collect()
 }
 
 /// Where value `v` sits on `axis` as egui_plot sees it (it has no log axis: log10).
@@ -212,12 +246,14 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
             )),
             HoverPosition::Elsewhere { .. } => None,
         });
-    if let Some(marks) = marks(&x) {
-        plot = plot.x_grid_spacer(move |_| marks.clone());
-    }
-    if let Some(marks) = marks(&y) {
-        plot = plot.y_grid_spacer(move |_| marks.clone());
-    }
+    plot = match marks(&x) {
+        Some(marks) => plot.x_grid_spacer(move |_| marks.clone()),
+        None => plot.x_grid_spacer(linear_marks),
+    };
+    plot = match marks(&y) {
+        Some(marks) => plot.y_grid_spacer(move |_| marks.clone()),
+        None => plot.y_grid_spacer(linear_marks),
+    };
     let traces = traces(data, weak);
     // Caps a hundredth of the x axis wide either side: a few pixels at any zoom-out.
     let cap = (plotted(&x, x.range.end) - plotted(&x, x.range.start)) / 100.0;
@@ -288,4 +324,34 @@ fn heatmap(plot: &mut PlotUi, map: &Heatmap) {
             .at(PlotPoint::new(0.0, 0.0))
             .name("CPU %"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{GridInput, linear_marks};
+
+    #[test]
+    fn a_short_time_axis_gets_labels_between_its_decades() {
+        // 0–0.8 s over 230 px: egui's decade marks labelled only 0.
+        let marks = linear_marks(GridInput {
+            bounds: (0.0, 0.8),
+            base_step_size: 8.0 * 0.8 / 230.0,
+        });
+        let step = |v: f64| {
+            marks
+                .iter()
+                .find(|m| (m.value - v).abs() < 1e-9)
+                .map(|m| m.step_size)
+        };
+        assert_eq!(step(0.5), Some(0.5), "{marks:?}");
+        assert_eq!(step(0.1), Some(0.1));
+        assert!(step(0.0).is_some_and(|s| s >= 0.5));
+        assert!(
+            linear_marks(GridInput {
+                bounds: (0.0, f64::INFINITY),
+                base_step_size: 1.0
+            })
+            .is_empty()
+        );
+    }
 }
