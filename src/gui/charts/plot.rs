@@ -199,6 +199,26 @@ fn keep_above_floor(plot: &mut PlotUi, data: &ChartData) {
 /// Draws `data` as plot `id`.
 pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
     let weak = ui.visuals().weak_text_color();
+    let traces = traces(data, weak);
+    // Caps a hundredth of the x axis wide either side: a few pixels at any zoom-out.
+    let [vx, _] = view(data);
+    let cap = (vx.end - vx.start) / 100.0;
+    builder(id, data).show(ui, |plot| {
+        if !plot.auto_bounds().any() {
+            keep_above_floor(plot, data);
+        }
+        if let Some(map) = &data.heatmap {
+            heatmap(plot, map);
+        }
+        for t in traces {
+            whiskers(plot, &t, cap);
+            draw(plot, t);
+        }
+    });
+}
+
+/// The plot of `data` before its lines: legend, axes, marks, view and hover text.
+fn builder<'a>(id: &str, data: &ChartData) -> Plot<'a> {
     let (x, y) = (data.x.clone(), data.y.clone());
     let (hx, hy) = (x.clone(), y.clone());
     let (fx, fy) = (x.clone(), y.clone());
@@ -223,7 +243,7 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
         } else {
             36.0..=50.0
         });
-    let mut plot = Plot::new(id)
+    let plot = Plot::new(id)
         .legend(legend)
         .custom_x_axes(vec![x_axis])
         .y_axis_label(y.label)
@@ -246,29 +266,14 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
             )),
             HoverPosition::Elsewhere { .. } => None,
         });
-    plot = match marks(&x) {
+    let plot = match marks(&x) {
         Some(marks) => plot.x_grid_spacer(move |_| marks.clone()),
         None => plot.x_grid_spacer(linear_marks),
     };
-    plot = match marks(&y) {
+    match marks(&y) {
         Some(marks) => plot.y_grid_spacer(move |_| marks.clone()),
         None => plot.y_grid_spacer(linear_marks),
-    };
-    let traces = traces(data, weak);
-    // Caps a hundredth of the x axis wide either side: a few pixels at any zoom-out.
-    let cap = (plotted(&x, x.range.end) - plotted(&x, x.range.start)) / 100.0;
-    plot.show(ui, |plot| {
-        if !plot.auto_bounds().any() {
-            keep_above_floor(plot, data);
-        }
-        if let Some(map) = &data.heatmap {
-            heatmap(plot, map);
-        }
-        for t in traces {
-            whiskers(plot, &t, cap);
-            draw(plot, t);
-        }
-    });
+    }
 }
 
 /// The trace's error bars, under its name (so its legend entry shows and hides them too).
