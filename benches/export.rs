@@ -17,6 +17,7 @@ fn export(c: &mut Criterion) {
             .enumerate()
             .map(|(i, r)| (i as u64, r))
             .collect(),
+        origins: Vec::new(),
         host: Host::detect(),
         created: "2026-11-25T00:00:00Z".into(),
         findings: Vec::new(),

@@ -286,7 +286,8 @@ fn many_cores_draw_as_a_heatmap_and_saved_results_join_the_history() {
     app.runner.add_results(results);
     app.settings.tab = ChartTab::Cpu;
     let h = harness(app);
-    h.get_by_label("CPU per core during #1 threads ×1");
+    // A run loaded from results is marked with where it came from (issue 15).
+    h.get_by_label("CPU per core during #1 threads ×1 [results 1]");
     assert_eq!(h.state().runner.history.len(), 1);
 }
 

@@ -2,7 +2,7 @@
 
 use super::{
     Axis, ChartData, ChartRun, DODGE, LegendAt, Markers, Scale, Series, TickFormat, Weight, dodge,
-    headroom, legend_beside, log_axis_range, max_of, range_bar, repetitions_note,
+    legend_beside, log_axis_range, max_of, range_bar, repetitions_note,
 };
 use crate::analysis::downsample;
 use crate::results::RepetitionLatency;
@@ -55,6 +55,8 @@ pub fn latency_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
                 .timeline
                 .iter()
                 .filter_map(|p| pick(p).map(|v| [p.t, v]))
+                // A log axis has no place for 0 (an empty bucket) or a negative figure.
+                .filter(|p| p[1] > 0.0 && p[1].is_finite())
                 .collect();
             downsample(&points, max_points)
         };
@@ -68,13 +70,22 @@ pub fn latency_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
     let step = max_of(&series, 0) * DODGE;
     dodge(&mut series, step);
     let x_max = max_of(&series, 0).max(1e-3) * 1.02;
-    let y_max = headroom(max_of(&series, 1));
+    let (y_min, y_max) = (min_positive(&series), max_of(&series, 1));
     ChartData {
         caption: "p50 (thick) and p99 (thin) over time".into(),
         detail: None,
         notes: repetitions_note(runs, "range").into_iter().collect(),
         x: Axis::linear("time since start (s)", "s", 0.0, x_max),
-        y: Axis::linear("latency (µs)", "µs", 0.0, y_max),
+        // Log scale: a p99 100× the p50 leaves both lines readable, and no latency is
+        // ever below zero.
+        y: Axis {
+            label: "latency (µs, log scale)",
+            unit: "µs",
+            range: log_axis_range(y_min * 0.8, y_max * 1.5),
+            scale: Scale::Log,
+            ticks: 8,
+            format: TickFormat::Number,
+        },
         legend: legend_beside(&series),
         series,
         heatmap: None,
@@ -106,12 +117,7 @@ pub fn latency_distribution(runs: &[ChartRun]) -> ChartData {
         })
         .filter(|s| !s.points.is_empty())
         .collect();
-    let y_min = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p[1]))
-        .fold(f64::INFINITY, f64::min)
-        .max(1e-3);
-    let y_max = max_of(&series, 1);
+    let (y_min, y_max) = (min_positive(&series), max_of(&series, 1));
     ChartData {
         caption: "Distribution by percentile".into(),
         detail: None,
@@ -138,6 +144,22 @@ pub fn latency_distribution(runs: &[ChartRun]) -> ChartData {
         nothing: "No latency distribution in these results.",
     }
     .clamped()
+}
+
+/// The smallest positive value over every point and error bar of `series` (1e-3 when there
+/// is none): where a log axis starts.
+fn min_positive(series: &[Series]) -> f64 {
+    let points = series.iter().flat_map(|s| s.points.iter().map(|p| p[1]));
+    let bars = series.iter().flat_map(|s| s.whiskers.iter().map(|w| w[1]));
+    let least = points
+        .chain(bars)
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    if least.is_finite() {
+        least.max(1e-3)
+    } else {
+        1e-3
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 mod cpu;
 mod latency;
+mod names;
 mod range;
 mod registry;
 mod scaling;
@@ -15,6 +16,7 @@ mod throughput;
 
 pub use cpu::{NO_CPU_SAMPLES, cpu};
 pub use latency::{latency_distribution, latency_over_time, nines, nines_label};
+pub use names::legend_name;
 pub use range::{AXIS_LIMIT, axis_range, headroom, inside, log_axis_range};
 pub use registry::{CHARTS, ChartEntry, ChartKind};
 pub use scaling::{efficiency, efficiency_on, speedup, speedup_on};
@@ -35,12 +37,15 @@ const DODGE: f64 = 0.02;
 pub const HEATMAP_CORES: usize = 16;
 
 /// One run as the charts see it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ChartRun<'a> {
     /// The run's colour number (the app's history number; the results file's run index).
     pub color: u64,
-    /// Legend text.
-    pub name: &'a str,
+    /// Legend text ([`legend_name`]).
+    pub name: std::borrow::Cow<'a, str>,
+    /// Where the run was loaded from (a results file's name), when it was not measured with
+    /// the others: the scaling chart keeps its sweeps apart from theirs.
+    pub origin: Option<&'a str>,
     /// The measurements.
     pub result: &'a RunResult,
 }

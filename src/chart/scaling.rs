@@ -107,11 +107,33 @@ impl Curve {
     }
 }
 
+/// The sweeps of `runs`, one per (model, workload, origin): runs loaded from a results file
+/// are never joined with runs measured in the app into one line. A sweep of a loaded file
+/// is named with the file when the chart also has others.
 fn curves(runs: &[ChartRun], cores: Option<usize>) -> Vec<Curve> {
-    sweeps(runs.iter().map(|r| r.result))
-        .iter()
+    let mut origins: Vec<Option<&str>> = Vec::new();
+    for r in runs {
+        if !origins.contains(&r.origin) {
+            origins.push(r.origin);
+        }
+    }
+    let several = origins.len() > 1;
+    origins
+        .into_iter()
+        .flat_map(|origin| {
+            let mine = runs.iter().filter(move |r| r.origin == origin);
+            sweeps(mine.map(|r| r.result))
+                .into_iter()
+                .map(move |mut sweep| {
+                    if let (true, Some(o)) = (several, origin) {
+                        sweep.name = format!("{} [{o}]", sweep.name);
+                    }
+                    sweep
+                })
+                .collect::<Vec<_>>()
+        })
         .map(|sweep| {
-            let fit = fit_sweep(sweep, cores);
+            let fit = fit_sweep(&sweep, cores);
             let base = sweep.runs[0];
             Curve {
                 series: sweep.series(),
@@ -292,7 +314,8 @@ mod tests {
         runs.iter()
             .map(|r| ChartRun {
                 color: 0,
-                name: &r.label,
+                name: r.label.as_str().into(),
+                origin: None,
                 result: r,
             })
             .collect()

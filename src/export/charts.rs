@@ -11,14 +11,23 @@ use plotters::prelude::*;
 const MAX_PANELS: usize = 9;
 
 impl ExportSet<'_> {
-    /// The runs as the chart model takes them: the label as name, the colour number.
+    /// The runs as the chart model takes them: named as the app's legend names them
+    /// ([`chart::legend_name`]: number, label, status, origin), with their colour numbers.
     pub fn chart_runs(&self) -> Vec<ChartRun<'_>> {
         self.runs
             .iter()
-            .map(|(n, r)| ChartRun {
-                color: *n,
-                name: &r.label,
-                result: r,
+            .map(|(n, r)| {
+                let origin = self
+                    .origins
+                    .iter()
+                    .find(|o| o.0 == *n)
+                    .map(|o| o.1.as_str());
+                ChartRun {
+                    color: *n,
+                    name: chart::legend_name(*n, r, origin).into(),
+                    origin,
+                    result: r,
+                }
             })
             .collect()
     }

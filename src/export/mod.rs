@@ -69,6 +69,9 @@ pub struct ExportSet<'a> {
     pub title: String,
     /// The runs, each with its colour number (as in the app).
     pub runs: Vec<(u64, &'a RunResult)>,
+    /// The results file each loaded run came from, by colour number (the app's legend
+    /// names it); empty for the runs of one results file.
+    pub origins: Vec<(u64, String)>,
     /// The measuring machine (for the footer).
     pub host: Host,
     /// When the runs were measured (UTC timestamp) or exported.
@@ -90,6 +93,7 @@ impl<'a> ExportSet<'a> {
                 .enumerate()
                 .map(|(i, r)| (i as u64, r))
                 .collect(),
+            origins: Vec::new(),
             host: results.host.clone(),
             created: if results.created_utc.is_empty() {
                 crate::format::utc_timestamp(std::time::SystemTime::now())

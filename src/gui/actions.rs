@@ -328,6 +328,7 @@ impl ParlabApp {
             path,
             kind,
             runs: export::runs_for(&self.runner, self.view.cpu_run, kind),
+            origins: export::origins_for(&self.runner),
             results: export::results_for(&self.runner, &self.editor.profile),
             stem: export::stem(&self.doc),
         };

@@ -502,9 +502,10 @@ impl ParlabApp {
             .iter()
             .filter(|e| e.visible)
             .map(|e| Series {
-                name: format!("#{} {}", e.id + 1, e.result.label),
+                name: e.legend(),
                 color: palette::color(e.id),
                 result: &e.result,
+                origin: e.origin.as_deref(),
             })
             .collect();
         if let Some(live) = live
@@ -560,9 +561,10 @@ impl ParlabApp {
     /// else the newest.
     fn cpu_series<'a>(&'a self, live: Option<&'a RunResult>) -> Option<Series<'a>> {
         let of = |e: &'a HistoryEntry| Series {
-            name: format!("#{} {}", e.id + 1, e.result.label),
+            name: e.legend(),
             color: palette::color(e.id),
             result: &e.result,
+            origin: e.origin.as_deref(),
         };
         match self.view.cpu_run {
             Some(id) => self.runner.history.iter().find(|e| e.id == id).map(of),
@@ -626,8 +628,9 @@ fn pan_hint(ui: &mut Ui, tab: crate::chart::ChartKind) {
 
 fn live_series(live: &RunResult, id: u64) -> Series<'_> {
     Series {
-        name: format!("#{} {} (running)", id + 1, live.label),
+        name: crate::chart::legend_name(id, live, None),
         color: palette::color(id),
         result: live,
+        origin: None,
     }
 }

@@ -33,6 +33,8 @@ pub struct Request {
     pub kind: ChartKind,
     /// The runs the chart shows, with their colour numbers.
     pub runs: Vec<(u64, Arc<RunResult>)>,
+    /// The results file each loaded run came from, by colour number (legends name it).
+    pub origins: Vec<(u64, String)>,
     /// The visible runs as a results file.
     pub results: Results,
     /// The start of each file name when exporting all charts.
@@ -53,6 +55,15 @@ pub fn runs_for(
         (ChartKind::Cpu, Some(entry)) => vec![(entry.id, Arc::clone(&entry.result))],
         _ => visible.map(|e| (e.id, Arc::clone(&e.result))).collect(),
     }
+}
+
+/// The results file each loaded run of the history came from, by colour number.
+pub fn origins_for(runner: &Runner) -> Vec<(u64, String)> {
+    let loaded = runner
+        .history
+        .iter()
+        .filter_map(|e| Some((e.id, e.origin.as_deref()?)));
+    loaded.map(|(id, o)| (id, o.to_string())).collect()
 }
 
 /// The visible runs as a results file for `profile`; runs from other machines keep their
@@ -147,12 +158,14 @@ fn run(request: Request) -> Result<String, String> {
         path,
         kind,
         runs,
+        origins,
         results,
         stem,
     } = request;
     let set = ExportSet {
         title: results.profile.name.clone(),
         runs: runs.iter().map(|(n, r)| (*n, r.as_ref())).collect(),
+        origins,
         host: results.host.clone(),
         created: results.created_utc.clone(),
         findings: results.findings.clone(),

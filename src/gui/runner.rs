@@ -25,6 +25,16 @@ pub struct HistoryEntry {
     /// The session (or loaded results file) it came from: runs of one session were
     /// measured side by side, so verdicts compare them.
     pub session: u64,
+    /// The results file it was loaded from (legends mark it); `None` when measured here.
+    pub origin: Option<Arc<str>>,
+}
+
+impl HistoryEntry {
+    /// Its name in legends, the same in the app and in exported images
+    /// ([`crate::chart::legend_name`]).
+    pub fn legend(&self) -> String {
+        crate::chart::legend_name(self.id, &self.result, self.origin.as_deref())
+    }
 }
 
 /// The app's link to the engine.
@@ -160,7 +170,7 @@ impl Runner {
             .host()
             .map_or_else(|| Arc::clone(&self.host), Arc::new);
         for (_, result) in progress.merged.iter().skip(self.reported) {
-            self.push(Arc::clone(result), Arc::clone(&host));
+            self.push(Arc::clone(result), Arc::clone(&host), None);
         }
         self.reported = progress.merged.len();
         self.live_id = self.next_id;
@@ -178,13 +188,14 @@ impl Runner {
         }
     }
 
-    fn push(&mut self, result: Arc<RunResult>, host: Arc<Host>) {
+    fn push(&mut self, result: Arc<RunResult>, host: Arc<Host>, origin: Option<Arc<str>>) {
         self.history.push(HistoryEntry {
             id: self.next_id,
             result,
             visible: true,
             host,
             session: self.session_id,
+            origin,
         });
         self.next_id += 1;
     }
@@ -200,8 +211,9 @@ impl Runner {
         self.session_id += 1;
         self.sessions.push((self.session_id, name.to_string()));
         let host = Arc::new(results.host);
+        let origin: Arc<str> = Arc::from(name);
         for run in results.runs {
-            self.push(Arc::new(run), Arc::clone(&host));
+            self.push(Arc::new(run), Arc::clone(&host), Some(Arc::clone(&origin)));
         }
     }
 

@@ -2,6 +2,7 @@
 //! validation, and expansion into the list of runs to execute.
 
 pub mod examples;
+mod labels;
 mod load;
 mod messages;
 mod needs;
@@ -139,7 +140,7 @@ impl Profile {
                 let label = match &run.label {
                     Some(label) if sweep => format!("{label} ×{workers}"),
                     Some(label) => label.clone(),
-                    None => format!("{} ×{workers}", run.model),
+                    None => labels::automatic(run, workers, &self.runs),
                 };
                 let stop = match (run.tasks, run.duration_s) {
                     (Some(tasks), _) => Stop::Tasks(tasks),

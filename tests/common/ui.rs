@@ -57,17 +57,18 @@ pub fn start_and_finish(harness: &mut Harness<'_, ParlabApp>, runs: usize) {
     );
 }
 
-/// The app's chart series for `results`, built as the app builds them (history number,
-/// colour), for the tests that compare the app's charts with the exported images.
+/// The app's chart series for `results`, built as the app builds them (legend name,
+/// history number, colour), for the tests that compare the app's charts with the exported images.
 pub fn app_series(results: &parlab::results::Results) -> Vec<parlab::gui::charts::Series<'_>> {
     results
         .runs
         .iter()
         .enumerate()
         .map(|(i, r)| parlab::gui::charts::Series {
-            name: r.label.clone(),
+            name: parlab::chart::legend_name(i as u64, r, None),
             color: parlab::gui::palette::color(i as u64),
             result: r,
+            origin: None,
         })
         .collect()
 }

@@ -22,6 +22,8 @@ pub struct Series<'a> {
     pub color: Color32,
     /// The measurements.
     pub result: &'a RunResult,
+    /// The results file it was loaded from; `None` for a run measured in the app.
+    pub origin: Option<&'a str>,
 }
 
 /// What the app's charts are drawn from.
@@ -72,7 +74,8 @@ pub fn chart_runs<'a>(series: &'a [Series<'a>]) -> Vec<ChartRun<'a>> {
                 .iter()
                 .position(|&(r, g, b)| Color32::from_rgb(r, g, b) == s.color)
                 .map_or(i as u64, |n| n as u64),
-            name: &s.name,
+            name: s.name.as_str().into(),
+            origin: s.origin,
             result: s.result,
         })
         .collect()

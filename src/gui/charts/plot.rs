@@ -5,7 +5,8 @@ use super::trim;
 use crate::chart::{Axis, ChartData, Heatmap, LegendAt, Markers, Scale, Series, Weight};
 use eframe::egui::{Color32, Ui};
 use egui_plot::{
-    Corner, GridMark, HoverPosition, Legend, Line, LineStyle, Plot, PlotPoint, PlotUi, Points,
+    AxisHints, Corner, GridInput, GridMark, HoverPosition, Legend, Line, LineStyle, Plot,
+    PlotPoint, PlotUi, Points,
 };
 
 /// One line as the app draws it.
@@ -70,6 +71,40 @@ fn trace(data: &ChartData, s: &Series, weak: Color32) -> Trace {
     }
 }
 
+/// Grid marks of a linear axis at multiples of 10ⁿ, 5·10ⁿ⁻¹ and 10ⁿ⁻¹ (one chain, so a
+/// coarser label is always on a finer mark): egui's own marks are decades only, which left a
+/// 0.8 s time axis with the single label 0.
+pub fn linear_marks(input: GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    let base = input.base_step_size;
+    if !(lo.is_finite() && hi.is_finite() && hi > lo && base.is_finite() && base > 0.0) {
+        return Vec::new();
+    }
+    // The chain …, 10ⁿ, 5·10ⁿ, 10ⁿ⁺¹, …: its first step at least `base`, then coarser ones.
+    let decade = 10f64.powf(base.log10().floor());
+    let mut chain: Vec<f64> = (0..6)
+        .flat_map(|k| {
+            let d = decade * 10f64.powi(k);
+            [d, 5.0 * d]
+        })
+        .filter(|step| *step >= base)
+        .collect();
+    chain.truncate(8);
+    let fine = chain[0];
+    let (first, last) = ((lo / fine).ceil() as i64, (hi / fine).floor() as i64);
+    if last - first > 10_000 {
+        return Vec::new();
+    }
+    (first..=last)
+        .map(|k| {
+            let value = k as f64 * fine;
+            let on = |step: &&f64| ((value / **step).round() * **step - value).abs() < fine * 1e-6;
+            let step_size = chain.iter().rev().find(on).copied().unwrap_or(fine);
+            GridMark { value, step_size }
+        })
+        .collect()
+}
+
 /// Where value `v` sits on `axis` as egui_plot sees it (it has no log axis: log10).
 fn plotted(axis: &Axis, v: f64) -> f64 {
     match axis.scale {
@@ -96,26 +131,94 @@ fn hover_text(axis: &Axis, v: f64) -> String {
     }
 }
 
-/// Grid marks at whole plotted numbers (nines, decades), where egui's own would fall between.
-fn whole_marks(axis: &Axis) -> Option<impl Fn(egui_plot::GridInput) -> Vec<GridMark> + use<>> {
-    if axis.scale == Scale::Linear {
-        return None;
-    }
-    let from = plotted(axis, axis.range.start).floor() as i32;
-    let to = plotted(axis, axis.range.end).floor() as i32;
-    Some(move |_| {
-        (from..=to)
+/// The grid marks of `axis` (plotted positions), or `None` for egui's own (linear axes).
+/// A nines axis gets one per nine; a log axis one per decade and, between them, at 2× and
+/// 5× (a range within one decade would otherwise have a single label or none). egui
+/// leaves out the labels that do not fit, finest first (each mark's step is its gap).
+pub fn marks(axis: &Axis) -> Option<Vec<GridMark>> {
+    let (lo, hi) = (
+        plotted(axis, axis.range.start),
+        plotted(axis, axis.range.end),
+    );
+    let decades = (lo.floor() as i32)..=(hi.floor() as i32);
+    let marks = match axis.scale {
+        Scale::Linear => return None,
+        Scale::Nines => decades
             .map(|n| GridMark {
                 value: f64::from(n),
                 step_size: 1.0,
             })
-            .collect()
-    })
+            .collect(),
+        Scale::Log => decades
+            .flat_map(|n| {
+                let n = f64::from(n);
+                [(n, 1.0), (n + 2f64.log10(), 0.3), (n + 5f64.log10(), 0.3)]
+            })
+            .filter(|(v, _)| (lo..=hi).contains(v))
+            .map(|(value, step_size)| GridMark { value, step_size })
+            .collect(),
+    };
+    Some(marks)
+}
+
+/// The view of `data` before any pan or zoom, in plotted positions (`[x, y]`, each
+/// `start..end`): exactly the model's axes, which never reach below zero where the values
+/// cannot (egui's own bounds add a margin that showed latencies down to −1 000).
+pub fn view(data: &ChartData) -> [std::ops::Range<f64>; 2] {
+    let range = |a: &Axis| plotted(a, a.range.start)..plotted(a, a.range.end);
+    [range(&data.x), range(&data.y)]
+}
+
+/// Where a pan or zoom may not go: the start of an axis whose values are never negative
+/// (linear from zero or above); `None` for an axis without such a floor.
+fn floor(axis: &Axis) -> Option<f64> {
+    (axis.scale == Scale::Linear && axis.range.start >= 0.0).then_some(axis.range.start)
+}
+
+/// Keeps a panned or zoomed view above the floors of `data`'s axes, shifting it up (or
+/// right) without changing its size.
+fn keep_above_floor(plot: &mut PlotUi, data: &ChartData) {
+    let bounds = plot.plot_bounds();
+    let shown = [bounds.range_x(), bounds.range_y()];
+    for (k, axis) in [&data.x, &data.y].into_iter().enumerate() {
+        let (Some(floor), range) = (floor(axis), &shown[k]) else {
+            continue;
+        };
+        let (lo, hi) = (*range.start(), *range.end());
+        if lo < floor && lo.is_finite() && hi.is_finite() {
+            let moved = floor..=(floor + (hi - lo));
+            if k == 0 {
+                plot.set_plot_bounds_x(moved);
+            } else {
+                plot.set_plot_bounds_y(moved);
+            }
+        }
+    }
 }
 
 /// Draws `data` as plot `id`.
 pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
     let weak = ui.visuals().weak_text_color();
+    let traces = traces(data, weak);
+    // Caps a hundredth of the x axis wide either side: a few pixels at any zoom-out.
+    let [vx, _] = view(data);
+    let cap = (vx.end - vx.start) / 100.0;
+    builder(id, data).show(ui, |plot| {
+        if !plot.auto_bounds().any() {
+            keep_above_floor(plot, data);
+        }
+        if let Some(map) = &data.heatmap {
+            heatmap(plot, map);
+        }
+        for t in traces {
+            whiskers(plot, &t, cap);
+            draw(plot, t);
+        }
+    });
+}
+
+/// The plot of `data` before its lines: legend, axes, marks, view and hover text.
+fn builder<'a>(id: &str, data: &ChartData) -> Plot<'a> {
     let (x, y) = (data.x.clone(), data.y.clone());
     let (hx, hy) = (x.clone(), y.clone());
     let (fx, fy) = (x.clone(), y.clone());
@@ -124,15 +227,32 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
         LegendAt::UpperLeft => Corner::LeftTop,
         LegendAt::UpperRight | LegendAt::Hidden => Corner::RightTop,
     };
-    let mut plot = Plot::new(id)
-        .legend(Legend::default().position(corner))
-        .x_axis_label(x.label)
+    let [vx, vy] = view(data);
+    // The legend in the order of the series (by run number), not sorted as text
+    // (#1, #10, #11, #2).
+    let legend = Legend::default()
+        .position(corner)
+        .follow_insertion_order(true);
+    // Nines and decades are few and far apart: label them closer than egui's 60 px (it
+    // still leaves out a label that would not fit).
+    let x_axis = AxisHints::new_x()
+        .label(x.label)
+        .formatter(move |m: GridMark, _| fx.tick_label(value(&fx, m.value)))
+        .label_spacing(if x.scale == Scale::Linear {
+            60.0..=80.0
+        } else {
+            36.0..=50.0
+        });
+    let plot = Plot::new(id)
+        .legend(legend)
+        .custom_x_axes(vec![x_axis])
         .y_axis_label(y.label)
-        .include_x(plotted(&x, x.range.start))
-        .include_x(plotted(&x, x.range.end))
-        .include_y(plotted(&y, y.range.start))
-        .include_y(plotted(&y, y.range.end))
-        .x_axis_formatter(move |m: GridMark, _| fx.tick_label(value(&fx, m.value)))
+        // Exactly the model's axes (which follow a live run as it grows): no margin.
+        .include_x(vx.start)
+        .include_x(vx.end)
+        .include_y(vy.start)
+        .include_y(vy.end)
+        .set_margin_fraction(eframe::egui::Vec2::ZERO)
         .y_axis_formatter(move |m: GridMark, _| fy.tick_label(value(&fy, m.value)))
         .label_formatter(move |hover: &HoverPosition| match hover {
             HoverPosition::NearDataPoint {
@@ -146,24 +266,14 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
             )),
             HoverPosition::Elsewhere { .. } => None,
         });
-    if let Some(marks) = whole_marks(&x) {
-        plot = plot.x_grid_spacer(marks);
+    let plot = match marks(&x) {
+        Some(marks) => plot.x_grid_spacer(move |_| marks.clone()),
+        None => plot.x_grid_spacer(linear_marks),
+    };
+    match marks(&y) {
+        Some(marks) => plot.y_grid_spacer(move |_| marks.clone()),
+        None => plot.y_grid_spacer(linear_marks),
     }
-    if let Some(marks) = whole_marks(&y) {
-        plot = plot.y_grid_spacer(marks);
-    }
-    let traces = traces(data, weak);
-    // Caps a hundredth of the x axis wide either side: a few pixels at any zoom-out.
-    let cap = (plotted(&x, x.range.end) - plotted(&x, x.range.start)) / 100.0;
-    plot.show(ui, |plot| {
-        if let Some(map) = &data.heatmap {
-            heatmap(plot, map);
-        }
-        for t in traces {
-            whiskers(plot, &t, cap);
-            draw(plot, t);
-        }
-    });
 }
 
 /// The trace's error bars, under its name (so its legend entry shows and hides them too).
@@ -219,4 +329,34 @@ fn heatmap(plot: &mut PlotUi, map: &Heatmap) {
             .at(PlotPoint::new(0.0, 0.0))
             .name("CPU %"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{GridInput, linear_marks};
+
+    #[test]
+    fn a_short_time_axis_gets_labels_between_its_decades() {
+        // 0–0.8 s over 230 px: egui's decade marks labelled only 0.
+        let marks = linear_marks(GridInput {
+            bounds: (0.0, 0.8),
+            base_step_size: 8.0 * 0.8 / 230.0,
+        });
+        let step = |v: f64| {
+            marks
+                .iter()
+                .find(|m| (m.value - v).abs() < 1e-9)
+                .map(|m| m.step_size)
+        };
+        assert_eq!(step(0.5), Some(0.5), "{marks:?}");
+        assert_eq!(step(0.1), Some(0.1));
+        assert!(step(0.0).is_some_and(|s| s >= 0.5));
+        assert!(
+            linear_marks(GridInput {
+                bounds: (0.0, f64::INFINITY),
+                base_step_size: 1.0
+            })
+            .is_empty()
+        );
+    }
 }
