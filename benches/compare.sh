@@ -11,6 +11,7 @@
 # Usage: benches/compare.sh
 #   ROUNDS=5     interleaved rounds (at least 2 for an interval)
 #   DURATION=1   seconds per run (each round runs about 20 of them)
+#   PAIRS="threads tiny thread-per-task process-per-task mutex"  which pairs (default: all)
 #   NO_BUILD=1   skip `cargo build --release --bins` (use the binaries already in the target folder)
 # Binaries come from ${CARGO_TARGET_DIR:-target}/release. Needs python3 (no extra packages).
 # Do not compile or run other work meanwhile: it measures. The load average before and after
@@ -22,7 +23,7 @@ rounds=${ROUNDS:-5}
 duration=${DURATION:-1}
 bin=${CARGO_TARGET_DIR:-target}/release
 
-die() { echo "compare.sh: $*" >&2; exit "${2:-1}"; }
+die() { echo "compare.sh: $1" >&2; exit "${2:-1}"; }
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a whole number of at least 1, got '$rounds'" 2
 [[ "$duration" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "DURATION must be a number of seconds, got '$duration'" 2
 command -v python3 >/dev/null || die "python3 is missing (it reads the results): install python3" 2
@@ -72,7 +73,11 @@ parlab_side() {
     die "parlab run benches/profiles/reference-$pair.toml failed in round $round"
 }
 
-pairs="threads tiny thread-per-task process-per-task mutex"
+all_pairs="threads tiny thread-per-task process-per-task mutex"
+pairs=${PAIRS:-$all_pairs}
+for pair in $pairs; do
+  [[ " $all_pairs " == *" $pair "* ]] || die "PAIRS: no pair '$pair' (there are: $all_pairs)" 2
+done
 for round in $(seq 1 "$rounds"); do
   echo "round $round of $rounds" >&2
   for pair in $pairs; do
@@ -82,10 +87,11 @@ for round in $(seq 1 "$rounds"); do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-python3 - "$work" "$rounds" "$duration" "$load_before" "$load_after" "$bin" <<'PY'
+python3 - "$work" "$rounds" "$duration" "$load_before" "$load_after" "$bin" "$pairs" <<'PY'
 import json, math, os, statistics, sys
+from collections import defaultdict
 
-work, rounds, duration, load_before, load_after, binaries = sys.argv[1:7]
+work, rounds, duration, load_before, load_after, binaries, pairs = sys.argv[1:8]
 rounds = int(rounds)
 # Student t, 97.5 % quantile, by degrees of freedom (1–30); 1.96 beyond.
 T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
@@ -113,7 +119,7 @@ def parlab_runs():
     """{(pair, workers, figure): {round: µs}}: "wall" = workers / throughput, as the
     references count; "cpu" = the run's CPU s (parlab and its workers) per task."""
     out = {}
-    for pair in ["threads", "tiny", "thread-per-task", "process-per-task", "mutex"]:
+    for pair in pairs.split():
         for r in range(1, rounds + 1):
             for run in json.load(open(os.path.join(work, f"parlab-{pair}-{r}.json")))["runs"]:
                 if run["status"] != "completed" or run["throughput_per_sec"] <= 0:
@@ -143,6 +149,8 @@ rows = []
 def cost_row(label, ref_series, par_series, aim=None):
     """parlab's µs per task over the reference's, round by round."""
     common = sorted(set(ref_series) & set(par_series))
+    if not common:
+        return  # a pair left out by PAIRS
     ratios = [par_series[r] / ref_series[r] for r in common]
     m, ci = interval(ratios)
     rows.append((label, ref_series, par_series, m, ci, aim, "cost"))
@@ -150,12 +158,15 @@ def cost_row(label, ref_series, par_series, aim=None):
 def scaling_row(label, ref1, ref2, par1, par2, aim=None):
     """Throughput ×2 over ×1 on each side (from µs per task: 2 × t1 / t2), then parlab's over the reference's."""
     common = sorted(set(ref1) & set(ref2) & set(par1) & set(par2))
+    if not common:
+        return
     rs = {r: 2 * ref1[r] / ref2[r] for r in common}
     ps = {r: 2 * par1[r] / par2[r] for r in common}
     m, ci = interval([ps[r] / rs[r] for r in common])
     rows.append((label, rs, ps, m, ci, aim, "scaling"))
 
 W, C = "wall", "cpu"
+ref, par = defaultdict(dict, ref), defaultdict(dict, par)  # pairs left out read as empty
 cost_row("threads ×1, cpu 60 000", ref[("threads", "threads", 1, W)], par[("threads", 1, W)], ("≤*", 1.05))
 cost_row("threads ×2, cpu 60 000", ref[("threads", "threads", 2, W)], par[("threads", 2, W)], ("≤*", 1.05))
 scaling_row("threads speedup ×1→×2", ref[("threads", "threads", 1, W)], ref[("threads", "threads", 2, W)],
@@ -171,7 +182,7 @@ for n in (1, 2):
 for mode, name, aim in [("hyperfine", "hyperfine -N /bin/true", ("≤", 1.2)),
                         ("spawn-process", "Command /bin/true", None),
                         ("worker", "raw parlab-worker", None)]:
-    if ("process-per-task", mode, 1, W) in ref:
+    if ref[("process-per-task", mode, 1, W)]:
         # hyperfine's CPU figure is the child's alone (not its own fork and wait): no CPU row.
         for fig, suffix in ((W, ""), (C, ", CPU"))[: 1 if mode == "hyperfine" else 2]:
             cost_row(f"process-per-task ×1 vs {name}{suffix}", ref[("process-per-task", mode, 1, fig)],
