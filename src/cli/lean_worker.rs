@@ -9,9 +9,10 @@
 //! has none of them, unless it inherits them from a cargo-run parent).
 //!
 //! On Linux with glibc the worker is linked statically (`cargo rustc … -- -C
-//! target-feature=+crt-static`, the same as `cargo static-worker`): the dynamic loader costs
-//! a dynamically linked Rust program about 0.35 ms per start on a 2-core test machine, more
-//! than half of what starting `/bin/true` costs, and process-per-task pays it once per task.
+//! target-feature=+crt-static`, the same as `cargo static-worker`): loading `libc.so` and
+//! `libgcc_s.so` cost the dynamically linked worker about 0.35–0.45 ms per start on a 2-core
+//! test machine, more than half of what starting `/bin/true` costs, and process-per-task pays
+//! it once per task (`benches/spawn-floor.sh`).
 //! If the static link fails (no `libc.a`), the ordinary dynamic build is used.
 
 use parlab::exec::WorkerCommand;
