@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the parlab .deb with cargo-deb (installing cargo-deb first if it is missing).
-# cargo deb builds the release binary itself. Extra arguments go to cargo deb, e.g.
+# It builds the release binaries first (the lean worker statically linked). Extra arguments
+# go to cargo deb, e.g.
 #   packaging/build-deb.sh --fast
 #   packaging/build-deb.sh --no-build      # package an existing target/release/parlab
 # The package's contents and dependencies are in [package.metadata.deb] in Cargo.toml.
@@ -11,6 +12,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if ! cargo deb --version >/dev/null 2>&1; then
     echo "build-deb: cargo-deb not found; running 'cargo install cargo-deb --locked' (about a minute)..." >&2
     cargo install cargo-deb --locked
+fi
+
+# The release build first, then the lean worker relinked statically (`cargo static-worker`, see
+# .cargo/config.toml): a static worker starts about 0.35 ms sooner, which process-per-task
+# pays once per task. cargo deb then packages these binaries as they are.
+if [[ " $* " != *" --no-build "* ]]; then
+    cargo build --release
+    cargo static-worker
+    set -- --no-build "$@"
 fi
 
 # cargo deb prints the path of the package it wrote on stdout; keep a copy to find it

@@ -117,8 +117,10 @@ fn cargo_run_builds_the_lean_worker_with_the_same_cargo_profile_and_target() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     let manifest = s.dir.path().join("Cargo.toml");
+    // On glibc Linux the worker is linked statically: a `cargo rustc` with the same arguments.
+    let statically = cfg!(all(target_os = "linux", target_env = "gnu"));
     let mut expected = vec![
-        "build".to_string(),
+        if statically { "rustc" } else { "build" }.to_string(),
         "--bin".into(),
         "parlab-worker".into(),
         "--release".into(),
@@ -130,11 +132,42 @@ fn cargo_run_builds_the_lean_worker_with_the_same_cargo_profile_and_target() {
     if !cfg!(feature = "gui") {
         expected.push("--no-default-features".into());
     }
+    if statically {
+        expected.extend([
+            "--".into(),
+            "-C".into(),
+            "target-feature=+crt-static".into(),
+        ]);
+    }
     assert_eq!(s.cargo_args(), Some(expected), "{stderr}");
     assert!(
         stderr.contains("parlab: building parlab-worker first"),
         "{stderr}"
     );
+    let lean = s.target.join("release/parlab-worker");
+    assert_eq!(worker_program(&json, 0), Some(quoted(&lean).as_str()));
+}
+
+#[test]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn a_failed_static_link_falls_back_to_the_dynamically_linked_worker() {
+    // The fake cargo fails the static `cargo rustc` and does the plain `cargo build`.
+    let real_worker = common::parlab_bin().with_file_name("parlab-worker");
+    let s = Sandbox::new(&format!(
+        "[ \"$1\" = rustc ] && {{ echo 'error: cannot find -lc' >&2; exit 101; }}\n\
+         while [ $# -gt 0 ]; do [ \"$1\" = --target-dir ] && t=\"$2\"; shift; done\n\
+         cp '{}' \"$t/release/parlab-worker\"",
+        real_worker.display()
+    ));
+    let (output, json) = s.run_processes();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("a statically linked parlab-worker could not be built"),
+        "{stderr}"
+    );
+    let last = s.cargo_args().expect("cargo was called");
+    assert_eq!(last.first().map(String::as_str), Some("build"), "{stderr}");
     let lean = s.target.join("release/parlab-worker");
     assert_eq!(worker_program(&json, 0), Some(quoted(&lean).as_str()));
 }

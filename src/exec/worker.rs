@@ -96,8 +96,13 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
                 // Its own peak since exec, and that of the programs its workload started:
                 // not `ru_maxrss`, which counts the parent's memory at spawn.
                 let peak = crate::sys::self_peak_rss().unwrap_or(0) + workload.external_peak_rss();
-                send(output, &FromWorker::Peak(peak))?;
-                send(output, &FromWorker::Stats(workload.stats()))?;
+                // Both in one write: one wake-up of the parent fewer, which process-per-task
+                // pays once per task.
+                let mut last = Vec::new();
+                send_from_worker(&mut last, &FromWorker::Peak(peak))?;
+                send_from_worker(&mut last, &FromWorker::Stats(workload.stats()))?;
+                output.write_all(&last)?;
+                output.flush()?;
                 return Ok(());
             }
             Err(e) => return Err(e),

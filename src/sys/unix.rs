@@ -294,7 +294,18 @@ pub fn reset_peak_rss() {
 
 /// Peak resident set size of this process since the last [`reset_peak_rss`], in bytes.
 pub fn self_peak_rss() -> Option<u64> {
-    vm_hwm(&std::fs::read_to_string("/proc/self/status").ok()?)
+    vm_hwm(&read_proc_file("/proc/self/status")?)
+}
+
+/// A small `/proc` file in two reads. `fs::read_to_string` asks for the size first (`/proc`
+/// says 0) and then grows its buffer from 32 bytes, read by read: ten system calls for
+/// `/proc/self/status`, which every worker process reads once before it exits.
+fn read_proc_file(path: &str) -> Option<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::with_capacity(8192);
+    file.take(1 << 20).read_to_end(&mut bytes).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// Current resident set size of process `pid` in bytes (`/proc/PID/statm`).
@@ -531,4 +542,34 @@ pub fn renice_threads_except(keep: Option<u32>, nice: i32) -> io::Result<()> {
         }
     }
     first_error.map_or(Ok(()), Err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proc_file_is_read_whole_in_one_buffer() {
+        // Larger than the first buffer: /proc/self/smaps runs to tens of KiB.
+        for path in ["/proc/self/status", "/proc/self/smaps"] {
+            let ours = read_proc_file(path).expect("readable");
+            let std = std::fs::read_to_string(path).expect("readable");
+            let keys = |s: &str| -> Vec<String> {
+                s.lines()
+                    .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+                    .collect()
+            };
+            if path.ends_with("status") {
+                assert_eq!(keys(&ours), keys(&std), "{path}");
+            } else {
+                assert!(ours.len() > 8192, "{path} is only {} bytes", ours.len());
+                // The stack is among the last mappings listed.
+                assert!(
+                    ours.ends_with('\n') && ours.contains("[stack]"),
+                    "{path} was cut"
+                );
+            }
+        }
+        assert!(self_peak_rss().is_some_and(|b| b > 0));
+    }
 }
