@@ -215,15 +215,18 @@ impl ParlabApp {
 /// "Kept between launches: 12 MB of 200 MB", with the limit to choose.
 fn limit_line(ui: &mut Ui, store: &SavedHistory, out: &mut Vec<Action>) {
     let (used, limit) = store.usage();
-    ui.horizontal_wrapped(|ui| {
-        let text = if store.is_loading() {
-            format!("Reading the saved history… {} of", megabytes(used))
-        } else {
-            format!("Kept between launches: {} of", megabytes(used))
-        };
-        let label = ui
-            .label(text)
-            .on_hover_text(format!("Finished sessions are kept as results files in {}. Over the limit, the oldest sessions' files are deleted.", store.dir().display()));
+    let text = if store.is_loading() {
+        "Reading the history kept between launches…"
+    } else {
+        "Kept between launches:"
+    };
+    let label = ui.label(text).on_hover_text(format!(
+        "Finished sessions are kept as results files in {}. Over the limit, the oldest \
+         sessions' files are deleted.",
+        store.dir().display()
+    ));
+    ui.horizontal(|ui| {
+        ui.label(format!("{} of", megabytes(used)));
         egui::ComboBox::from_id_salt("history-limit")
             .selected_text(megabytes(limit))
             .show_ui(ui, |ui| {

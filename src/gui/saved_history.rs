@@ -281,10 +281,13 @@ pub fn oldest_over_limit(sizes: &[u64], limit: u64) -> usize {
     n
 }
 
-/// `12.3 MB`: sizes as the user sees them (decimal megabytes, as the limit is set).
+/// `12 MB`, `1.2 MB`, `30 kB`: sizes as the user sees them (decimal units, as the limit
+/// is set).
 pub fn megabytes(bytes: u64) -> String {
     let mb = bytes as f64 / 1e6;
-    if mb < 10.0 {
+    if mb < 0.1 {
+        format!("{:.0} kB", (bytes as f64 / 1e3).ceil())
+    } else if mb < 10.0 {
         format!("{mb:.1} MB")
     } else {
         format!("{mb:.0} MB")
@@ -310,6 +313,8 @@ mod tests {
         assert_eq!(megabytes(12_345_678), "12 MB");
         assert_eq!(megabytes(1_250_000), "1.2 MB");
         assert_eq!(megabytes(200_000_000), "200 MB");
+        assert_eq!(megabytes(30_328), "31 kB");
+        assert_eq!(megabytes(0), "0 kB");
     }
 
     fn results(name: &str, filler: usize) -> Results {
