@@ -75,6 +75,12 @@ pub enum Action {
     Dropped(PathBuf),
     /// Forget the recent profiles.
     ClearRecent,
+    /// Bring back the runs the last Clear took away.
+    UndoClear,
+    /// Keep at most this many MB of history between launches.
+    SetHistoryLimit(u64),
+    /// Hide what the kept history had to say.
+    DismissHistoryNotes,
 }
 
 impl Action {
@@ -126,6 +132,9 @@ impl ParlabApp {
             Action::SetTheme(theme) => self.settings.theme = theme,
             Action::ShowAbout => self.view.about_open = true,
             Action::ClearRecent => self.settings.recent.clear(),
+            Action::UndoClear | Action::SetHistoryLimit(_) | Action::DismissHistoryNotes => {
+                self.apply_keeping(action)
+            }
             action => self.apply_file_action(action),
         }
     }
@@ -235,6 +244,8 @@ impl ParlabApp {
                 }
             }
             Replace::Quit => {
+                // Quitting with unsaved edits is reached only through "Discard changes".
+                self.window.discarded = self.doc.dirty;
                 self.window.allow_close = true;
                 self.window.close = true;
             }

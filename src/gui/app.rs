@@ -6,7 +6,7 @@ use super::actions::Action;
 use super::charts::{self, Series};
 use super::dialogs::FileChooser;
 use super::document::Document;
-use super::editor::{Editor, default_profile};
+use super::editor::Editor;
 use super::export::ExportJob;
 use super::files::{self, Replace};
 use super::palette;
@@ -92,37 +92,37 @@ pub(super) struct WindowState {
     pub(super) allow_close: bool,
     /// Close the window in the next frame.
     pub(super) close: bool,
+    /// The user quit with "Discard changes": the edits are not remembered.
+    pub(super) discarded: bool,
 }
 
 impl ParlabApp {
     /// The app with `settings` (as remembered), running profiles in engine processes
     /// started with `engine`.
     pub fn new(settings: Settings, engine: EngineCommand) -> Self {
-        let profile = settings
-            .profile_toml
-            .as_deref()
-            .and_then(|t| crate::profile::parse_str(t, "saved profile").ok())
-            .unwrap_or_else(default_profile);
-        let welcome = settings.profile_toml.is_none();
+        let restored = settings.restore();
         // The engine process finds its worker beside its own program, as this does.
         let worker_text = crate::exec::WorkerCommand::beside(&engine.program).describe();
-        Self {
+        let mut app = Self {
             settings,
-            editor: Editor::new(profile),
+            editor: Editor::new(restored.profile),
             runner: Runner::new(engine),
-            doc: Document::default(),
+            doc: restored.doc,
             files: FileChooser::new(true),
             questions: Questions::default(),
             export: None,
             status: Status::default(),
             view: View {
-                welcome,
+                welcome: restored.welcome,
                 worker: worker_text,
                 ..View::default()
             },
             window: WindowState::default(),
             automation: None,
-        }
+        };
+        // A remembered profile file that cannot be opened any more says why.
+        app.status.error = restored.error;
+        app
     }
 
     /// Lowers the window's scheduling priority while a run is live (the real window does;
@@ -152,12 +152,10 @@ impl ParlabApp {
         }
     }
 
-    /// What to remember: the settings and the profile being edited.
+    /// What to remember: the settings, the profile's file and its unsaved edits (none
+    /// after "Discard changes").
     pub fn settings_to_save(&self) -> Settings {
-        Settings {
-            profile_toml: Some(self.editor.profile.to_toml()),
-            ..self.settings.clone()
-        }
+        (self.settings).remembering(&self.doc, &self.editor.profile, self.window.discarded)
     }
 
     /// The file behind the editor.
@@ -208,6 +206,7 @@ impl ParlabApp {
         self.sync_dirty();
         self.expire_messages();
         let ctx = ui.ctx().clone();
+        self.keep_reading(&ctx);
         let mut out = Vec::new();
         self.shortcuts(&ctx, &mut out);
         self.apply_all(&mut out);

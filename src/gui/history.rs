@@ -65,6 +65,7 @@ impl ParlabApp {
                 out.push(Action::ClearHistory);
             }
         });
+        self.keeping_ui(ui, out);
         self.baseline_choice(ui, out);
         ui.separator();
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {

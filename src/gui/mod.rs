@@ -13,10 +13,12 @@ mod field_ids;
 pub mod files;
 pub mod findings;
 mod history;
+pub mod history_keeping;
 pub mod palette;
 pub mod prompts;
 pub mod repaint;
 pub mod runner;
+pub mod saved_history;
 pub mod settings;
 mod status;
 pub mod summary;
@@ -72,6 +74,9 @@ pub fn run(
                 .and_then(|s| eframe::get_value(s, settings::KEY))
                 .unwrap_or_default();
             let mut app = ParlabApp::new(settings, engine).yield_while_running();
+            if let Some(dir) = saved_history::default_dir() {
+                app = app.with_saved_history(&dir);
+            }
             if let Some(profile) = profile {
                 app.open_profile(profile);
             }

@@ -46,22 +46,33 @@ pub struct Runner {
     /// series, grown by the new points only.
     live: Option<Live>,
     reported: usize,
-    next_id: u64,
+    pub(super) next_id: u64,
     /// The session the next finished runs belong to.
-    session_id: u64,
+    pub(super) session_id: u64,
     host: Arc<Host>,
     /// Finished runs, oldest first.
     pub history: Vec<HistoryEntry>,
     /// The id the live run will get in the history (its colour while it runs).
     pub live_id: u64,
     /// The name of each session and loaded results file, by its id.
-    sessions: Vec<(u64, String)>,
+    pub(super) sessions: Vec<(u64, String)>,
     /// The session (or loaded file) the others are judged against, if one is chosen.
     pub baseline: Option<u64>,
     /// Why the last session ended badly (taken by the app to show it).
     error: Option<String>,
     /// The window's priority while runs are live (see [`Runner::yield_while_running`]).
     priority: Option<Priority>,
+    /// The history kept between launches (see `saved_history.rs`), when the app keeps one.
+    pub(super) store: Option<super::saved_history::SavedHistory>,
+    /// Each session's file in the store, by session id.
+    pub(super) stored: Vec<(u64, std::path::PathBuf)>,
+    /// Where the next session read from the store goes in the history: before the
+    /// sessions of this launch.
+    pub(super) stored_end: usize,
+    /// What History ▸ Clear took away, until Undo or the next session.
+    pub(super) cleared: Option<super::history_keeping::Cleared>,
+    /// What the store has to tell the user (files skipped, deleted over the limit).
+    pub(super) store_notes: Vec<String>,
 }
 
 /// The app's threads' scheduling priority: lowered while a run is live.
@@ -92,6 +103,11 @@ impl Runner {
             priority: None,
             sessions: Vec::new(),
             baseline: None,
+            store: None,
+            stored: Vec::new(),
+            stored_end: 0,
+            cleared: None,
+            store_notes: Vec::new(),
         }
     }
 
@@ -124,6 +140,7 @@ impl Runner {
         let session = EngineSession::start(&self.engine, profile, source)
             .map_err(|e| format!("cannot start the engine process: {e}"))?;
         self.session = Some(session);
+        self.end_undo_window();
         self.session_id += 1;
         let name = format!("session {} ({})", self.session_id, profile.name);
         self.sessions.push((self.session_id, name));
@@ -158,13 +175,20 @@ impl Runner {
         }
     }
 
-    /// Reads the engine's progress; moves finished runs into the history. Call once a frame.
+    /// Reads the engine's progress; moves finished runs into the history and keeps a
+    /// finished session in the store; adds what the store has read. Call once a frame.
     pub fn poll(&mut self) {
+        self.poll_store();
+        self.poll_session();
+    }
+
+    fn poll_session(&mut self) {
         let Some(session) = &self.session else { return };
         // Check for the end first: a progress read after it is complete.
         let finished = session.is_finished();
         let progress = session.progress();
         let error = if finished { session.error() } else { None };
+        let profile = finished.then(|| session.profile());
         // The machine as the session found it at its start (its load average then).
         let host = session
             .host()
@@ -176,6 +200,9 @@ impl Runner {
         self.live_id = self.next_id;
         if finished {
             self.error = error;
+            if let Some(profile) = profile {
+                self.keep_session(self.session_id, profile);
+            }
             self.session = None;
             self.progress = None;
             self.live = None;
@@ -208,6 +235,14 @@ impl Runner {
 
     /// Adds saved results to the history under `name` (their file's name).
     pub fn add_results_named(&mut self, results: Results, name: &str) {
+        self.end_undo_window();
+        if let Some(store) = &mut self.store {
+            match store.save(&results, name) {
+                Ok(path) => self.stored.push((self.session_id + 1, path)),
+                Err(e) => self.store_notes.push(e),
+            }
+            self.store_notes.extend(store.enforce_limit());
+        }
         self.session_id += 1;
         self.sessions.push((self.session_id, name.to_string()));
         let host = Arc::new(results.host);
@@ -337,11 +372,6 @@ impl Runner {
             .map(|pair| pair.sentence)
             .collect()
     }
-
-    /// Forgets every finished run.
-    pub fn clear_history(&mut self) {
-        self.history.clear();
-    }
 }
 
 /// The live run as the charts see it, with the engine's list it grows from and the engine's
@@ -386,6 +416,14 @@ impl Drop for Runner {
     /// Closing the app stops the run and waits for its engine to end (the session's own
     /// drop), so no engine or worker process outlives the window.
     fn drop(&mut self) {
+        // What a session stopped by the close measured is kept, as a stop keeps it.
+        if let Some(session) = &self.session {
+            session.cancel();
+            if session.wait_timeout(std::time::Duration::from_secs(5)) {
+                self.poll_session();
+            }
+        }
         drop(self.session.take());
+        self.end_undo_window();
     }
 }
