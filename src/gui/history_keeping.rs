@@ -75,6 +75,8 @@ impl Runner {
                 visible: true,
                 host: Arc::clone(&host),
                 session: id,
+                // The app's own runs of an earlier launch: not marked as loaded from a file.
+                origin: None,
             });
         let at = self.stored_end.min(self.history.len());
         let before = self.history.len();
