@@ -11,8 +11,9 @@
 //! them. So N₀ also counts as scaled when its workers used the CPU they could get at no
 //! less than [`KEPT_PER_CORE`] of the smallest count's throughput per core used; and N
 //! counts as no gain when its throughput grew no more than parlab's CPU did (within
-//! [`FOLLOWED_CPU`]) while other programs' CPU fell by [`TAKEN_FROM_OTHERS`] cores or more:
-//! the extra came from other programs' share, not from more cores.
+//! [`FOLLOWED_CPU`]) while other programs' CPU fell by [`TAKEN_FROM_OTHERS`] cores or more
+//! and the workers kept [`CPU_BOUND_CORES`] busy at N₀: the extra came from other programs'
+//! share, not from more cores.
 
 use super::measure::{Facts, cores, foreign, pct};
 use super::{Finding, Severity};
@@ -30,8 +31,13 @@ pub const KEPT_PER_CORE: f64 = 0.8;
 /// parlab's CPU growth…
 pub const FOLLOWED_CPU: f64 = 1.1;
 
-/// …while other programs' CPU fell by at least this many cores.
+/// …while other programs' CPU fell by at least this many cores…
 pub const TAKEN_FROM_OTHERS: f64 = 0.1;
+
+/// …and parlab's workers kept at least this many cores busy at N₀: evidence that the work is
+/// CPU-bound. Work that waits (file I/O beside busy programs) also gains in step with its
+/// CPU, but then used a fraction of a core at N₀.
+pub const CPU_BOUND_CORES: f64 = 0.9;
 
 /// One finding per sweep that went past the cores without gaining.
 pub fn find(facts: &Facts) -> Vec<Finding> {
@@ -115,5 +121,6 @@ fn scaled(facts: &Facts, base: &RunResult, top: &RunResult) -> Option<bool> {
 fn took_from_others(at_cores: &RunResult, beyond: &RunResult, ratio: f64) -> Option<bool> {
     let cpu_ratio = cores(beyond)? / cores(at_cores)?.max(1e-9);
     let fell = foreign(at_cores) - foreign(beyond) >= TAKEN_FROM_OTHERS;
-    Some(fell && ratio <= FOLLOWED_CPU * cpu_ratio)
+    let cpu_bound = cores(at_cores)? >= CPU_BOUND_CORES;
+    Some(fell && cpu_bound && ratio <= FOLLOWED_CPU * cpu_ratio)
 }
