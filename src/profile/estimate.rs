@@ -39,14 +39,16 @@ impl TimeEstimate {
 }
 
 /// The model's own cost per task in seconds of a core: dispatch from a shared queue, a
-/// pipe round trip shared by a batch, a thread or a process created (as the spawn-cost and
-/// creation-cost examples measure them on a current machine).
+/// pipe round trip shared by a batch, a thread or a process created. The spawn-cost and
+/// creation-cost examples measured 0.1 µs, 0.1–0.4 µs, 140 µs and 3–4 ms on a 2-core EPYC
+/// that other programs kept about 75 % busy; an idle machine pays about a third of the last
+/// two, so these sit between.
 fn per_task_overhead(model: Model) -> f64 {
     match model {
-        Model::Threads | Model::Pool => 0.3e-6,
-        Model::Processes => 3e-6,
-        Model::ThreadPerTask => 30e-6,
-        Model::ProcessPerTask => 1e-3,
+        Model::Threads | Model::Pool => 0.2e-6,
+        Model::Processes => 0.5e-6,
+        Model::ThreadPerTask => 60e-6,
+        Model::ProcessPerTask => 2e-3,
     }
 }
 
