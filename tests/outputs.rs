@@ -115,8 +115,9 @@ fn new_files_get_mode_0644_under_umask_022() {
     let p = quick_profile(dir.path());
     let d = dir.path();
     let script = format!(
-        "umask 022 && exec \"$0\" run {} --json {}/r.json --csv {}/r.csv --png {}/r.png --svg {}/r.svg -q",
+        "umask 022 && exec \"$0\" run {} --json {}/r.json --csv {}/r.csv --png {}/r.png --svg {}/r.svg --md {}/r.md -q",
         p.display(),
+        d.display(),
         d.display(),
         d.display(),
         d.display(),
@@ -128,7 +129,7 @@ fn new_files_get_mode_0644_under_umask_022() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
-    for ext in ["json", "csv", "png", "svg"] {
+    for ext in ["json", "csv", "png", "svg", "md"] {
         let mode = std::fs::metadata(d.join(format!("r.{ext}")))
             .unwrap()
             .mode()

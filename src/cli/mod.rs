@@ -109,6 +109,7 @@ fn validate(path: &std::path::Path) -> ExitCode {
                 if plan.len() == 1 { "" } else { "s" },
                 labels.join(", ")
             );
+            println!("{}", run::estimate_line(&profile));
             ExitCode::SUCCESS
         }
         Err(e) => {

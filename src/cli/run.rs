@@ -59,6 +59,22 @@ fn bad_input(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(EXIT_BAD_INPUT)
 }
 
+/// `Estimated time: about 1 min 5 s (6 runs × 3 repetitions)`: the first line of
+/// `parlab run` and the second of `parlab validate`.
+pub fn estimate_line(profile: &parlab::profile::Profile) -> String {
+    let estimate = parlab::profile::time_estimate(profile, parlab::profile::cores_here());
+    let runs = estimate.runs.len();
+    let repetitions = match estimate.rounds {
+        1 => String::new(),
+        n => format!(" × {n} repetitions"),
+    };
+    format!(
+        "Estimated time: {} ({runs} run{}{repetitions})",
+        estimate.describe(),
+        if runs == 1 { "" } else { "s" },
+    )
+}
+
 /// Runs the command.
 pub fn run(args: &RunArgs) -> ExitCode {
     // First of all, so a Ctrl-C at any moment from here on stops cleanly instead of killing
@@ -78,6 +94,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
     if let Err(e) = check_needs_unless(&profile, args.force) {
         return bad_input(e);
+    }
+    if !args.quiet {
+        eprintln!("{}", estimate_line(&profile));
     }
     show_external_commands(&profile.external_commands());
     let worker = match WorkerCommand::current_exe() {

@@ -158,7 +158,10 @@ impl ParlabApp {
                 self.view.welcome = false;
                 self.status.succeeded();
             }
-            Action::AskOpenResults => self.files.ask(Purpose::OpenResults, ""),
+            Action::AskOpenResults => {
+                let near = self.doc_folder();
+                (self.files).ask(Purpose::OpenResults, "", near.as_deref());
+            }
             Action::OpenResults(path) => self.open_results(&path),
             Action::AskExport(purpose) => self.ask_export(purpose),
             Action::ExportTo(purpose, path) => self.export_to(purpose, path),
@@ -226,10 +229,8 @@ impl ParlabApp {
                 self.doc = Document::unsaved(None);
             }
             Replace::OpenDialog => {
-                let dir = self.doc.path.as_ref().and_then(|p| p.parent());
-                let suggested = dir.map(|d| d.join("").display().to_string());
-                self.files
-                    .ask(Purpose::Open, &suggested.unwrap_or_default());
+                let near = self.doc_folder();
+                (self.files).ask(Purpose::Open, "", near.as_deref());
             }
             Replace::Open(path) => self.open_file(&path),
             Replace::Example(n) => {
@@ -267,6 +268,14 @@ impl ParlabApp {
         }
     }
 
+    /// The folder a file dialog starts in when none was used yet: the profile's, else that
+    /// of the most recent profile.
+    fn doc_folder(&self) -> Option<PathBuf> {
+        let file = self.doc.path.as_ref().or(self.settings.recent.first())?;
+        let file = std::path::absolute(file).unwrap_or_else(|_| file.clone());
+        file.parent().map(Path::to_path_buf)
+    }
+
     fn save(&mut self) {
         match self.doc.path.clone() {
             Some(path) => self.save_to(&path),
@@ -276,10 +285,15 @@ impl ParlabApp {
 
     fn save_as(&mut self) {
         let suggested = match &self.doc.path {
-            Some(p) => p.display().to_string(),
+            // Absolute: the dialog may start in another folder than the file's.
+            Some(p) => std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string(),
             None => format!("{}.toml", files::slug(&self.editor.profile.name)),
         };
-        self.files.ask(Purpose::SaveAs, &suggested);
+        let near = self.doc_folder();
+        (self.files).ask(Purpose::SaveAs, &suggested, near.as_deref());
     }
 
     /// Saves to `path`, then does what was waiting for the save; on failure nothing waits.
@@ -329,7 +343,8 @@ impl ParlabApp {
         }
         let kind = self.settings.tab;
         let suggested = export::suggested_name(purpose, &export::stem(&self.doc), kind);
-        self.files.ask(purpose, &suggested);
+        let near = self.doc_folder();
+        (self.files).ask(purpose, &suggested, near.as_deref());
     }
 
     fn export_to(&mut self, purpose: Purpose, path: PathBuf) {

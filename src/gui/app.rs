@@ -415,6 +415,7 @@ impl ParlabApp {
             {
                 out.push(Action::Stop);
             }
+            super::estimate::label(ui, &self.editor.profile, self.editor.is_valid());
         });
         if !self.editor.is_valid() {
             ui.label(

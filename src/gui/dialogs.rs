@@ -2,9 +2,14 @@
 //! its own, and an in-app path prompt whenever no native dialog can be shown. rfd answers
 //! `None` at once when no portal exists, exactly like a cancel; a "cancel" that comes back
 //! faster than a person can click is taken to mean that, and the prompt opens instead.
+//!
+//! Both start in one folder, shown to the user: the folder of the last file chosen, else the
+//! profile's folder, else the home folder. Suggested names are made absolute in it, and a
+//! relative path typed into the prompt is resolved against it (never against the folder the
+//! app happened to be started from, which the user cannot see).
 
 use eframe::egui::{self, Key, RichText, Ui};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
@@ -84,6 +89,8 @@ struct Prompt {
     purpose: Purpose,
     path: String,
     reason: Option<String>,
+    /// What a relative path is resolved against (shown).
+    folder: PathBuf,
 }
 
 /// Native dialogs with the in-app fallback.
@@ -91,6 +98,8 @@ pub struct FileChooser {
     native: bool,
     pending: Option<Pending>,
     prompt: Option<Prompt>,
+    /// The folder of the last path chosen, where the next dialog starts.
+    last_folder: Option<PathBuf>,
 }
 
 /// An answer faster than this is not a person pressing Cancel.
@@ -103,7 +112,28 @@ impl FileChooser {
             native,
             pending: None,
             prompt: None,
+            last_folder: None,
         }
+    }
+
+    /// Where the next dialog starts: the folder of the last path chosen, else `near` (the
+    /// profile's folder), else the home folder; always absolute.
+    pub fn folder(&self, near: Option<&Path>) -> PathBuf {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let folder = (self.last_folder.clone())
+            .or_else(|| near.map(Path::to_path_buf))
+            .or(home)
+            .unwrap_or_else(|| PathBuf::from("."));
+        std::path::absolute(&folder).unwrap_or(folder)
+    }
+
+    /// Remembers where `path` (chosen for `purpose`) is, for the next dialog.
+    fn chosen(&mut self, purpose: Purpose, path: &Path) {
+        let folder = match purpose.filter() {
+            None => Some(path),
+            Some(_) => path.parent(),
+        };
+        self.last_folder = folder.filter(|f| f.is_absolute()).map(Path::to_path_buf);
     }
 
     /// True while a dialog or the prompt is open.
@@ -111,26 +141,35 @@ impl FileChooser {
         self.pending.is_some() || self.prompt.is_some()
     }
 
-    /// Asks for a path; the answer comes from [`poll`](Self::poll) or [`ui`](Self::ui).
-    pub fn ask(&mut self, purpose: Purpose, suggested: &str) {
+    /// Asks for a path, suggesting `suggested` (a name, made absolute in [`folder`](Self::folder),
+    /// or a path; empty for none); `near` is the profile's folder. The answer comes from
+    /// [`poll`](Self::poll) or [`ui`](Self::ui).
+    pub fn ask(&mut self, purpose: Purpose, suggested: &str, near: Option<&Path>) {
         if self.is_open() {
             return;
         }
+        let folder = self.folder(near);
+        let suggested = match suggested {
+            "" => PathBuf::new(),
+            s => folder.join(expand_home(s)),
+        };
         if !self.native {
-            return self.open_prompt(purpose, suggested, None);
+            return self.open_prompt(purpose, &suggested, None, folder);
         }
         if let Some(reason) = no_portal_reason() {
-            return self.open_prompt(purpose, suggested, Some(reason));
+            return self.open_prompt(purpose, &suggested, Some(reason), folder);
         }
         let (tx, answer) = mpsc::channel();
-        let suggested_name = PathBuf::from(suggested)
-            .file_name()
+        let start_in = suggested.parent().map_or(folder.clone(), Path::to_path_buf);
+        let suggested_name = (suggested.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let spawned = std::thread::Builder::new()
             .name("parlab-file-dialog".into())
             .spawn(move || {
-                let mut dialog = rfd::FileDialog::new().set_title(purpose.title());
+                let mut dialog = rfd::FileDialog::new()
+                    .set_title(purpose.title())
+                    .set_directory(&start_in);
                 if let Some((name, ext)) = purpose.filter() {
                     dialog = dialog.add_filter(name, &[ext]);
                 }
@@ -151,17 +190,25 @@ impl FileChooser {
             }
             Err(e) => self.open_prompt(
                 purpose,
-                suggested,
+                &suggested,
                 Some(format!("The file dialog could not start ({e}).")),
+                folder,
             ),
         }
     }
 
-    fn open_prompt(&mut self, purpose: Purpose, suggested: &str, reason: Option<String>) {
+    fn open_prompt(
+        &mut self,
+        purpose: Purpose,
+        suggested: &Path,
+        reason: Option<String>,
+        folder: PathBuf,
+    ) {
         self.prompt = Some(Prompt {
             purpose,
-            path: suggested.to_string(),
+            path: suggested.display().to_string(),
             reason,
+            folder,
         });
     }
 
@@ -172,16 +219,19 @@ impl FileChooser {
             Ok(Some(path)) => {
                 let purpose = pending.purpose;
                 self.pending = None;
+                self.chosen(purpose, &path);
                 Some((purpose, path))
             }
             Ok(None) | Err(TryRecvError::Disconnected) => {
                 let (purpose, fast) = (pending.purpose, pending.asked.elapsed() < TOO_FAST);
                 self.pending = None;
                 if fast {
+                    let folder = self.folder(None);
                     self.open_prompt(
                         purpose,
-                        "",
+                        Path::new(""),
                         Some("The desktop's file dialog did not open (no file-chooser portal answered).".into()),
+                        folder,
                     );
                 }
                 None
@@ -215,6 +265,13 @@ impl FileChooser {
                 if !edit.has_focus() && !edit.lost_focus() {
                     edit.request_focus();
                 }
+                ui.label(
+                    RichText::new(format!(
+                        "Relative paths are resolved against {}",
+                        prompt.folder.display()
+                    ))
+                    .weak(),
+                );
                 let submitted = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
                 ui.horizontal(|ui| {
                     let path = prompt.path.trim();
@@ -224,7 +281,7 @@ impl FileChooser {
                         || submitted)
                         && !path.is_empty()
                     {
-                        result = Some((prompt.purpose, expand_home(path)));
+                        result = Some((prompt.purpose, prompt.folder.join(expand_home(path))));
                         close = true;
                     }
                     if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
@@ -234,6 +291,9 @@ impl FileChooser {
             });
         if close {
             self.prompt = None;
+        }
+        if let Some((purpose, path)) = &result {
+            self.chosen(*purpose, path);
         }
         result
     }

@@ -8,6 +8,7 @@ pub mod charts;
 pub mod dialogs;
 pub mod document;
 pub mod editor;
+mod estimate;
 pub mod export;
 mod field_ids;
 pub mod files;

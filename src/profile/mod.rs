@@ -1,6 +1,7 @@
 //! Workload profiles: the model, TOML loading with error locations,
 //! validation, and expansion into the list of runs to execute.
 
+mod estimate;
 pub mod examples;
 mod labels;
 mod load;
@@ -15,6 +16,7 @@ mod workload_spans;
 
 pub(crate) use crate::model::for_each_model;
 pub use crate::model::{Host, Model};
+pub use estimate::{TimeEstimate, cores_here, human_duration, run_seconds, time_estimate};
 pub use load::{
     MAX_PROFILE_BYTES, Problem, ProfileError, load_file, parse_str, read_text, text_from_bytes,
 };

@@ -12,7 +12,8 @@
 //! - `atomic`, `sharded` and `unsynchronized` never wait.
 
 use super::{
-    Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload, WorkloadStats, kernel,
+    Field, Kind, KindInfo, Placement, TaskContext, TaskError, TaskTime, Workload, WorkloadStats,
+    kernel,
 };
 use crate::model::Model;
 use crate::validation::{FieldPath, ValidationError, check_range};
@@ -108,6 +109,17 @@ impl Kind for Contention {
             0..=MAX_ITERATIONS,
             "",
         )
+    }
+
+    /// The kernel's work; under a mutex shared by threads the workers take turns, and the
+    /// lock-order deadlock ends the run as stalled.
+    fn task_time(&self, model: Model) -> TaskTime {
+        let work = super::kernel_seconds(self.critical_iterations);
+        match self.lock {
+            LockKind::LockOrder if !model.uses_processes() => TaskTime::Stalls,
+            LockKind::Mutex if !model.uses_processes() => TaskTime::Serial(work),
+            _ => TaskTime::Cpu(work),
+        }
     }
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {

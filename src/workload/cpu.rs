@@ -1,6 +1,6 @@
 //! `cpu { iterations }`: a deterministic integer-hash loop whose result is consumed.
 
-use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
+use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, TaskTime, Workload};
 use crate::cancel::CancelToken;
 use crate::model::Model;
 use crate::validation::{FieldPath, ValidationError, check_range};
@@ -63,6 +63,10 @@ impl Kind for Cpu {
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(self.clone()))
+    }
+
+    fn task_time(&self, _model: Model) -> TaskTime {
+        TaskTime::Cpu(super::kernel_seconds(self.iterations))
     }
 }
 

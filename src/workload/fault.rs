@@ -1,7 +1,7 @@
 //! `fault { action, at_task }`: misbehaves on purpose at one task, so a user (and the test
 //! suite) can see how each execution model copes with a panicking, crashing or garbled worker.
 
-use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
+use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, TaskTime, Workload};
 use crate::model::Model;
 use crate::validation::{FieldPath, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -87,6 +87,14 @@ impl Kind for Fault {
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(self.clone()))
+    }
+
+    /// Empty tasks, except that a hang ends the run as stalled.
+    fn task_time(&self, _model: Model) -> TaskTime {
+        match self.action {
+            FaultAction::Hang => TaskTime::Stalls,
+            _ => TaskTime::Cpu(0.0),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod python_version;
 mod sleep;
 mod spawn;
 mod stats;
+mod task_time;
 mod transfer;
 
 pub use contention::LockKind;
@@ -26,6 +27,7 @@ pub use fields::{Choose, Field, OneOf, Value};
 pub use memory::Pattern;
 pub use registry::{KindInfo, KindVisitor};
 pub use stats::WorkloadStats;
+pub use task_time::{KERNEL_NS_PER_ITERATION, TaskTime, kernel_seconds};
 
 // The one list of kinds, in menu order: a new kind is its file, its `mod` line above and
 // one line here.
@@ -197,6 +199,12 @@ pub trait Kind {
     fn size_bytes(&self) -> Option<u64> {
         None
     }
+
+    /// How long one task takes under `model`, for the estimate before a start; unknown by
+    /// default, so that a new kind never claims a figure it has not earned.
+    fn task_time(&self, _model: Model) -> TaskTime {
+        TaskTime::Unknown
+    }
 }
 
 impl WorkloadSpec {
@@ -224,5 +232,10 @@ impl WorkloadSpec {
     /// without one.
     pub fn size_bytes(&self) -> Option<u64> {
         self.params().size_bytes()
+    }
+
+    /// How long one task takes under `model`, as far as that can be told before running.
+    pub fn task_time(&self, model: Model) -> TaskTime {
+        self.params().task_time(model)
     }
 }

@@ -1,6 +1,6 @@
 //! `sleep { ms }`: a blocking wait that stands in for I/O.
 
-use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
+use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, TaskTime, Workload};
 use crate::model::Model;
 use crate::validation::{FieldPath, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,15 @@ impl Kind for Sleep {
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(self.clone()))
     }
+
+    /// The wait, plus the kernel's timer slack (50 µs by default) and the wake-up.
+    fn task_time(&self, _model: Model) -> TaskTime {
+        TaskTime::Wait(self.ms / 1000.0 + SLACK_S)
+    }
 }
+
+/// What a sleep overshoots by on Linux: the default timer slack (50 µs) and a wake-up.
+const SLACK_S: f64 = 60e-6;
 
 impl Workload for Sleep {
     fn run_task(&self, _index: u64, ctx: &TaskContext) -> Result<(), TaskError> {

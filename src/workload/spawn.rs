@@ -1,6 +1,6 @@
 //! `spawn {}`: an empty task, so what is measured is the execution model itself.
 
-use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, Workload};
+use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, TaskTime, Workload};
 use crate::model::Model;
 use crate::validation::{FieldPath, ValidationError};
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,11 @@ impl Kind for Spawn {
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
         Ok(Box::new(self.clone()))
+    }
+
+    /// Nothing: the model's own cost per task is the whole task.
+    fn task_time(&self, _model: Model) -> TaskTime {
+        TaskTime::Cpu(0.0)
     }
 }
 
