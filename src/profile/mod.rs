@@ -3,6 +3,7 @@
 
 pub mod examples;
 mod labels;
+pub use labels::brief as workload_brief;
 mod load;
 mod messages;
 mod needs;
