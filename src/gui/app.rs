@@ -220,7 +220,7 @@ impl ParlabApp {
         self.questions.ui(&ctx, &self.editor.profile.name, &mut out);
         self.apply_all(&mut out);
 
-        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
+        let menu = egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut out));
         self.apply_all(&mut out);
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         egui::Panel::left("editor")
@@ -233,9 +233,11 @@ impl ParlabApp {
                 self.editor.ui(ui, !running);
             });
         self.apply_all(&mut out);
+        // Run labels are elided in the history, so it keeps this width range whatever they say.
         egui::Panel::right("history")
             .resizable(true)
             .default_size(240.0)
+            .size_range(180.0..=420.0)
             .show(ui, |ui| self.history(ui, &mut out));
         self.apply_all(&mut out);
         egui::CentralPanel::default().show(ui, |ui| self.charts(ui, &mut out));
@@ -243,7 +245,14 @@ impl ParlabApp {
 
         if self.view.about_open {
             let view = &mut self.view;
-            about(&ctx, self.runner.host(), &view.worker, &mut view.about_open);
+            let below_menu = ctx.content_rect().with_min_y(menu.response.rect.bottom());
+            about(
+                &ctx,
+                below_menu,
+                self.runner.host(),
+                &view.worker,
+                &mut view.about_open,
+            );
         }
         if self.runner.is_running() {
             let delay = self.view.pacer.next_delay(self.settings.tab);
@@ -575,9 +584,20 @@ impl ParlabApp {
     }
 }
 
-/// The About window; `open` is cleared when the user closes it.
-fn about(ctx: &egui::Context, host: &crate::results::Host, worker: &str, open: &mut bool) {
+/// The About window, kept in `area` (below the menu bar, which it must not cover); `open` is
+/// cleared when the user closes it.
+fn about(
+    ctx: &egui::Context,
+    area: egui::Rect,
+    host: &crate::results::Host,
+    worker: &str,
+    open: &mut bool,
+) {
     egui::Window::new("About parlab")
+            .constrain_to(area)
+            .default_pos(area.center_top() + egui::vec2(0.0, 24.0))
+            .pivot(egui::Align2::CENTER_TOP)
+            .max_width(area.width().min(560.0))
             .open(open)
             .collapsible(false)
             .resizable(false)

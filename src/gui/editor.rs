@@ -442,13 +442,14 @@ fn workers_path(i: usize) -> FieldPath {
     FieldPath::root().key("run").index(i).key("workers")
 }
 
-/// Shows, in the error colour, every problem whose path is exactly `path`.
+/// Shows, in the error colour and the normal text size (small print is unreadable for what
+/// blocks Start), every problem whose path is exactly `path`.
 pub(super) fn show_problems(ui: &mut Ui, problems: &[ValidationError], path: &FieldPath) {
     for p in problems
         .iter()
         .filter(|p| &p.path == path || is_element_of(&p.path, path))
     {
-        ui.label(RichText::new(&p.message).color(error_color(ui)).small());
+        ui.add(egui::Label::new(RichText::new(&p.message).color(error_color(ui))).wrap());
     }
 }
 

@@ -94,24 +94,28 @@ impl ParlabApp {
                         crate::results::RunStatus::Running => " (running)",
                     };
                     let selected = self.view.cpu_run == Some(entry.id);
-                    if ui
-                        .selectable_label(selected, format!("{}{status}", entry.result.label))
-                        .on_hover_text(format!(
-                            "{} · {:.0} tasks/s · {}",
-                            entry.result.status,
-                            entry.result.throughput_per_sec,
-                            entry.host.cpu_brand
-                        ))
-                        .clicked()
+                    let warnings = entry.result.all_warnings();
+                    let mark = match warnings.len() {
+                        0 => None,
+                        1 => Some("1 warning".to_string()),
+                        n => Some(format!("{n} warnings")),
+                    };
+                    let text = format!("{}{status}", entry.result.label);
+                    let hover = format!(
+                        "{text}\n{} · {:.0} tasks/s · {}",
+                        entry.result.status,
+                        entry.result.throughput_per_sec,
+                        entry.host.cpu_brand
+                    );
+                    if elided(ui, mark.as_deref(), |ui| {
+                        ui.add(egui::Button::selectable(selected, text).truncate())
+                    })
+                    .on_hover_text(hover)
+                    .clicked()
                     {
                         out.push(Action::SelectCpuRun(entry.id));
                     }
-                    let warnings = entry.result.all_warnings();
-                    if !warnings.is_empty() {
-                        let mark = match warnings.len() {
-                            1 => "1 warning".to_string(),
-                            n => format!("{n} warnings"),
-                        };
+                    if let Some(mark) = mark {
                         let mark = RichText::new(mark).color(ui.visuals().warn_fg_color);
                         ui.label(mark).on_hover_text(warnings.join("\n"));
                     }
@@ -119,4 +123,31 @@ impl ParlabApp {
             }
         });
     }
+}
+
+/// Draws `add` (a run's label, elided with `…`) in what is left of the row once `mark` (the
+/// warning count after it) has its room: a long label never widens the panel, and the full
+/// text is in the hover text.
+fn elided(
+    ui: &mut Ui,
+    mark: Option<&str>,
+    add: impl FnOnce(&mut Ui) -> egui::Response,
+) -> egui::Response {
+    let reserved = mark.map_or(0.0, |m| {
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let width = ui.fonts_mut(|f| {
+            f.layout_no_wrap(m.to_string(), font, egui::Color32::PLACEHOLDER)
+                .size()
+                .x
+        });
+        width + ui.spacing().item_spacing.x
+    });
+    let width = (ui.available_width() - reserved).max(24.0);
+    let height = ui.spacing().interact_size.y;
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        add,
+    )
+    .inner
 }

@@ -27,6 +27,10 @@ mod welcome;
 pub mod workload_editor;
 
 pub use app::ParlabApp;
+
+/// The smallest window the layout is made for (and checked at, in `tests/ui_layout.rs`):
+/// below it the editor, the charts and the history no longer fit side by side.
+pub const MIN_WINDOW_SIZE: [f32; 2] = [900.0, 600.0];
 pub use settings::Settings;
 
 use crate::profile::Profile;
@@ -63,7 +67,7 @@ pub fn run(
             .with_title("parlab")
             .with_app_id("parlab")
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([720.0, 480.0]),
+            .with_min_inner_size(MIN_WINDOW_SIZE),
         ..Default::default()
     };
     eframe::run_native(

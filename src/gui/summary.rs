@@ -61,8 +61,11 @@ pub fn summary(ui: &mut Ui, rows: &[Row], notes: &Notes, out: &mut Vec<Action>) 
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            // Its scroll bar always shows: a floating one appears only on hover, and a cut
+            // column then reads as a cut heading ("peak M") rather than one to scroll to.
             egui::ScrollArea::horizontal()
                 .id_salt("summary-table")
+                .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
                 .show(ui, |ui| table(ui, rows));
             for warning in &notes.environment {
                 warn(ui, None, format!("Warning, environment: {warning}"));
@@ -103,7 +106,7 @@ fn table(ui: &mut Ui, rows: &[Row]) {
         .collect();
     egui::Grid::new("summary")
         .striped(true)
-        .spacing([16.0, 6.0])
+        .spacing([12.0, 6.0])
         .show(ui, |ui| {
             for c in &shown {
                 ui.label(RichText::new(c.heading).strong());
@@ -178,6 +181,20 @@ fn line(ui: &mut Ui, row: Option<&Row>, text: RichText) {
     });
 }
 
+/// The widest a run's label may make its column; longer ones end in `…` (full on hover).
+const LABEL_WIDTH: f32 = 200.0;
+/// The widest a workload may make its column.
+const WORKLOAD_WIDTH: f32 = 150.0;
+
+/// `text` in at most `width` points, elided with `…` and shown whole on hover when longer:
+/// long labels would otherwise push the figures out of sight.
+fn elided(ui: &mut Ui, text: String, width: f32) {
+    ui.scope(|ui| {
+        ui.set_max_width(width);
+        ui.add(egui::Label::new(text).truncate());
+    });
+}
+
 /// One cell: the run's label with its colour, the status coloured by how it ended, and
 /// every other value as text ("–" when the run has none).
 fn cell(ui: &mut Ui, column: &Column, row: &Row) {
@@ -189,8 +206,10 @@ fn cell(ui: &mut Ui, column: &Column, row: &Row) {
     if column.key == columns::LABEL.key {
         ui.horizontal(|ui| {
             crate::gui::palette::swatch(ui, row.color);
-            ui.label(text);
+            elided(ui, text, LABEL_WIDTH);
         });
+    } else if column.key == columns::WORKLOAD_BRIEF.key {
+        elided(ui, text, WORKLOAD_WIDTH);
     } else if column.key == columns::STATUS.key {
         let status = RichText::new(text);
         ui.label(match r.status {

@@ -20,17 +20,7 @@ pub fn welcome(ui: &mut Ui, recent: &[PathBuf], out: &mut Vec<Action>) {
             ui.label("Pick an example to start from, open a profile, or edit the one on the left and press Start (F5).");
             ui.add_space(16.0);
             ui.label(RichText::new("Examples").strong());
-            egui::Grid::new("welcome-examples").num_columns(2).spacing([16.0, 8.0]).show(ui, |ui| {
-                for (n, example) in EXAMPLES.iter().enumerate() {
-                    let Some(profile) = example.profile() else { continue };
-                    if ui.button(&profile.name).clicked() {
-                        out.push(Action::Request(Replace::Example(n)));
-                    }
-                    let summary = profile.description.split(". ").next().unwrap_or_default().trim_end_matches('.');
-                    ui.label(RichText::new(summary).weak());
-                    ui.end_row();
-                }
-            });
+            examples(ui, out);
             ui.add_space(16.0);
             ui.horizontal(|ui| {
                 if ui.button("Open a profile…").clicked() {
@@ -50,4 +40,22 @@ pub fn welcome(ui: &mut Ui, recent: &[PathBuf], out: &mut Vec<Action>) {
                 }
             }
         });
+}
+
+/// Each shipped example: its button, and under it the first sentence of its description,
+/// both wrapped to the window's width rather than cut off (names and sentences are long; side
+/// by side they left the sentences a sliver of a narrow window).
+fn examples(ui: &mut Ui, out: &mut Vec<Action>) {
+    for (n, example) in EXAMPLES.iter().enumerate() {
+        let Some(profile) = example.profile() else {
+            continue;
+        };
+        if ui.add(egui::Button::new(&profile.name).wrap()).clicked() {
+            out.push(Action::Request(Replace::Example(n)));
+        }
+        let summary = profile.description.split(". ").next().unwrap_or_default();
+        let summary = summary.trim_end_matches('.');
+        ui.add(egui::Label::new(RichText::new(summary).weak()).wrap());
+        ui.add_space(6.0);
+    }
 }

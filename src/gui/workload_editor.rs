@@ -38,6 +38,7 @@ fn kind_menu(ui: &mut Ui, run: &mut RunSpec) -> bool {
         let mut kind = run.workload.kind();
         egui::ComboBox::from_id_salt("kind")
             .selected_text(kind)
+            .height(kind_menu_height(ui))
             .show_ui(ui, |ui| {
                 for &k in WorkloadSpec::KINDS {
                     ui.selectable_value(&mut kind, k, k);
@@ -54,6 +55,20 @@ fn kind_menu(ui: &mut Ui, run: &mut RunSpec) -> bool {
         false
     })
     .inner
+}
+
+/// Tall enough for every kind at once (egui's default shows about eight and hides the last
+/// ones, `fault` among them, below the fold), but never taller than the window: there the
+/// menu scrolls.
+fn kind_menu_height(ui: &Ui) -> f32 {
+    let spacing = ui.spacing();
+    let row = spacing
+        .interact_size
+        .y
+        .max(ui.text_style_height(&egui::TextStyle::Button))
+        + spacing.item_spacing.y;
+    let all = WorkloadSpec::KINDS.len() as f32 * row + 2.0 * spacing.menu_margin.sum().y;
+    all.min(ui.ctx().content_rect().height() - 2.0 * spacing.menu_margin.sum().y)
 }
 
 /// One field (at `path`) with its label and hover text; true when its value changed.

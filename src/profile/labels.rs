@@ -21,6 +21,12 @@ pub fn automatic(run: &RunSpec, workers: u64, runs: &[RunSpec]) -> String {
     format!("{base} · {}", describe(&run.workload, runs))
 }
 
+/// The workload's kind and its first parameter (`cpu iterations=200k`): what the app's
+/// summary shows in its workload column, where a run's label may not say it.
+pub fn brief(workload: &WorkloadSpec) -> String {
+    describe(workload, &[])
+}
+
 /// The workload's kind and its main parameter: the first one (in the editor's order) whose
 /// value differs among the profile's workloads of the same kind, else the first one.
 fn describe(workload: &WorkloadSpec, runs: &[RunSpec]) -> String {

@@ -4,6 +4,7 @@
 mod estimate;
 pub mod examples;
 mod labels;
+pub use labels::brief as workload_brief;
 mod load;
 mod messages;
 mod needs;

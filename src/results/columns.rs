@@ -139,6 +139,12 @@ pub const WORKERS: Column = column("workers", "workers", "", Shown::Plain, |r, _
 pub const WORKLOAD: Column = column("workload", "workload", "", Shown::Plain, |r, _| {
     text(serde_json::to_string(&r.workload).unwrap_or_default())
 });
+/// The workload's kind and first parameter, `cpu iterations=200k` (tables for people only:
+/// the CSV has the whole workload in `workload`).
+pub const WORKLOAD_BRIEF: Column =
+    column("workload_brief", "workload", "", Shown::Plain, |r, _| {
+        text(crate::profile::workload_brief(&r.workload))
+    });
 /// How the run ended.
 pub const STATUS: Column = column("status", "status", "", Shown::Plain, |r, _| text(r.status));
 /// Why the run failed, when it did.
@@ -323,8 +329,9 @@ pub const SUMMARY: [&Column; 14] = [
 ];
 
 /// The columns of the app's summary table, in order (those that apply).
-pub const APP_SUMMARY: [&Column; 13] = [
+pub const APP_SUMMARY: [&Column; 14] = [
     &LABEL,
+    &WORKLOAD_BRIEF,
     &STATUS,
     &TASKS_COMPLETED,
     &THROUGHPUT,
