@@ -79,7 +79,12 @@ fn the_apps_legend_lists_runs_by_number_not_as_text() {
     app.settings.tab = ChartTab::Throughput;
     let mut h = harness(app);
     h.run_steps(3);
-    let top = |name: &str| h.get_by_label(name).rect().top();
+    // The history names runs as the legend does; the legend's entry is the leftmost.
+    let top = |name: &str| {
+        let nodes = h.query_all_by_label(name).map(|n| n.rect());
+        let legend = nodes.min_by(|a, b| a.left().total_cmp(&b.left()));
+        legend.expect("in the legend").top()
+    };
     let names: Vec<String> = (1..=11)
         .map(|n| format!("#{n} cpu [eleven.json]"))
         .collect();

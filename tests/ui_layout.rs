@@ -199,13 +199,20 @@ fn long_run_labels_are_elided_in_the_history_with_the_full_text_on_hover() {
         history_left(&h) - throughput.left() >= 300.0,
         "the charts keep room beside the history"
     );
-    let button = h.get_by_label(LONG);
-    assert!(button.rect().right() <= h.ctx.content_rect().right());
-    button.hover();
+    // The history names the run as the legends do: number, label, file.
+    let name = h.state().runner.history[0].legend();
+    assert!(name.contains(LONG), "{name}");
+    // The legend names it the same way; the history's entry is the rightmost.
+    let node = h
+        .query_all_by_label(&name)
+        .max_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .expect("the run is in the history");
+    assert!(node.rect().right() <= h.ctx.content_rect().right());
+    node.hover();
     // Tooltips wait half a second (of the harness's time).
     h.run_steps(60);
     assert!(
-        h.query_all_by_label_contains(&format!("{LONG}\n"))
+        h.query_all_by_label_contains(&format!("{name}\n"))
             .next()
             .is_some(),
         "the full label shows on hover"

@@ -233,10 +233,12 @@ impl ParlabApp {
                 self.editor.ui(ui, !running);
             });
         self.apply_all(&mut out);
-        // Run labels are elided in the history, so it keeps this width range whatever they say.
+        // Run labels are elided in the history, so it keeps this width range whatever they say;
+        // a wide window starts it wider, so that labels with their workload read whole.
+        let history_width = (ui.available_width() * 0.22).clamp(240.0, 320.0);
         egui::Panel::right("history")
             .resizable(true)
-            .default_size(240.0)
+            .default_size(history_width)
             .size_range(180.0..=420.0)
             .show(ui, |ui| self.history(ui, &mut out));
         self.apply_all(&mut out);

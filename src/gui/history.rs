@@ -86,13 +86,6 @@ impl ParlabApp {
                         out.push(Action::ShowRun(entry.id, visible));
                     }
                     palette::swatch(ui, palette::color(entry.id));
-                    let status = match entry.result.status {
-                        crate::results::RunStatus::Completed => "",
-                        crate::results::RunStatus::Failed => " (failed)",
-                        crate::results::RunStatus::Stalled => " (stalled)",
-                        crate::results::RunStatus::Stopped => " (stopped)",
-                        crate::results::RunStatus::Running => " (running)",
-                    };
                     let selected = self.view.cpu_run == Some(entry.id);
                     let warnings = entry.result.all_warnings();
                     let mark = match warnings.len() {
@@ -100,7 +93,8 @@ impl ParlabApp {
                         1 => Some("1 warning".to_string()),
                         n => Some(format!("{n} warnings")),
                     };
-                    let text = format!("{}{status}", entry.result.label);
+                    // The name the legends give it: number, label, status, file.
+                    let text = entry.legend();
                     let hover = format!(
                         "{text}\n{} · {:.0} tasks/s · {}",
                         entry.result.status,
