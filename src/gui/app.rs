@@ -235,7 +235,7 @@ impl ParlabApp {
         self.apply_all(&mut out);
         // Run labels are elided in the history, so it keeps this width range whatever they say;
         // a wide window starts it wider, so that labels with their workload read whole.
-        let history_width = (ui.available_width() * 0.22).clamp(240.0, 320.0);
+        let history_width = (ui.available_width() * 0.22).clamp(200.0, 320.0);
         egui::Panel::right("history")
             .resizable(true)
             .default_size(history_width)
