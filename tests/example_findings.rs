@@ -90,12 +90,15 @@ const EXAMPLES: &[Example] = &[
             "io-bound",
         ],
     ),
-    // Threads waiting for the disk keep scaling past 2 cores while the CPU idles.
+    // What fsync costs depends on the disk: on a fast one threads waiting for it keep
+    // scaling past 2 cores while the CPU idles (io-bound); on this VM's virtual disk the
+    // kernel's journalling used 1.2 cores at 16 threads and throughput levelled off at 8,
+    // which the rules may read either way. So only what holds on any disk is checked.
     ex(
         "file-io",
         0.1,
-        &["scaling", "io-bound"],
-        &["cpu-saturated", "gil", "deadlock", "lost-updates"],
+        &["scaling"],
+        &["gil", "deadlock", "lost-updates"],
     ),
     ex(
         "memory-bandwidth",
@@ -109,9 +112,11 @@ const EXAMPLES: &[Example] = &[
             "io-bound",
         ],
     ),
+    // Python processes pay milliseconds per task at start: runs of 0.9 s let the threads'
+    // and the processes' throughput settle enough to tell apart.
     ex(
         "python-gil",
-        0.1,
+        0.3,
         &["gil", "io-bound"],
         &["lock-contention", "deadlock", "lost-updates"],
     ),

@@ -1,10 +1,13 @@
 //! `io-bound`: throughput kept growing past the machine's logical CPUs while the CPU stayed
-//! mostly idle: the work waits (on sleep, disk, network), and threads are enough. The gain
-//! must also exceed [`BEYOND_CPU`] times the growth of parlab's CPU: where other programs
-//! held the cores, CPU-bound work also gains past them (by winning a larger share) while
-//! using little CPU, and that is not waiting.
+//! mostly idle: the work waits (on sleep, disk, network), and threads are enough. Where
+//! other programs gave up CPU past the cores, the gain must also exceed [`BEYOND_CPU`] times
+//! the growth of parlab's CPU: CPU-bound work also gains past the cores then (by winning a
+//! larger share) while using little CPU, and that is not waiting. On a quiet machine the
+//! CPU grows with the throughput of any work (file I/O's system calls too), so it is not
+//! compared.
 
-use super::measure::{Facts, cores, pct};
+use super::cpu_saturated::TAKEN_FROM_OTHERS;
+use super::measure::{Facts, cores, foreign, pct};
 use super::{Finding, Severity};
 
 /// "Mostly idle": parlab used at most this share of the logical CPUs at the largest count.
@@ -21,17 +24,18 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
         .filter_map(|sweep| {
             let logical = facts.logical(sweep[0]);
             let within = sweep.iter().rposition(|r| r.workers as f64 <= logical)?;
-            let (at_cores, beyond) = (sweep[within], *sweep.last()?);
-            if beyond.workers as f64 <= logical {
-                return None;
-            }
+            // The best count past the cores: I/O that scales to 8 threads and then levels
+            // off (a disk's queue) still scaled past 2 cores.
+            let at_cores = sweep[within];
+            let beyond = *sweep[within + 1..]
+                .iter()
+                .max_by(|a, b| a.throughput_per_sec.total_cmp(&b.throughput_per_sec))?;
             let change = facts.change(beyond, at_cores)?;
             let used = cores(beyond)?;
             let cpu_growth = used / cores(at_cores)?.max(1e-9);
-            if !change.gain()
-                || used > IDLE_SHARE * logical
-                || change.ratio() <= BEYOND_CPU * cpu_growth
-            {
+            let won_from_others = foreign(at_cores) - foreign(beyond) >= TAKEN_FROM_OTHERS;
+            let followed_cpu = won_from_others && change.ratio() <= BEYOND_CPU * cpu_growth;
+            if !change.gain() || used > IDLE_SHARE * logical || followed_cpu {
                 return None;
             }
             let text = format!(

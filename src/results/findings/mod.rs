@@ -126,6 +126,10 @@ pub const RULES: &[Rule] = &[
     ("memory-per-process", memory_per_process::find),
 ];
 
+/// A more specific finding and the general one it explains: when both rest on a common run,
+/// only the specific one is kept (the GIL is the lock Python threads wait for).
+pub const SUPERSEDES: &[(&str, &str)] = &[("gil", "lock-contention")];
+
 /// The findings of `runs`, measured on `host` with the repetitions in `order`.
 pub fn findings(
     runs: &[crate::results::RunResult],
@@ -133,7 +137,16 @@ pub fn findings(
     order: crate::profile::Order,
 ) -> Vec<Finding> {
     let facts = Facts::new(runs, host, order);
-    RULES.iter().flat_map(|(_, rule)| rule(&facts)).collect()
+    let all: Vec<Finding> = RULES.iter().flat_map(|(_, rule)| rule(&facts)).collect();
+    let explained = |f: &Finding| {
+        SUPERSEDES.iter().any(|(specific, general)| {
+            f.id == *general
+                && all.iter().any(|g| {
+                    g.id == *specific && g.evidence.runs.iter().any(|r| f.evidence.runs.contains(r))
+                })
+        })
+    };
+    all.iter().filter(|f| !explained(f)).cloned().collect()
 }
 
 /// The findings most worth reading first: warnings, then notices, then the rest, each group
