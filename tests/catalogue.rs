@@ -253,21 +253,9 @@ fn catalogue_parameters_are_validated() {
     }
 }
 
-/// The Python tests need an interpreter; without one they fail and say how to get it.
-fn require_python() {
-    let found = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "these tests need python3: install it (Debian/Ubuntu: apt-get install python3); .ci/run does"
-    );
-}
-
 #[test]
 fn python_runs_in_every_model_and_reports_its_own_timings() {
-    require_python();
+    common::require_python();
     let code = "kind = \"python\"\ncode = \"\"\"\nimport time\ndef task(i):\n    time.sleep(0.002)\n\"\"\"";
     let runs: Vec<String> = [
         "threads",
@@ -293,7 +281,7 @@ fn python_runs_in_every_model_and_reports_its_own_timings() {
 
 #[test]
 fn a_python_exception_fails_the_run_with_its_traceback() {
-    require_python();
+    common::require_python();
     let code = "kind = \"python\"\ncode = \"\"\"\ndef task(i):\n    if i == 2:\n        raise ValueError('bad input ' + str(i))\n\"\"\"";
     let runs = run(&[
         run_table("threads", "1", "tasks = 5", code),

@@ -461,7 +461,7 @@ fn example_memory_bandwidth() {
 
 #[test]
 fn example_python_gil() {
-    require_python();
+    common::require_python();
     check_example("python-gil");
 }
 
@@ -541,23 +541,12 @@ fn cpu_work_swept_over_1_to_8_threads_saturates_the_cores_not_a_lock() {
     assert_eq!(outcome.runs.len(), 4);
 }
 
-fn require_python() {
-    let found = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found,
-        "these tests need python3: install it (Debian/Ubuntu: apt-get install python3); .ci/run does"
-    );
-}
-
 /// The same Python `code` in threads and in processes, 1 and 2 workers each: no `gil`
 /// finding, and the threads' sweep scaled (speedup at 2 workers of at least `min_speedup`
 /// in its `scaling` finding) — unless other programs took the second core, which the
 /// scaling check then reports instead of asserting.
 fn python_threads_that_scale_are_no_gil(what: &str, code: &str, duration_s: f64) {
-    require_python();
+    common::require_python();
     let workload = format!("kind = \"python\"\ncode = \"\"\"\n{code}\n\"\"\"");
     let make = |longer: f64| {
         let stop = format!("duration_s = {}", duration_s * longer);

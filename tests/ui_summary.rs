@@ -225,12 +225,7 @@ fn the_summary_says_what_the_runs_mean() {
 
 #[test]
 fn the_findings_tab_links_each_finding_to_its_runs() {
-    let mut app = app_with(None);
-    app.runner.add_results(golden());
-    let mut h = harness(app);
-    h.get_by_label("Findings").click();
-    h.run_steps(2);
-    h.get_by_label_contains("race lost 413 of");
+    let mut h = golden_on_the_findings_tab();
     // The evidence's figures are listed with the finding.
     h.get_by_label_contains("lost_updates 413");
     // The golden race run is history run #2: its link shows it alone and picks its CPU.
@@ -312,12 +307,7 @@ fn the_summary_gives_the_scaling_laws_of_a_sweep() {
 
 #[test]
 fn findings_follow_the_runs_shown() {
-    let mut app = app_with(None);
-    app.runner.add_results(golden());
-    let mut h = harness(app);
-    h.get_by_label("Findings").click();
-    h.run_steps(2);
-    h.get_by_label_contains("race lost 413 of");
+    let mut h = golden_on_the_findings_tab();
     // Untick the race run in the history: its finding goes, and comes back with it.
     h.get_by_label("Show #2 race on the charts").click();
     h.run_steps(2);
@@ -329,4 +319,16 @@ fn findings_follow_the_runs_shown() {
     h.get_by_label("Show #2 race on the charts").click();
     h.run_steps(2);
     h.get_by_label_contains("race lost 413 of");
+}
+
+/// The app with the golden results in its history, on the Findings tab, which lists the
+/// race run's lost updates.
+fn golden_on_the_findings_tab() -> egui_kittest::Harness<'static, parlab::gui::ParlabApp> {
+    let mut app = app_with(None);
+    app.runner.add_results(golden());
+    let mut h = harness(app);
+    h.get_by_label("Findings").click();
+    h.run_steps(2);
+    h.get_by_label_contains("race lost 413 of");
+    h
 }

@@ -78,14 +78,7 @@ pub fn latency_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
         x: Axis::linear("time since start (s)", "s", 0.0, x_max),
         // Log scale: a p99 100× the p50 leaves both lines readable, and no latency is
         // ever below zero.
-        y: Axis {
-            label: "latency (µs, log scale)",
-            unit: "µs",
-            range: log_axis_range(y_min * 0.8, y_max * 1.5),
-            scale: Scale::Log,
-            ticks: 8,
-            format: TickFormat::Number,
-        },
+        y: latency_axis(y_min, y_max),
         legend: legend_beside(&series),
         series,
         heatmap: None,
@@ -130,14 +123,7 @@ pub fn latency_distribution(runs: &[ChartRun]) -> ChartData {
             ticks: 5,
             format: TickFormat::Percentile,
         },
-        y: Axis {
-            label: "latency (µs, log scale)",
-            unit: "µs",
-            range: log_axis_range(y_min * 0.8, y_max * 1.5),
-            scale: Scale::Log,
-            ticks: 8,
-            format: TickFormat::Number,
-        },
+        y: latency_axis(y_min, y_max),
         series,
         heatmap: None,
         legend: LegendAt::UpperLeft,
@@ -173,5 +159,18 @@ mod tests {
         assert_eq!(nines_label(0.0), "p0");
         assert_eq!(nines_label(1.0), "p90");
         assert_eq!(nines_label(3.0), "p99.9");
+    }
+}
+
+/// The latency axis both latency charts share: log scale from a little below the lowest to
+/// a little above the highest latency shown.
+fn latency_axis(y_min: f64, y_max: f64) -> Axis {
+    Axis {
+        label: "latency (µs, log scale)",
+        unit: "µs",
+        range: log_axis_range(y_min * 0.8, y_max * 1.5),
+        scale: Scale::Log,
+        ticks: 8,
+        format: TickFormat::Number,
     }
 }

@@ -277,3 +277,15 @@ impl CpuClock {
         (busy.saturating_sub(later.own - self.own)) as f64 / wall.max(1.0)
     }
 }
+
+/// The Python tests need an interpreter; without one they fail and say how to get it.
+pub fn require_python() {
+    let found = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "these tests need python3: install it (Debian/Ubuntu: apt-get install python3); .ci/run does"
+    );
+}
