@@ -342,3 +342,27 @@ fn every_workload_kind_is_reachable_in_the_menu_at_the_smallest_size() {
     h.run_steps(3);
     assert_eq!(h.state().editor.profile.runs[0].workload.kind(), last);
 }
+
+/// At 900×600 the two latency charts are about 220 px wide each: their legends use small
+/// print there, so that they cover less of the lines; at 1920×1080 the normal size.
+#[test]
+fn a_narrow_charts_legend_is_in_small_print() {
+    let legend_height = |size: [f32; 2]| {
+        let mut h = with_runs(size);
+        h.get_by_label("Latency").click();
+        h.run_steps(3);
+        let entry = h
+            .query_all_by_label_contains("race [results 1] p50")
+            .next()
+            .map(|n| n.rect().height());
+        entry.expect("the race run's p50 is in the legend")
+    };
+    let (narrow, wide) = (
+        legend_height([900.0, 600.0]),
+        legend_height([1920.0, 1080.0]),
+    );
+    assert!(
+        narrow < wide,
+        "{narrow} px high at 900×600, {wide} px at 1920×1080"
+    );
+}

@@ -203,7 +203,10 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
     // Caps a hundredth of the x axis wide either side: a few pixels at any zoom-out.
     let [vx, _] = view(data);
     let cap = (vx.end - vx.start) / 100.0;
-    builder(id, data).show(ui, |plot| {
+    // A narrow chart (the latency pair at 900 px) gets a legend in small print, so that
+    // it covers less of the lines.
+    let narrow = ui.available_width() < NARROW_CHART;
+    builder(id, data, narrow).show(ui, |plot| {
         if !plot.auto_bounds().any() {
             keep_above_floor(plot, data);
         }
@@ -217,8 +220,12 @@ pub fn show(ui: &mut Ui, id: &str, data: &ChartData) {
     });
 }
 
-/// The plot of `data` before its lines: legend, axes, marks, view and hover text.
-fn builder<'a>(id: &str, data: &ChartData) -> Plot<'a> {
+/// Charts narrower than this (in points) get their legend in small print.
+const NARROW_CHART: f32 = 480.0;
+
+/// The plot of `data` before its lines: legend (in small print when `narrow`), axes, marks,
+/// view and hover text.
+fn builder<'a>(id: &str, data: &ChartData, narrow: bool) -> Plot<'a> {
     let (x, y) = (data.x.clone(), data.y.clone());
     let (hx, hy) = (x.clone(), y.clone());
     let (fx, fy) = (x.clone(), y.clone());
@@ -230,8 +237,14 @@ fn builder<'a>(id: &str, data: &ChartData) -> Plot<'a> {
     let [vx, vy] = view(data);
     // The legend in the order of the series (by run number), not sorted as text
     // (#1, #10, #11, #2).
+    let text = if narrow {
+        eframe::egui::TextStyle::Small
+    } else {
+        eframe::egui::TextStyle::Body
+    };
     let legend = Legend::default()
         .position(corner)
+        .text_style(text)
         .follow_insertion_order(true);
     // Nines and decades are few and far apart: label them closer than egui's 60 px (it
     // still leaves out a label that would not fit).
