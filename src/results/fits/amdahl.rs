@@ -50,6 +50,18 @@ pub fn fit(points: &[Point]) -> Result<Amdahl, String> {
         .min_by(|a, b| a.cost.total_cmp(&b.cost))
         .ok_or_else(|| "Amdahl's law could not be fitted.".to_string())?;
     let [lambda, s, _] = estimates(&sol, m, free, [scale, 1.0, 1.0]);
+    if s.value > 1.0 {
+        // Above 1 the law's own formula gives throughput that falls with the workers: a
+        // serial fraction cannot be more than the whole work.
+        return Err(format!(
+            "Amdahl's law is not fitted: throughput fell as workers were added (its serial \
+             fraction would be {:.2}, more than the whole work), which it cannot describe; \
+             the Universal Scalability Law's coherency term can, from {} distinct worker \
+             counts.",
+            s.value,
+            super::USL_MIN_POINTS
+        ));
+    }
     let limit = (s.value > 0.0).then(|| Estimate {
         value: 1.0 / s.value,
         ci_low: s.ci_high.map(|hi| 1.0 / hi),

@@ -33,7 +33,8 @@ use crate::results::verdicts::measured;
 use serde::{Deserialize, Serialize};
 
 /// A point's workers each used at least this much of a core (CPU seconds per wall second,
-/// median over the points up to the core count): the work is CPU-bound.
+/// median over the points up to the core count with more than one worker): the work is
+/// CPU-bound.
 pub const CPU_BOUND: f64 = 0.75;
 
 /// Amdahl needs at least this many distinct worker counts (two parameters and one degree of
@@ -219,22 +220,29 @@ pub fn fit_sweep(sweep: &Sweep, cores: Option<usize>) -> SweepFit {
     }
 }
 
-/// `Some((cores, CPU per worker))` when the work is CPU-bound (the points up to `cores`
-/// used at least [`CPU_BOUND`] of a core per worker, median) and the sweep goes past `cores`.
+/// `Some((cores, CPU per worker))` when the work is CPU-bound (the points up to `cores` with
+/// more than one worker, or all up to `cores` when there are none, used at least
+/// [`CPU_BOUND`] of a core per worker, median) and the sweep goes past `cores`.
 fn cpu_bound_past(points: &[Point], cores: usize) -> Option<(usize, f64)> {
     if !points.iter().any(|p| p.n > cores) {
         return None;
     }
-    let mut used: Vec<f64> = points
-        .iter()
-        .filter(|p| p.n <= cores)
-        .filter_map(|p| p.cpu_per_worker)
-        .collect();
+    // One worker keeps a core busy whatever the work (a lone mutex holder computes all the
+    // time): judge by the points with workers to share with, where there are any.
+    let within: Vec<&Point> = points.iter().filter(|p| p.n <= cores).collect();
+    let shared: Vec<&Point> = within.iter().copied().filter(|p| p.n > 1).collect();
+    let judged = if shared.is_empty() { within } else { shared };
+    let mut used: Vec<f64> = judged.iter().filter_map(|p| p.cpu_per_worker).collect();
     if used.is_empty() {
         return None;
     }
     used.sort_by(f64::total_cmp);
-    let median = used[used.len() / 2];
+    let mid = used.len() / 2;
+    let median = if used.len() % 2 == 0 {
+        (used[mid - 1] + used[mid]) / 2.0
+    } else {
+        used[mid]
+    };
     (median >= CPU_BOUND).then_some((cores, median))
 }
 

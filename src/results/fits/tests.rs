@@ -288,3 +288,31 @@ fn a_fit_whose_kappa_interval_holds_zero_is_not_called_coherency_bound() {
     assert!(!words[0].contains("coherency-bound"), "{words:?}");
     assert!(words[0].contains("cannot tell"), "{words:?}");
 }
+
+/// A mutex on 2 cores, as measured: one worker keeps its core busy (1.01), two share the
+/// lock at 0.69 of a core each, and 4 and 8 gain nothing. One worker says nothing about the
+/// work; judged at 2 workers it is not CPU-bound, so all four counts are fitted instead of
+/// the note about full cores, and Amdahl's law, which cannot fall, says so.
+#[test]
+fn a_lone_worker_busy_on_its_core_does_not_make_the_work_cpu_bound() {
+    let runs = vec![
+        run(1, 267.0, 1.01),
+        run(2, 217.6, 1.39),
+        run(4, 190.6, 1.77),
+        run(8, 203.2, 1.88),
+    ];
+    let fit = &fits(&runs, Some(2))[0];
+    assert_eq!(fit.fitted_up_to, 8, "{fit:?}");
+    assert!(
+        fit.notes.iter().all(|n| !n.contains("cores are full")),
+        "{fit:?}"
+    );
+    // Throughput fell from 1 to 2 workers: no serial fraction above 1, a sentence instead.
+    assert!(fit.amdahl().is_none(), "{fit:?}");
+    assert!(
+        fit.not_fitted
+            .iter()
+            .any(|n| n.contains("throughput fell as workers were added")),
+        "{fit:?}"
+    );
+}
