@@ -148,6 +148,19 @@ fn min_positive(series: &[Series]) -> f64 {
     }
 }
 
+/// The latency axis both latency charts share: log scale from a little below the lowest to
+/// a little above the highest latency shown.
+fn latency_axis(y_min: f64, y_max: f64) -> Axis {
+    Axis {
+        label: "latency (µs, log scale)",
+        unit: "µs",
+        range: log_axis_range(y_min * 0.8, y_max * 1.5),
+        scale: Scale::Log,
+        ticks: 8,
+        format: TickFormat::Number,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,18 +172,5 @@ mod tests {
         assert_eq!(nines_label(0.0), "p0");
         assert_eq!(nines_label(1.0), "p90");
         assert_eq!(nines_label(3.0), "p99.9");
-    }
-}
-
-/// The latency axis both latency charts share: log scale from a little below the lowest to
-/// a little above the highest latency shown.
-fn latency_axis(y_min: f64, y_max: f64) -> Axis {
-    Axis {
-        label: "latency (µs, log scale)",
-        unit: "µs",
-        range: log_axis_range(y_min * 0.8, y_max * 1.5),
-        scale: Scale::Log,
-        ticks: 8,
-        format: TickFormat::Number,
     }
 }

@@ -238,7 +238,7 @@ fn cpu_bound_past(points: &[Point], cores: usize) -> Option<(usize, f64)> {
     }
     used.sort_by(f64::total_cmp);
     let mid = used.len() / 2;
-    let median = if used.len() % 2 == 0 {
+    let median = if used.len().is_multiple_of(2) {
         (used[mid - 1] + used[mid]) / 2.0
     } else {
         used[mid]
