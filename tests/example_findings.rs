@@ -4,8 +4,9 @@
 //! work saturates the cores past their count, and Python threads that scale are no GIL.
 //!
 //! The runs take turns ([`SERIAL`]) so that they do not compete for the cores. Other
-//! programs' CPU is measured by the engine (`foreign_cpu_cores`); when it spoils a check, the
-//! run is repeated once, three times longer, and the check must hold then. When other
+//! programs' CPU is measured by the engine (`foreign_cpu_cores`); when it, or intervals so
+//! wide that parlab reports the runs as `noisy`, spoil a check, the run is repeated once,
+//! three times longer, and the check must hold then. When other
 //! programs still held half a core or more through that longer run, the findings that
 //! compare how the runs used the cores ([`LOAD_SENSITIVE`]) cannot be established on 2 cores:
 //! the rules decline them, and what is checked instead is what parlab controls: no finding
@@ -47,7 +48,7 @@ const EXAMPLES: &[Example] = &[
     ),
     ex(
         "contention",
-        0.15,
+        0.3,
         &["lock-contention", "lost-updates", "scaling"],
         &["gil", "deadlock", "io-bound"],
     ),
@@ -311,8 +312,8 @@ const BUSY_FOREIGN: f64 = 0.5;
 const LOAD_SENSITIVE: &[&str] = &["cpu-saturated", "lock-contention", "io-bound", "gil"];
 
 /// Runs `make(1.0)` and checks it with `check` (an empty list: all is well); when that fails
-/// while other programs used at least [`SPOILED_FOREIGN`] cores, runs `make(3.0)` once and
-/// checks that. Returns the outcome that passed.
+/// while other programs used at least [`SPOILED_FOREIGN`] cores or the runs were reported
+/// `noisy`, runs `make(3.0)` once and checks that. Returns the outcome that passed.
 fn run_checked(
     what: &str,
     stalls: bool,
@@ -333,14 +334,19 @@ fn run_checked(
     if wrong.is_empty() {
         return first;
     }
+    // What spoils a short run is measured: other programs' CPU, or intervals so wide that
+    // parlab itself called the figures noisy.
+    let noisy = first.has("noisy");
     assert!(
-        first.foreign >= SPOILED_FOREIGN,
-        "{what}: {wrong:?} with other programs using at most {:.2} cores:\n  {}",
+        first.foreign >= SPOILED_FOREIGN || noisy,
+        "{what}: {wrong:?} with other programs using at most {:.2} cores and no noisy \
+         finding:\n  {}",
         first.foreign,
         first.report()
     );
     eprintln!(
-        "{what}: {wrong:?} while other programs used {:.2} cores: once more, 3× longer",
+        "{what}: {wrong:?} while other programs used {:.2} cores (noisy: {noisy}): once more, \
+         3× longer",
         first.foreign
     );
     let mut second = run_profile(&make(3.0), stalls);
