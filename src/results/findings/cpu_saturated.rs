@@ -45,13 +45,8 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
         .sweeps()
         .into_iter()
         .filter_map(|sweep| {
-            let logical = facts.logical(sweep[0]);
-            let within = sweep.iter().rposition(|r| r.workers as f64 <= logical)?;
-            let at_cores = sweep[within];
-            let beyond = *sweep.last()?;
-            if beyond.workers as f64 <= logical {
-                return None;
-            }
+            let (logical, within, past) = facts.past_cores(&sweep)?;
+            let (at_cores, beyond) = (sweep[within], *past.last()?);
             if within > 0 && !scaled(facts, sweep[0], at_cores)? {
                 return None;
             }

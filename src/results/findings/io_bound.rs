@@ -22,12 +22,11 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
         .sweeps()
         .into_iter()
         .filter_map(|sweep| {
-            let logical = facts.logical(sweep[0]);
-            let within = sweep.iter().rposition(|r| r.workers as f64 <= logical)?;
+            let (logical, within, past) = facts.past_cores(&sweep)?;
             // The best count past the cores: I/O that scales to 8 threads and then levels
             // off (a disk's queue) still scaled past 2 cores.
             let at_cores = sweep[within];
-            let beyond = *sweep[within + 1..]
+            let beyond = *past
                 .iter()
                 .max_by(|a, b| a.throughput_per_sec.total_cmp(&b.throughput_per_sec))?;
             let change = facts.change(beyond, at_cores)?;

@@ -83,6 +83,19 @@ impl<'a> Facts<'a> {
         groups
     }
 
+    /// `sweep` split at the machine's logical CPUs: `(logical CPUs, index of N₀, the runs
+    /// past the cores)`, N₀ being the largest count within them; `None` unless the sweep has
+    /// counts on both sides.
+    pub fn past_cores<'s>(
+        &self,
+        sweep: &'s [&'a RunResult],
+    ) -> Option<(f64, usize, &'s [&'a RunResult])> {
+        let logical = self.logical(sweep.first()?);
+        let within = sweep.iter().rposition(|r| r.workers as f64 <= logical)?;
+        let beyond = &sweep[within + 1..];
+        (!beyond.is_empty()).then_some((logical, within, beyond))
+    }
+
     /// The completed runs of the same workload and worker count as `run` under another model.
     pub fn same_work(&self, run: &RunResult) -> impl Iterator<Item = &'a RunResult> {
         let (workload, workers, model) = (run.workload.clone(), run.workers, run.model);
