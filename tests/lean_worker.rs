@@ -29,10 +29,18 @@ struct Sandbox {
     parlab: PathBuf,
     cargo: PathBuf,
     record: PathBuf,
+    /// One sandbox at a time: a program this test writes (the parlab copy, the fake cargo)
+    /// cannot be started while another test thread's fork still holds it open for writing
+    /// ("Text file busy", seen beside a busy core).
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
+
+/// Held by the one sandbox alive.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Sandbox {
     fn new(then: &str) -> Self {
+        let turn = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         let dir = tempfile::tempdir().expect("temporary folder");
         let target = dir.path().join("target");
         std::fs::create_dir_all(target.join("release")).expect("target folder");
@@ -59,6 +67,7 @@ impl Sandbox {
             parlab,
             cargo,
             record,
+            _turn: turn,
         }
     }
 

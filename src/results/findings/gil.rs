@@ -2,9 +2,11 @@
 //! the threads' run used about one core in total: a global interpreter lock (Python's GIL)
 //! let one thread run at a time. Decided from throughput and CPU only: Python threads that
 //! wait (`time.sleep`) or release the lock (large `hashlib` digests, NumPy) scale, and the
-//! rule stays silent for them.
+//! rule stays silent for them. Nor is it claimed unless half a core that no program used sat
+//! idle beside the threads: with the other cores busy, one core is all they could get.
 
-use super::measure::{Facts, cores, in_threads};
+use super::lock_contention::MIN_IDLE_CORES;
+use super::measure::{Facts, cores, foreign, in_threads};
 use super::{Finding, Severity};
 use crate::results::RunResult;
 
@@ -32,7 +34,11 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
 fn one(facts: &Facts, base: &RunResult, threads: &RunResult) -> Option<Finding> {
     let scaled = facts.change(threads, base)?;
     let used = cores(threads)?;
-    if !scaled.no_gain() || !(ONE_CORE_LOW..=ONE_CORE_HIGH).contains(&used) {
+    // "One core while more were free": with other programs on the other core, one core is
+    // all the threads could have had, and says nothing about a lock.
+    let idle = (threads.workers as f64).min(facts.logical(threads) - foreign(threads)) - used;
+    if !scaled.no_gain() || !(ONE_CORE_LOW..=ONE_CORE_HIGH).contains(&used) || idle < MIN_IDLE_CORES
+    {
         return None;
     }
     let (procs, beat) = facts
