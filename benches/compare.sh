@@ -31,6 +31,10 @@ command -v python3 >/dev/null || die "python3 is missing (it reads the results):
 if [ -z "${NO_BUILD:-}" ]; then
   echo "building in release (cargo build --release --bins)" >&2
   cargo build --release --bins --quiet || die "the release build failed"
+  # What the Debian package and `cargo run` give users: the worker linked statically (glibc
+  # Linux; elsewhere, or without libc.a, the dynamically linked one is measured, and said).
+  cargo --quiet static-worker 2>/dev/null \
+    || echo "note: the worker could not be linked statically; measuring the dynamic one" >&2
 fi
 for b in parlab parlab-worker parlab-reference; do
   [ -x "$bin/$b" ] || die "no $b in $bin: build with 'cargo build --release --bins'"
