@@ -34,6 +34,12 @@ pub const FOLLOWED_CPU: f64 = 1.1;
 /// …while other programs' CPU fell by at least this many cores…
 pub const TAKEN_FROM_OTHERS: f64 = 0.1;
 
+/// True when other programs used [`TAKEN_FROM_OTHERS`] cores less during `later` than
+/// during `earlier`: CPU that `later`'s workers could win from them.
+pub fn others_gave_up_cpu(earlier: &RunResult, later: &RunResult) -> bool {
+    foreign(earlier) - foreign(later) >= TAKEN_FROM_OTHERS
+}
+
 /// …and parlab's workers kept at least this many cores busy at N₀: evidence that the work is
 /// CPU-bound. Work that waits (file I/O beside busy programs) also gains in step with its
 /// CPU, but then used a fraction of a core at N₀.
@@ -115,7 +121,7 @@ fn scaled(facts: &Facts, base: &RunResult, top: &RunResult) -> Option<bool> {
 /// CPU did while other programs' CPU fell: the gain came from their share.
 fn took_from_others(at_cores: &RunResult, beyond: &RunResult, ratio: f64) -> Option<bool> {
     let cpu_ratio = cores(beyond)? / cores(at_cores)?.max(1e-9);
-    let fell = foreign(at_cores) - foreign(beyond) >= TAKEN_FROM_OTHERS;
+    let fell = others_gave_up_cpu(at_cores, beyond);
     let cpu_bound = cores(at_cores)? >= CPU_BOUND_CORES;
     Some(fell && cpu_bound && ratio <= FOLLOWED_CPU * cpu_ratio)
 }

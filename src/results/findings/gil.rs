@@ -6,7 +6,7 @@
 //! idle beside the threads: with the other cores busy, one core is all they could get.
 
 use super::lock_contention::MIN_IDLE_CORES;
-use super::measure::{Facts, cores, foreign, in_threads};
+use super::measure::{Facts, cores, in_threads};
 use super::{Finding, Severity};
 use crate::results::RunResult;
 
@@ -36,7 +36,7 @@ fn one(facts: &Facts, base: &RunResult, threads: &RunResult) -> Option<Finding> 
     let used = cores(threads)?;
     // "One core while more were free": with other programs on the other core, one core is
     // all the threads could have had, and says nothing about a lock.
-    let idle = (threads.workers as f64).min(facts.logical(threads) - foreign(threads)) - used;
+    let idle = facts.idle_cores(threads)?;
     if !scaled.no_gain() || !(ONE_CORE_LOW..=ONE_CORE_HIGH).contains(&used) || idle < MIN_IDLE_CORES
     {
         return None;

@@ -6,8 +6,8 @@
 //! CPU grows with the throughput of any work (file I/O's system calls too), so it is not
 //! compared.
 
-use super::cpu_saturated::TAKEN_FROM_OTHERS;
-use super::measure::{Facts, cores, foreign, pct};
+use super::cpu_saturated::others_gave_up_cpu;
+use super::measure::{Facts, cores, pct};
 use super::{Finding, Severity};
 
 /// "Mostly idle": parlab used at most this share of the logical CPUs at the largest count.
@@ -32,7 +32,7 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
             let change = facts.change(beyond, at_cores)?;
             let used = cores(beyond)?;
             let cpu_growth = used / cores(at_cores)?.max(1e-9);
-            let won_from_others = foreign(at_cores) - foreign(beyond) >= TAKEN_FROM_OTHERS;
+            let won_from_others = others_gave_up_cpu(at_cores, beyond);
             let followed_cpu = won_from_others && change.ratio() <= BEYOND_CPU * cpu_growth;
             if !change.gain() || used > IDLE_SHARE * logical || followed_cpu {
                 return None;

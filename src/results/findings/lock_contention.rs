@@ -4,7 +4,7 @@
 //! before it sleeps keeps the CPU busy while the lock and its cache line bounce between
 //! cores). The workload's lock kind is named when it has one.
 
-use super::measure::{BUSY_SHARE, Facts, cores, foreign};
+use super::measure::{BUSY_SHARE, Facts, cores};
 use super::{Finding, Severity};
 use crate::results::RunResult;
 use crate::workload::WorkloadSpec;
@@ -35,7 +35,7 @@ fn one(facts: &Facts, a: &RunResult, b: &RunResult, last: &RunResult) -> Option<
     let could = (b.workers as f64).min(facts.free_cores(b));
     let rise = b.latency_us.p50 / a.latency_us.p50;
     // The CPU no program used that the workers could have had, left idle.
-    let idle = (b.workers as f64).min(facts.logical(b) - foreign(b)) - used;
+    let idle = facts.idle_cores(b)?;
     let waited = !facts.busy(b) && idle >= MIN_IDLE_CORES && rise >= LATENCY_RISE;
     // Every worker had a core of its own, yet together they did significantly less.
     let collided = change.loss() && change.tested() && b.workers as f64 <= could + 0.25;

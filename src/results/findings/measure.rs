@@ -83,6 +83,13 @@ impl<'a> Facts<'a> {
         groups
     }
 
+    /// Cores' worth of CPU that no program used and `run`'s workers could have had (one
+    /// core each), left idle: what tells waiting from having no core to run on.
+    pub fn idle_cores(&self, run: &RunResult) -> Option<f64> {
+        let free = self.logical(run) - foreign(run);
+        Some((run.workers as f64).min(free) - cores(run)?)
+    }
+
     /// `sweep` split at the machine's logical CPUs: `(logical CPUs, index of N₀, the runs
     /// past the cores)`, N₀ being the largest count within them; `None` unless the sweep has
     /// counts on both sides.
