@@ -146,6 +146,8 @@ fn cargo_run_builds_the_lean_worker_with_the_same_cargo_profile_and_target() {
             "--".into(),
             "-C".into(),
             "target-feature=+crt-static".into(),
+            "-C".into(),
+            "relocation-model=static".into(),
         ]);
     }
     assert_eq!(s.cargo_args(), Some(expected), "{stderr}");

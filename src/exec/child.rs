@@ -1,22 +1,37 @@
 //! The parent's handle on one `parlab worker` process: start it, talk to it, reap it.
 
 use super::protocol::{FromWorker, ProtocolError, ToWorker, recv_from_worker, send_to_worker};
+use crate::process::alongside::StdoutAlongside;
 use crate::process::children::{self, RunId};
 use crate::process::drain::StderrTail;
 use crate::process::worker_command::WorkerCommand;
 use crate::sys::{Exit, Usage};
 use crate::workload::WorkloadSpec;
 use std::io::{self, BufReader, BufWriter, Write};
-use std::process::{ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{ChildStderr, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 /// A running worker process.
 pub struct WorkerProcess {
     pid: u32,
     stdin: Option<BufWriter<ChildStdin>>,
-    stdout: BufReader<ChildStdout>,
+    stdout: BufReader<StdoutAlongside<ChildStdout, ChildStderr>>,
+    /// Its stderr's reader when it has a thread of its own ([`Stderr::OnItsOwnThread`]).
     stderr: Option<StderrTail>,
     reaped: bool,
+}
+
+/// Where a worker's stderr is read while it runs (so a worker that writes a lot there never
+/// stalls on a full pipe), keeping its last line for the message if it dies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stderr {
+    /// On a thread of its own: for a worker that lives the whole run and is sent frames
+    /// while it runs tasks.
+    OnItsOwnThread,
+    /// Alongside its stdout, by whoever reads its answers: for a worker per task, which
+    /// reads its one RUN frame before it runs anything (a thread per worker would cost a
+    /// thread start and join per task).
+    WhileReadingAnswers,
 }
 
 impl Ending {
@@ -58,8 +73,13 @@ pub struct Ending {
 
 impl WorkerProcess {
     /// Starts a worker for `run` in its own process group and queues the workload for it
-    /// (sent with the next flush).
-    pub fn spawn(cmd: &WorkerCommand, run: RunId, workload: &WorkloadSpec) -> io::Result<Self> {
+    /// (sent with the next flush); its stderr is read as `stderr` says.
+    pub fn spawn(
+        cmd: &WorkerCommand,
+        run: RunId,
+        workload: &WorkloadSpec,
+        stderr: Stderr,
+    ) -> io::Result<Self> {
         let mut command = Command::new(&cmd.program);
         command
             .args(&cmd.args)
@@ -80,12 +100,15 @@ impl WorkerProcess {
             children::unregister(pid);
             return Err(io::Error::other("the worker's pipes were not created"));
         };
+        let (alongside, own_thread) = match stderr {
+            Stderr::WhileReadingAnswers => (child.stderr.take(), None),
+            Stderr::OnItsOwnThread => (None, child.stderr.take().map(StderrTail::start)),
+        };
         let mut process = Self {
             pid,
             stdin: Some(BufWriter::new(stdin)),
-            stdout: BufReader::with_capacity(64 * 1024, stdout),
-            // Read all along, so a worker that writes a lot never blocks on a full pipe.
-            stderr: child.stderr.take().map(StderrTail::start),
+            stdout: BufReader::with_capacity(64 * 1024, StdoutAlongside::new(stdout, alongside)),
+            stderr: own_thread,
             reaped: false,
         };
         process.queue(&ToWorker::Init(workload.clone()))?;
@@ -170,15 +193,16 @@ impl WorkerProcess {
         children::unregister(self.pid);
         let (exit, usage) = crate::sys::reap(self.pid)?;
         self.reaped = true;
+        // A stray grandchild may still hold the pipe open: do not wait long for it.
+        let patience = Duration::from_millis(100);
+        let stderr_tail = match self.stderr.take() {
+            Some(thread) => thread.finish(patience),
+            None => self.stdout.get_mut().finish(patience),
+        };
         Ok(Ending {
             exit,
             usage,
-            // A stray grandchild may still hold the pipe open: do not wait long for it.
-            stderr_tail: self
-                .stderr
-                .take()
-                .map(|t| t.finish(Duration::from_millis(100)))
-                .unwrap_or_default(),
+            stderr_tail,
             stats: None,
             peak_rss: None,
         })

@@ -4,7 +4,9 @@ use super::contract::{ExecutionModel, Ran, TaskWorker, claim_loop, run_workers};
 use super::ctx::RunCtx;
 use super::protocol::ProtocolError;
 use super::task::WARMUP_BASE;
-use super::worker_process::{Broken, conclude, expect_done, expect_ready, run_frame, start};
+use super::worker_process::{
+    Broken, Stderr, conclude, expect_done, expect_ready, run_frame, start,
+};
 use std::time::Instant;
 
 /// `process-per-task`: runs the run's tasks, one new process each, from `workers` spawning
@@ -43,7 +45,7 @@ fn run_one(
     index: u64,
     done_so_far: u64,
 ) -> Result<Option<(Instant, u64)>, String> {
-    let mut child = start(ctx, w)?;
+    let mut child = start(ctx, w, Stderr::WhileReadingAnswers)?;
     let mut latency = None;
     let outcome = (|| -> Result<(), Broken> {
         child.queue(&run_frame(ctx, index, 1))?;

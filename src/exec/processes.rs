@@ -11,7 +11,9 @@ use super::child::WorkerProcess;
 use super::contract::{ExecutionModel, run_workers};
 use super::ctx::RunCtx;
 use super::task::WARMUP_BASE;
-use super::worker_process::{Broken, conclude, expect_done, expect_ready, run_frame, start};
+use super::worker_process::{
+    Broken, Stderr, conclude, expect_done, expect_ready, run_frame, start,
+};
 use crate::metrics::Recorder;
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -32,7 +34,7 @@ const MAX_BATCH: u64 = 1 << 16;
 const MAX_PAYLOAD: u64 = 8 << 20;
 
 fn worker(ctx: &RunCtx, w: usize, recorder: &mut Recorder) -> Result<(), String> {
-    let mut child = start(ctx, w)?;
+    let mut child = start(ctx, w, Stderr::OnItsOwnThread)?;
     let outcome = drive(ctx, w, recorder, &mut child);
     conclude(ctx, w, child, outcome, recorder.completed())
 }

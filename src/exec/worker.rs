@@ -31,8 +31,11 @@ pub fn main() -> i32 {
             return 2;
         }
     };
-    let mut input = BufReader::new(input);
-    let code = match serve(&mut input, &mut output) {
+    // The parent's end closed means it sends nothing more: answers can wait for the last one.
+    let parent_done = || crate::sys::writers_gone(&input);
+    let mut answers = Answers::new(&mut output, parent_done);
+    let mut input = BufReader::new(&input);
+    let code = match serve(&mut input, &mut answers) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("parlab worker: {e}");
@@ -48,13 +51,60 @@ fn kill_everything_below() {
     crate::process::children::end_everything_below();
 }
 
-fn send(out: &mut impl Write, msg: &FromWorker) -> io::Result<()> {
-    send_from_worker(out, msg)?;
-    out.flush()
+/// Where a worker's answers go: written as they come, but sent only while the parent may be
+/// waiting for them. Once the parent has closed its end of the input (process-per-task does
+/// so right after INIT and RUN), it is only waiting for the worker to finish, so READY,
+/// DONE and the last figures leave in one write at the end: one wake-up of the parent per
+/// task instead of three.
+pub struct Answers<W: Write, F: FnMut() -> bool> {
+    out: io::BufWriter<W>,
+    parent_done: F,
+    /// Set once `parent_done` said so (it stays so).
+    holding: bool,
 }
 
-/// Serves one parent over `input` / `output`.
-pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), ProtocolError> {
+impl<W: Write, F: FnMut() -> bool> Answers<W, F> {
+    /// Answers onto `out`; `parent_done` tells whether the parent's input end is closed.
+    pub fn new(out: W, parent_done: F) -> Self {
+        Self {
+            out: io::BufWriter::with_capacity(64 * 1024, out),
+            parent_done,
+            holding: false,
+        }
+    }
+
+    /// Writes `msg`, and sends it unless the parent no longer waits for answers one by one.
+    fn send(&mut self, msg: &FromWorker) -> io::Result<()> {
+        send_from_worker(&mut self.out, msg)?;
+        self.holding = self.holding || (self.parent_done)();
+        if self.holding {
+            Ok(())
+        } else {
+            self.out.flush()
+        }
+    }
+
+    /// Sends everything written so far.
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Serves one parent over `input` / `answers`; everything answered is sent when it returns.
+pub fn serve<W: Write, F: FnMut() -> bool>(
+    input: &mut impl io::Read,
+    answers: &mut Answers<W, F>,
+) -> Result<(), ProtocolError> {
+    let served = serve_until_closed(input, answers);
+    let flushed = answers.flush();
+    served?;
+    Ok(flushed?)
+}
+
+fn serve_until_closed<W: Write, F: FnMut() -> bool>(
+    input: &mut impl io::Read,
+    output: &mut Answers<W, F>,
+) -> Result<(), ProtocolError> {
     let spec = match recv_to_worker(input)? {
         ToWorker::Init(spec) => spec,
         ToWorker::Run { .. } => return Err(ProtocolError::Garbage("RUN before INIT".into())),
@@ -69,24 +119,18 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
     let workload = match spec.build(&placement) {
         Ok(w) => w,
         Err(message) => {
-            send(
-                output,
-                &FromWorker::Failed {
-                    index: u64::MAX,
-                    message,
-                },
-            )?;
+            output.send(&FromWorker::Failed {
+                index: u64::MAX,
+                message,
+            })?;
             return Ok(());
         }
     };
     let cancel = CancelToken::new();
 
-    send(
-        output,
-        &FromWorker::Ready {
-            pid: std::process::id(),
-        },
-    )?;
+    output.send(&FromWorker::Ready {
+        pid: std::process::id(),
+    })?;
     let mut latencies = Vec::new();
     loop {
         let (first, count, data) = match recv_to_worker(input) {
@@ -96,13 +140,9 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
                 // Its own peak since exec, and that of the programs its workload started:
                 // not `ru_maxrss`, which counts the parent's memory at spawn.
                 let peak = crate::sys::self_peak_rss().unwrap_or(0) + workload.external_peak_rss();
-                // Both in one write: one wake-up of the parent fewer, which process-per-task
-                // pays once per task.
-                let mut last = Vec::new();
-                send_from_worker(&mut last, &FromWorker::Peak(peak))?;
-                send_from_worker(&mut last, &FromWorker::Stats(workload.stats()))?;
-                output.write_all(&last)?;
-                output.flush()?;
+                // Sent together by `serve`'s last flush.
+                send_from_worker(&mut output.out, &FromWorker::Peak(peak))?;
+                send_from_worker(&mut output.out, &FromWorker::Stats(workload.stats()))?;
                 return Ok(());
             }
             Err(e) => return Err(e),
@@ -115,7 +155,7 @@ pub fn serve(input: &mut impl io::Read, output: &mut impl Write) -> Result<(), P
             &data,
             &mut latencies,
         );
-        send(output, &answer)?;
+        output.send(&answer)?;
     }
 }
 

@@ -2,6 +2,7 @@
 //! RUN frames, read READY and DONE, and end it, turning whatever went wrong into the run's
 //! error message.
 
+pub use super::child::Stderr;
 use super::child::WorkerProcess;
 use super::ctx::RunCtx;
 use super::protocol::{FromWorker, ProtocolError, ToWorker};
@@ -38,10 +39,12 @@ impl From<std::io::Error> for Broken {
     }
 }
 
-/// Starts a worker process for the run, with a message naming the worker on failure.
-pub fn start(ctx: &RunCtx, w: usize) -> Result<WorkerProcess, String> {
+/// Starts a worker process for the run, its stderr read as `stderr` says, with a message
+/// naming the worker on failure.
+pub fn start(ctx: &RunCtx, w: usize, stderr: Stderr) -> Result<WorkerProcess, String> {
+    let workload = &ctx.plan.workload;
     let child =
-        WorkerProcess::spawn(ctx.worker_command, ctx.run_id, &ctx.plan.workload).map_err(|e| {
+        WorkerProcess::spawn(ctx.worker_command, ctx.run_id, workload, stderr).map_err(|e| {
             format!(
                 "worker {}: cannot start the worker process `{}`: {e}",
                 w + 1,

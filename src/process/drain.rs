@@ -14,11 +14,30 @@ const KEEP: usize = 4096;
 /// The longest line quoted in a message; longer lines are cut with "…".
 pub const MAX_LINE: usize = 300;
 
+/// The last few KiB of a stream.
 #[derive(Default)]
-struct Tail {
+pub struct Tail {
     bytes: VecDeque<u8>,
     /// True once bytes were dropped from the front.
     cut: bool,
+}
+
+impl Tail {
+    /// Appends `chunk`, dropping the oldest bytes past [`KEEP`].
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.bytes.extend(chunk);
+        if self.bytes.len() > KEEP {
+            let extra = self.bytes.len() - KEEP;
+            self.bytes.drain(..extra);
+            self.cut = true;
+        }
+    }
+
+    /// The last non-empty line kept, at most [`MAX_LINE`] characters.
+    pub fn last_line(&self) -> String {
+        let bytes: Vec<u8> = self.bytes.iter().copied().collect();
+        last_line(&bytes, self.cut)
+    }
 }
 
 /// A thread that reads a child's stderr to its end and keeps the last few KiB.
@@ -45,12 +64,7 @@ impl StderrTail {
                         break;
                     }
                     let mut t = shared.lock().unwrap_or_else(PoisonError::into_inner);
-                    t.bytes.extend(&chunk[..n]);
-                    if t.bytes.len() > KEEP {
-                        let extra = t.bytes.len() - KEEP;
-                        t.bytes.drain(..extra);
-                        t.cut = true;
-                    }
+                    t.push(&chunk[..n]);
                 }
                 let _ = tell.send(());
             })
@@ -65,8 +79,7 @@ impl StderrTail {
     /// The last non-empty line written so far, at most [`MAX_LINE`] characters.
     pub fn last_line(&self) -> String {
         let t = self.tail.lock().unwrap_or_else(PoisonError::into_inner);
-        let bytes: Vec<u8> = t.bytes.iter().copied().collect();
-        last_line(&bytes, t.cut)
+        t.last_line()
     }
 
     /// Waits up to `patience` for the child's stderr to close (a grandchild that still

@@ -333,6 +333,48 @@ pub fn set_nonblocking(fd: &impl std::os::fd::AsRawFd) {
     }
 }
 
+/// Waits until one of `fds` can be read without blocking (data, end of stream or an error),
+/// or until `timeout` passed (`None`: no limit); says which can.
+pub fn wait_readable<const N: usize>(
+    fds: [std::os::fd::RawFd; N],
+    timeout: Option<std::time::Duration>,
+) -> io::Result<[bool; N]> {
+    let mut entries = fds.map(|fd| libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    });
+    let ms = timeout.map_or(-1, |t| t.as_millis().min(i32::MAX as u128) as libc::c_int);
+    loop {
+        // SAFETY: N valid pollfd entries on our stack.
+        let ready = unsafe { libc::poll(entries.as_mut_ptr(), N as libc::nfds_t, ms) };
+        if ready >= 0 {
+            break;
+        }
+        let error = io::Error::last_os_error();
+        if error.kind() != io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    }
+    let readable = libc::POLLIN | libc::POLLHUP | libc::POLLERR | libc::POLLNVAL;
+    Ok(entries.map(|e| e.revents & readable != 0))
+}
+
+/// True when nobody can write to the pipe `fd` reads any more (its write end is closed):
+/// reads from it will never block again. False when a writer may still send, or the state
+/// cannot be told.
+pub fn writers_gone(fd: &impl std::os::fd::AsRawFd) -> bool {
+    let mut entry = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd on our stack; a timeout of 0 never waits. POLLHUP is reported
+    // whatever `events` asks for.
+    let ready = unsafe { libc::poll(&mut entry, 1, 0) };
+    ready == 1 && entry.revents & libc::POLLHUP != 0
+}
+
 /// CPU seconds (user + system) the calling thread has used so far.
 pub fn thread_cpu_seconds() -> f64 {
     #[cfg(target_os = "linux")]

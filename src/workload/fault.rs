@@ -106,7 +106,11 @@ impl Workload for Fault {
         match self.action {
             FaultAction::Panic => panic!("fault injected at task {index}"),
             FaultAction::Error => Err(TaskError::Failed(format!("fault injected at task {index}"))),
-            FaultAction::Exit => std::process::exit(3),
+            FaultAction::Exit => {
+                // Said on stderr, which parlab quotes when it reports the worker's exit.
+                eprintln!("fault injected at task {index}: exiting with status 3");
+                std::process::exit(3)
+            }
             FaultAction::Signal => {
                 crate::sys::kill_process(std::process::id());
                 Ok(())
