@@ -8,7 +8,8 @@
 //! where `us_per_task` = wall seconds × threads × 10⁶ / tasks (each thread's time per task),
 //! the same reading as `workers / throughput_per_sec` of a parlab run.
 //!
-//! - `threads`: N `std::thread`s run parlab's cpu kernel, tasks claimed from one `AtomicU64`.
+//! - `threads`: N `std::thread`s run parlab's cpu kernel, tasks claimed from one `AtomicU64`
+//!   (`--chunk` at a time: for tiny tasks, so that the shared counter is not what is measured).
 //! - `spawn-join`: N spawners each `std::thread::spawn` a thread per task (the kernel) and join it.
 //! - `spawn-process`: N spawners each start `--program` (default `/bin/true`) and wait for it.
 //! - `worker`: N spawners each start the lean `parlab-worker`, hand it one cpu task (INIT,
@@ -53,6 +54,10 @@ struct Args {
     /// Cpu kernel iterations per task (inside the lock for `mutex`).
     #[arg(long, default_value_t = 1)]
     iterations: u64,
+    /// Task indices a `threads` thread claims at a time (parlab's `threads` model claims
+    /// chunks of about 100 µs of tasks).
+    #[arg(long, default_value_t = 1)]
+    chunk: u64,
     /// The program of `spawn-process`, or the worker of `worker` (default: parlab-worker
     /// beside this executable).
     #[arg(long)]
@@ -68,7 +73,7 @@ fn main() -> ExitCode {
     let time = Duration::from_secs_f64(args.seconds);
     let (n, k) = (args.threads, args.iterations);
     let outcome = match args.mode {
-        Mode::Threads => Ok(threads::claimed(n, k, time)),
+        Mode::Threads => Ok(threads::claimed(n, k, args.chunk, time)),
         Mode::SpawnJoin => Ok(threads::spawn_join(n, k, time)),
         Mode::Mutex => Ok(threads::mutex(n, k, time)),
         Mode::SpawnProcess => {

@@ -2,19 +2,28 @@
 
 use crate::cancel::CancelToken;
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// The shared queue of a run: task indices `0..limit` (or unbounded until a deadline).
+///
+/// Every claim writes `next` and reads the rest, from every worker: `next` has a cache line
+/// of its own, so that a claim does not take the line holding the limit and the deadline
+/// away from the other workers, and the deadline is read without a lock.
 pub struct TaskSource {
-    next: AtomicU64,
+    next: NextIndex,
     limit: u64,
     workers: u64,
-    deadline: Mutex<Option<Instant>>,
+    deadline: OnceLock<Instant>,
     duration: Option<std::time::Duration>,
     stop: CancelToken,
 }
+
+/// The next unclaimed task index, alone on its cache line (128 bytes: two lines on x86,
+/// which the prefetcher fetches in pairs).
+#[repr(align(128))]
+struct NextIndex(AtomicU64);
 
 impl TaskSource {
     /// A source of `limit` tasks, or of tasks until `duration` has passed since
@@ -26,33 +35,31 @@ impl TaskSource {
         stop: CancelToken,
     ) -> Self {
         Self {
-            next: AtomicU64::new(0),
+            next: NextIndex(AtomicU64::new(0)),
             limit: limit.unwrap_or(u64::MAX),
             workers: workers.max(1) as u64,
-            deadline: Mutex::new(None),
+            deadline: OnceLock::new(),
             duration,
             stop,
         }
     }
 
-    /// Starts the duration clock (at the end of warm-up).
+    /// Starts the duration clock (at the end of warm-up); only the first call counts.
     pub fn start_clock(&self, start: Instant) {
-        if let Some(d) = self.duration
-            && let Ok(mut deadline) = self.deadline.lock()
-        {
-            *deadline = Some(start + d);
+        if let Some(d) = self.duration {
+            let _ = self.deadline.set(start + d);
         }
     }
 
     /// The instant a duration-bound run ends, once the clock started.
     pub fn deadline(&self) -> Option<Instant> {
-        self.deadline.lock().ok().and_then(|d| *d)
+        self.deadline.get().copied()
     }
 
     /// True when no more tasks should start.
     pub fn exhausted(&self, now: Instant) -> bool {
         self.stop.is_cancelled()
-            || self.next.load(Ordering::Relaxed) >= self.limit
+            || self.next.0.load(Ordering::Relaxed) >= self.limit
             || self.deadline().is_some_and(|d| now >= d)
     }
 
@@ -65,10 +72,12 @@ impl TaskSource {
         let want = if self.limit == u64::MAX {
             want.max(1)
         } else {
-            let remaining = self.limit.saturating_sub(self.next.load(Ordering::Relaxed));
+            let remaining = self
+                .limit
+                .saturating_sub(self.next.0.load(Ordering::Relaxed));
             want.min(remaining / (2 * self.workers)).max(1)
         };
-        let first = self.next.fetch_add(want, Ordering::Relaxed);
+        let first = self.next.0.fetch_add(want, Ordering::Relaxed);
         if first >= self.limit {
             return None;
         }
