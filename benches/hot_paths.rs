@@ -24,7 +24,7 @@ fn record(c: &mut Criterion) {
     c.bench_function("recorder: record one task (incl. clock read)", |b| {
         b.iter(|| {
             n = n.wrapping_add(37);
-            recorder.record(Instant::now(), black_box(100 + n % 5000));
+            recorder.record(n, Instant::now(), black_box(100 + n % 5000));
         })
     });
     drop(recorder);
@@ -58,6 +58,9 @@ fn aggregate(c: &mut Criterion) {
                         next_bucket: 1,
                         latencies: latencies.clone(),
                         sum_ns: 1,
+                        spans: Vec::new(),
+                        busy: Vec::new(),
+                        thinned: false,
                     },
                 )
             },

@@ -190,6 +190,16 @@ pub struct RunResult {
     /// `python` workloads: the version of the interpreter that ran the tasks (`3.12.3`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub python_version: Option<String>,
+    /// Load-balance figures (makespan, busy and idle time per worker, `load_balance`,
+    /// `effective_parallelism`, creation and data-moving shares; see
+    /// [`crate::metrics::balance`]). Absent in files from before them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<crate::metrics::balance::LoadBalance>,
+    /// What each worker did over time: one lane per worker with its task spans and its
+    /// time per state per timeline bucket (see [`crate::metrics::spans`]); the median
+    /// repetition's. Absent in files from before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_timeline: Option<crate::metrics::spans::WorkerTimeline>,
 }
 
 /// A run is flagged when the app's window used more CPU than this (in cores) while the run

@@ -17,6 +17,7 @@ fn one_task(workload: WorkloadSpec) -> RunSpec {
         duration_s: None,
         warmup_tasks: 0,
         stall_timeout_s: None,
+        chunk: None,
         workload,
     }
 }

@@ -36,6 +36,10 @@ pub struct RunArgs {
     /// to FILE.
     #[arg(long, value_name = "FILE")]
     md: Option<PathBuf>,
+    /// Write every worker's task spans as a Chrome trace (JSON; Perfetto and
+    /// chrome://tracing open it) to FILE: runs are processes, workers are threads.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
     #[command(flatten)]
     image: ImageArgs,
     /// No progress display.
@@ -179,6 +183,11 @@ impl RunArgs {
             extension: "md",
             path,
         }));
+        all.extend(self.trace.as_deref().map(|path| Output {
+            flag: "--trace",
+            extension: "json",
+            path,
+        }));
         all
     }
 }
@@ -216,6 +225,12 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
                 "cannot write the report to {}: {e}",
                 printable(&path.display().to_string())
             )),
+        }
+    }
+    if let Some(path) = &args.trace {
+        match parlab::export::trace::write_trace(results, path) {
+            Ok(()) => written.push(path.clone()),
+            Err(e) => failures.push(e.to_string()),
         }
     }
     if args.png.is_some() || args.svg.is_some() {

@@ -31,6 +31,7 @@
 
 use super::ctx::RunCtx;
 use crate::metrics::Recorder;
+use std::ops::Range;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,18 @@ pub trait TaskWorker {
     /// that is not a task's failure (a thread or process that could not start or broke), or
     /// a failure already counted with [`RunCtx::count_failed_task`].
     fn run(&mut self, ctx: &RunCtx, w: usize, index: u64, done: u64) -> Result<Ran, String>;
+
+    /// Records the spans the worker spent on task `index` besides running it (creating its
+    /// thread or process, moving its data), once the task completed; nothing by default.
+    #[inline]
+    fn overhead(&mut self, _index: u64, _recorder: &mut Recorder) {}
+
+    /// Claims the next task indices for worker `w`: by default [`claim_size`](Self::claim_size)
+    /// of them from the shared queue. A model that splits the tasks up front hands out its
+    /// own share instead, and must still return `None` once the run is over.
+    fn claim(&mut self, ctx: &RunCtx, _w: usize) -> Option<Range<u64>> {
+        ctx.source.claim(self.claim_size())
+    }
 
     /// How many task indices to claim next (1 unless the model batches).
     fn claim_size(&self) -> u64 {
@@ -118,11 +131,14 @@ pub fn claim_loop(
     let warm = (0..ctx.warmup_share(w)).try_for_each(|k| worker.warm_up(ctx, w, k));
     ctx.sync_start(recorder);
     warm?;
-    while let Some(range) = ctx.source.claim(worker.claim_size()) {
+    while let Some(range) = worker.claim(ctx, w) {
         let claimed = Instant::now();
         for index in range {
             match worker.run(ctx, w, index, recorder.completed())? {
-                Ran::Done { end, latency_ns } => recorder.record(end, latency_ns),
+                Ran::Done { end, latency_ns } => {
+                    worker.overhead(index, recorder);
+                    recorder.record(index, end, latency_ns);
+                }
                 Ran::Stopped => return Ok(()),
                 Ran::Failed(m) => {
                     ctx.count_failed_task();

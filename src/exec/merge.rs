@@ -67,6 +67,11 @@ impl Gathered {
         run.foreign_cpu_cores = mean(&foreign);
         run.repetitions = self.runs.iter().map(|(s, r)| repetition(*s, r)).collect();
         run.stats = stats(&measured);
+        let balances: Vec<_> = measured.iter().filter_map(|r| r.balance.as_ref()).collect();
+        run.balance = run
+            .balance
+            .as_ref()
+            .map(|median| crate::metrics::balance::LoadBalance::merged(median, &balances));
         run.warnings = warnings(&self.runs, &throughputs, &run);
         Some(run)
     }

@@ -101,7 +101,11 @@ fn run_task(ctx: &RunCtx, index: u64, deadline: Option<Instant>) -> Result<(), H
         Ok(()) => {
             RECORDER.with_borrow_mut(|r| {
                 if let Some(r) = r.as_mut() {
-                    r.record(end, task_ctx.latency((end - start).as_nanos() as u64));
+                    r.record(
+                        index,
+                        end,
+                        task_ctx.latency((end - start).as_nanos() as u64),
+                    );
                 }
             });
             match deadline {

@@ -15,8 +15,9 @@ use super::worker_process::{
     Broken, Stderr, conclude, expect_done, expect_ready, run_frame, start,
 };
 use crate::metrics::Recorder;
+use crate::metrics::spans::SpanState;
 use std::collections::VecDeque;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// `processes`: runs the run's tasks in `workers` worker processes.
 pub struct Processes;
@@ -55,6 +56,8 @@ fn drive(
         0 => MAX_BATCH,
         bytes => (MAX_PAYLOAD / bytes).clamp(1, MAX_BATCH),
     };
+    // The end of the worker's last batch: the gap to its next batch is pipe time.
+    let mut last_end = Instant::now();
     loop {
         while in_flight.len() < 2 {
             let Some(range) = ctx.source.claim(batch) else {
@@ -62,25 +65,47 @@ fn drive(
             };
             let count = (range.end - range.start) as u32;
             child.queue(&run_frame(ctx, range.start, count))?;
-            in_flight.push_back(count);
+            in_flight.push_back(range.start);
         }
-        if in_flight.is_empty() {
+        let Some(first) = in_flight.pop_front() else {
             return Ok(());
-        }
+        };
         child.flush()?;
-        let latencies = expect_done(child)?;
-        let now = Instant::now();
-        in_flight.pop_front();
-        let mut sum = 0u64;
-        for &ns in &latencies {
-            recorder.record(now, ns);
-            sum += ns;
-        }
+        let (latencies, started) = expect_done(child)?;
+        let sum = record_batch(recorder, first, &latencies, started, &mut last_end);
         let mean = (sum / latencies.len().max(1) as u64).max(1);
         batch = (BATCH_TARGET_NS / mean)
             .clamp(1, max_batch)
             .min(batch.saturating_mul(4));
     }
+}
+
+/// Records a batch of tasks from `first` that started at `started` (on parlab's clock):
+/// its latencies now, its spans laid end to end from `started` (the worker runs them back
+/// to back), and the pipe time since the worker's previous batch ended (`last_end`, moved
+/// to this batch's end). Returns the sum of the latencies.
+fn record_batch(
+    recorder: &mut Recorder,
+    first: u64,
+    latencies: &[u64],
+    started: Instant,
+    last_end: &mut Instant,
+) -> u64 {
+    let now = Instant::now();
+    if started > *last_end {
+        recorder.span(SpanState::Moving, first, *last_end, started);
+    }
+    let mut at = started;
+    let mut sum = 0u64;
+    for (task, &ns) in (first..).zip(latencies) {
+        let end = at + Duration::from_nanos(ns);
+        recorder.span(SpanState::Running, task, at, end);
+        recorder.record_latency_at(now, ns);
+        at = end;
+        sum += ns;
+    }
+    *last_end = at;
+    sum
 }
 
 /// Waits for the worker to be ready and runs its share of the warm-up in one frame.

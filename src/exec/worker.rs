@@ -170,6 +170,7 @@ fn run_batch(
     latencies: &mut Vec<u64>,
 ) -> FromWorker {
     latencies.clear();
+    let started = crate::sys::monotonic_ns();
     let block = data.len() / count.max(1) as usize;
     for (k, index) in (first..first.saturating_add(count as u64)).enumerate() {
         let ctx = TaskContext::new(cancel, 0, &data[k * block..(k + 1) * block]);
@@ -182,5 +183,5 @@ fn run_batch(
             Err(TaskError::Cancelled) => break,
         }
     }
-    FromWorker::Done(std::mem::take(latencies))
+    FromWorker::Done(std::mem::take(latencies), started)
 }

@@ -33,7 +33,11 @@ pub fn default_run() -> RunSpec {
         duration_s: Some(2.0),
         warmup_tasks: 0,
         stall_timeout_s: None,
-        workload: WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
+        chunk: None,
+        workload: WorkloadSpec::Cpu(Cpu {
+            iterations: 60_000,
+            sizes: Default::default(),
+        }),
     }
 }
 

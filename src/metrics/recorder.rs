@@ -1,8 +1,10 @@
 //! Per-worker recording: each worker owns a [`Recorder`] and touches nothing shared on
 //! the hot path except its own padded progress counter. Every timeline bucket it has
-//! finished is sent to the aggregator as one message.
+//! finished is sent to the aggregator as one message, with the task spans it recorded
+//! meanwhile (see [`super::spans`]).
 
 use super::histogram::{LatencyHistogram, new_histogram};
+use super::spans::{SPAN_LIMIT, Span, SpanBuffer, SpanState};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
@@ -33,19 +35,26 @@ pub struct Flush {
     pub latencies: LatencyHistogram,
     /// Their exact sum in nanoseconds (the histogram rounds).
     pub sum_ns: u128,
+    /// The worker's spans recorded since its last flush (in time order).
+    pub spans: Vec<Span>,
+    /// Its time per state and bucket since its last flush: `(bucket, state, ns)`.
+    pub busy: Vec<(u64, SpanState, u64)>,
+    /// True once the worker left a span out (it had kept its share of `SPAN_LIMIT`).
+    pub thinned: bool,
 }
 
 /// Records task latencies for one worker.
 pub struct Recorder {
     worker: usize,
     start: Instant,
-    bucket_ns: u128,
+    bucket_ns: u64,
     bucket: u64,
     histogram: LatencyHistogram,
     sum_ns: u128,
     completed: u64,
     counter: Arc<WorkerCounter>,
     tx: Sender<Flush>,
+    spans: SpanBuffer,
 }
 
 impl Recorder {
@@ -60,14 +69,21 @@ impl Recorder {
         Self {
             worker,
             start,
-            bucket_ns: bucket.as_nanos().max(1),
+            bucket_ns: (bucket.as_nanos() as u64).max(1),
             bucket: 0,
             histogram: new_histogram(),
             sum_ns: 0,
             completed: 0,
             counter,
             tx,
+            spans: SpanBuffer::new(SPAN_LIMIT),
         }
+    }
+
+    /// Keeps at most `room` spans (this worker's share of the run's `SPAN_LIMIT`).
+    pub fn with_span_room(mut self, room: u64) -> Self {
+        self.spans.room = room;
+        self
     }
 
     /// Moves the clock origin (after a warm-up phase).
@@ -75,10 +91,54 @@ impl Recorder {
         self.start = start;
     }
 
-    /// Records one task that ended at `end` after running `latency_ns` nanoseconds.
+    /// Records task `task` that ended at `end` after running `latency_ns` nanoseconds: its
+    /// latency and its `running` span `[end - latency, end]`.
     #[inline]
-    pub fn record(&mut self, end: Instant, latency_ns: u64) {
-        let bucket = (end.saturating_duration_since(self.start).as_nanos() / self.bucket_ns) as u64;
+    pub fn record(&mut self, task: u64, end: Instant, latency_ns: u64) {
+        let end_ns = self.since_start(end);
+        self.push_span(
+            task,
+            end_ns.saturating_sub(latency_ns),
+            end_ns,
+            SpanState::Running,
+        );
+        self.record_latency(end_ns, latency_ns);
+    }
+
+    /// Records task `task`'s latency at `end`, without a span (the caller records the
+    /// task's span itself with [`span`](Self::span), e.g. from a worker process's clock).
+    #[inline]
+    pub fn record_latency_at(&mut self, end: Instant, latency_ns: u64) {
+        let end_ns = self.since_start(end);
+        self.record_latency(end_ns, latency_ns);
+    }
+
+    /// Records a span of `state` for `task` from `from` to `to` (clamped to the run clock).
+    #[inline]
+    pub fn span(&mut self, state: SpanState, task: u64, from: Instant, to: Instant) {
+        let (start_ns, end_ns) = (self.since_start(from), self.since_start(to));
+        self.push_span(task, start_ns, end_ns.max(start_ns), state);
+    }
+
+    #[inline]
+    fn since_start(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.start).as_nanos() as u64
+    }
+
+    #[inline]
+    fn push_span(&mut self, task: u64, start_ns: u64, end_ns: u64, state: SpanState) {
+        let span = Span {
+            start_ns,
+            end_ns,
+            task,
+            state,
+        };
+        self.spans.push(span, self.bucket_ns);
+    }
+
+    #[inline]
+    fn record_latency(&mut self, end_ns: u64, latency_ns: u64) {
+        let bucket = end_ns / self.bucket_ns;
         if bucket != self.bucket {
             self.flush(bucket, false);
         }
@@ -94,7 +154,7 @@ impl Recorder {
     }
 
     fn flush(&mut self, next_bucket: u64, always: bool) {
-        if self.histogram.is_empty() && !always {
+        if self.histogram.is_empty() && self.spans.busy.is_empty() && !always {
             self.bucket = next_bucket;
             return;
         }
@@ -106,6 +166,9 @@ impl Recorder {
             next_bucket,
             latencies,
             sum_ns: std::mem::take(&mut self.sum_ns),
+            spans: std::mem::take(&mut self.spans.spans),
+            busy: std::mem::take(&mut self.spans.busy),
+            thinned: self.spans.thinned,
         });
         self.bucket = next_bucket;
     }

@@ -1,6 +1,7 @@
 //! Workload profiles: the model, TOML loading with error locations,
 //! validation, and expansion into the list of runs to execute.
 
+pub mod chunk;
 mod estimate;
 pub mod examples;
 mod labels;
@@ -88,6 +89,10 @@ pub struct RunSpec {
     /// End the run as stalled when no task completes for this long (default 10 s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stall_timeout_s: Option<f64>,
+    /// `threads` only: tasks claimed per grab, or `"static"` (see [`chunk::Chunk`]);
+    /// absent: adaptive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<chunk::Chunk>,
     /// What each task does.
     pub workload: WorkloadSpec,
 }
@@ -131,6 +136,8 @@ pub struct PlannedRun {
     pub stall_timeout: std::time::Duration,
     /// The workload.
     pub workload: WorkloadSpec,
+    /// `threads` only: how workers claim tasks (`None`: adaptive chunks).
+    pub chunk: Option<chunk::Chunk>,
 }
 
 impl Profile {
@@ -162,6 +169,7 @@ impl Profile {
                             .clamp(MIN_STALL_TIMEOUT_S, MAX_STALL_TIMEOUT_S),
                     ),
                     workload: run.workload.clone(),
+                    chunk: run.chunk,
                 });
             }
         }
