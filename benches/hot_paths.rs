@@ -74,7 +74,7 @@ fn aggregate(c: &mut Criterion) {
 }
 
 fn protocol(c: &mut Criterion) {
-    let done = FromWorker::Done((0..10_000u64).collect());
+    let done = FromWorker::Done((0..10_000u64).collect(), 0);
     let mut buf = Vec::new();
     c.bench_function("protocol: encode + decode a DONE of 10k latencies", |b| {
         b.iter(|| {

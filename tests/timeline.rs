@@ -246,13 +246,13 @@ fn checked(make: impl Fn(u64) -> String, check: impl Fn(&Value) -> Result<(), St
 fn an_evenly_split_fixed_size_workload_is_balanced() {
     checked(
         |scale| {
-            let workload = format!("iterations = {}", 20_000 * scale);
+            let workload = format!("iterations = {}", 60_000 * scale);
             format!(
                 "name = \"even\"\n\n{}",
                 table(
                     "static",
                     "threads",
-                    "tasks = 200\nchunk = \"static\"",
+                    "tasks = 300\nchunk = \"static\"",
                     &workload
                 )
             )
