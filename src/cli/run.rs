@@ -211,10 +211,8 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
         }
     }
     if let Some(path) = &args.csv {
-        match parlab::export::write_csv(results, path) {
-            Ok(()) => written.push(path.clone()),
-            Err(e) => failures.push(e.to_string()),
-        }
+        let outcome = parlab::export::write_csv(results, path).map_err(|e| e.to_string());
+        record(outcome, path, &mut written, &mut failures);
     }
     if let Some(path) = &args.md {
         let name = args.profile.display().to_string();
@@ -228,10 +226,8 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
         }
     }
     if let Some(path) = &args.trace {
-        match parlab::export::trace::write_trace(results, path) {
-            Ok(()) => written.push(path.clone()),
-            Err(e) => failures.push(e.to_string()),
-        }
+        let outcome = parlab::export::trace::write_trace(results, path).map_err(|e| e.to_string());
+        record(outcome, path, &mut written, &mut failures);
     }
     if args.png.is_some() || args.svg.is_some() {
         let kind = parlab::export::ChartKind::Dashboard;
@@ -262,6 +258,19 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
         }
     }
     false
+}
+
+/// Notes an output written to `path`, or why it was not.
+fn record(
+    outcome: Result<(), String>,
+    path: &std::path::Path,
+    written: &mut Vec<PathBuf>,
+    failures: &mut Vec<String>,
+) {
+    match outcome {
+        Ok(()) => written.push(path.to_path_buf()),
+        Err(e) => failures.push(e),
+    }
 }
 
 /// Refuses (with the sentence to print) a profile this machine seems too small for, unless

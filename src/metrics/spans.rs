@@ -116,11 +116,21 @@ impl TryFrom<(u64, u64, u64, u8)> for Span {
     }
 }
 
+/// Writes `spans` as one line of JSON, also inside pretty-printed results: one number per
+/// line would make 200 000 spans 25 MB instead of 6.
+fn one_line<S: serde::Serializer>(spans: &[Span], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error;
+    let text = serde_json::to_string(spans).map_err(S::Error::custom)?;
+    serde_json::value::RawValue::from_string(text)
+        .map_err(S::Error::custom)?
+        .serialize(s)
+}
+
 /// One worker's lane (see the module docs).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkerLane {
     /// Its spans in time order (its first tasks' only, when `thinned`).
-    #[serde(default)]
+    #[serde(default, serialize_with = "one_line")]
     pub spans: Vec<Span>,
     /// Nanoseconds running tasks, per timeline bucket.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
