@@ -228,6 +228,20 @@ impl SpanBuffer {
         } else {
             self.thinned = true;
         }
+        // Most spans fall in the bucket and state of the one before: no division.
+        if let Some((b, s, ns)) = self.busy.last_mut()
+            && *s == span.state
+            && span.start_ns >= *b * bucket_ns
+            && span.end_ns <= (*b + 1) * bucket_ns
+        {
+            *ns += span.end_ns - span.start_ns;
+            return;
+        }
+        self.split(span, bucket_ns);
+    }
+
+    /// Adds a span's time bucket by bucket.
+    fn split(&mut self, span: Span, bucket_ns: u64) {
         let (mut at, end) = (span.start_ns, span.end_ns);
         while at < end {
             let bucket = at / bucket_ns;
