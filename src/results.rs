@@ -197,9 +197,10 @@ pub struct RunResult {
     pub balance: Option<crate::metrics::balance::LoadBalance>,
     /// What each worker did over time: one lane per worker with its task spans and its
     /// time per state per timeline bucket (see [`crate::metrics::spans`]); the median
-    /// repetition's. Absent in files from before it.
+    /// repetition's. Absent in files from before it. Shared (an `Arc`): the copies of a
+    /// result a session keeps do not copy its spans.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub worker_timeline: Option<crate::metrics::spans::WorkerTimeline>,
+    pub worker_timeline: Option<std::sync::Arc<crate::metrics::spans::WorkerTimeline>>,
 }
 
 /// A run is flagged when the app's window used more CPU than this (in cores) while the run
@@ -207,6 +208,15 @@ pub struct RunResult {
 pub const OBSERVER_WARN_CORES: f64 = 0.05;
 
 impl RunResult {
+    /// A copy without the worker timeline (the progress keeps every repetition; only the
+    /// merged runs carry their lanes).
+    pub fn without_worker_timeline(&self) -> RunResult {
+        RunResult {
+            worker_timeline: None,
+            ..self.clone()
+        }
+    }
+
     /// The warning for a run whose window used more than [`OBSERVER_WARN_CORES`] of CPU
     /// while it was live, as a sentence.
     pub fn observer_warning(&self) -> Option<String> {

@@ -34,6 +34,17 @@ impl Gathered {
         self.runs.push((step, result));
     }
 
+    /// Drops the worker timelines of every repetition but the median one (which the merged
+    /// run shares): a finished configuration holds one run's spans, not one per repetition.
+    pub fn keep_median_timeline(&mut self) {
+        let median = median_index(&self.runs);
+        for (k, (_, r)) in self.runs.iter_mut().enumerate() {
+            if Some(k) != median {
+                r.worker_timeline = None;
+            }
+        }
+    }
+
     /// Repetitions gathered.
     pub fn len(&self) -> usize {
         self.runs.len()

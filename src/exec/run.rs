@@ -490,6 +490,6 @@ fn assemble(
             .as_ref()
             .filter(|_| m.tasks > 0)
             .and_then(|t| LoadBalance::of(t, wall_s)),
-        worker_timeline: m.workers,
+        worker_timeline: m.workers.map(Arc::new),
     }
 }

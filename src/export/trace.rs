@@ -76,7 +76,7 @@ pub fn write_trace(results: &Results, path: &Path) -> Result<(), TraceError> {
 
 /// The run's name and place among the processes of the trace.
 fn run_metadata(run: &RunResult, pid: usize) -> [Value; 2] {
-    let thinned = match &run.worker_timeline {
+    let thinned = match run.worker_timeline.as_deref() {
         Some(WorkerTimeline {
             thinned: true,
             span_limit,

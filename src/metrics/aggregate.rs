@@ -180,6 +180,8 @@ impl Aggregator {
             // A worker records a task's overhead spans around its running span; most lanes
             // are in order already, which a stable sort checks in one pass.
             lane.spans.sort_by_key(|s| s.start_ns);
+            // The run's results keep the lanes: no growth slack.
+            lane.spans.shrink_to_fit();
         }
         let wall_s = wall.as_secs_f64();
         let last = ((wall_s / self.bucket_s).ceil() as u64)
