@@ -17,7 +17,7 @@ use super::worker_process::{
 use crate::metrics::Recorder;
 use crate::metrics::spans::SpanState;
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// `processes`: runs the run's tasks in `workers` worker processes.
 pub struct Processes;
@@ -57,7 +57,7 @@ fn drive(
         bytes => (MAX_PAYLOAD / bytes).clamp(1, MAX_BATCH),
     };
     // The end of the worker's last batch: the gap to its next batch is pipe time.
-    let mut last_end = Instant::now();
+    let mut last_end = recorder.since_start(Instant::now());
     loop {
         while in_flight.len() < 2 {
             let Some(range) = ctx.source.claim(batch) else {
@@ -82,26 +82,27 @@ fn drive(
 
 /// Records a batch of tasks from `first` that started at `started` (on parlab's clock):
 /// its latencies now, its spans laid end to end from `started` (the worker runs them back
-/// to back), and the pipe time since the worker's previous batch ended (`last_end`, moved
-/// to this batch's end). Returns the sum of the latencies.
+/// to back), and the pipe time since the worker's previous batch ended (`last_end`, in
+/// run-clock nanoseconds, moved to this batch's end). Returns the sum of the latencies.
 fn record_batch(
     recorder: &mut Recorder,
     first: u64,
     latencies: &[u64],
     started: Instant,
-    last_end: &mut Instant,
+    last_end: &mut u64,
 ) -> u64 {
-    let now = Instant::now();
+    // Run-clock nanoseconds throughout: one clock reading per batch, not per task.
+    let now = recorder.since_start(Instant::now());
+    let started = recorder.since_start(started);
     if started > *last_end {
-        recorder.span(SpanState::Moving, first, *last_end, started);
+        recorder.push_span(first, *last_end, started, SpanState::Moving);
     }
     let mut at = started;
     let mut sum = 0u64;
     for (task, &ns) in (first..).zip(latencies) {
-        let end = at + Duration::from_nanos(ns);
-        recorder.span(SpanState::Running, task, at, end);
-        recorder.record_latency_at(now, ns);
-        at = end;
+        recorder.push_span(task, at, at + ns, SpanState::Running);
+        recorder.record_latency_ns(now, ns);
+        at += ns;
         sum += ns;
     }
     *last_end = at;

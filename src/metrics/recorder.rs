@@ -120,13 +120,22 @@ impl Recorder {
         self.push_span(task, start_ns, end_ns.max(start_ns), state);
     }
 
+    /// Nanoseconds from the run clock's start to `at` (0 before it).
     #[inline]
-    fn since_start(&self, at: Instant) -> u64 {
+    pub fn since_start(&self, at: Instant) -> u64 {
         at.saturating_duration_since(self.start).as_nanos() as u64
     }
 
+    /// Records a batch's task latency at `end_ns` on the run clock, without a span (see
+    /// [`record_latency_at`](Self::record_latency_at)); for a batch, one clock reading.
     #[inline]
-    fn push_span(&mut self, task: u64, start_ns: u64, end_ns: u64, state: SpanState) {
+    pub fn record_latency_ns(&mut self, end_ns: u64, latency_ns: u64) {
+        self.record_latency(end_ns, latency_ns);
+    }
+
+    /// Records a span of `state` for `task` from `start_ns` to `end_ns` on the run clock.
+    #[inline]
+    pub fn push_span(&mut self, task: u64, start_ns: u64, end_ns: u64, state: SpanState) {
         let span = Span {
             start_ns,
             end_ns,

@@ -207,6 +207,8 @@ pub struct SpanBuffer {
     pub room: u64,
     /// True once a span was left out for lack of room.
     pub thinned: bool,
+    /// The run-clock bounds of the bucket of `busy`'s last entry.
+    open: (u64, u64),
 }
 
 impl SpanBuffer {
@@ -229,10 +231,10 @@ impl SpanBuffer {
             self.thinned = true;
         }
         // Most spans fall in the bucket and state of the one before: no division.
-        if let Some((b, s, ns)) = self.busy.last_mut()
+        if let Some((_, s, ns)) = self.busy.last_mut()
             && *s == span.state
-            && span.start_ns >= *b * bucket_ns
-            && span.end_ns <= (*b + 1) * bucket_ns
+            && span.start_ns >= self.open.0
+            && span.end_ns <= self.open.1
         {
             *ns += span.end_ns - span.start_ns;
             return;
@@ -250,6 +252,7 @@ impl SpanBuffer {
                 Some((b, s, ns)) if *b == bucket && *s == span.state => *ns += upto - at,
                 _ => self.busy.push((bucket, span.state, upto - at)),
             }
+            self.open = (bucket * bucket_ns, (bucket + 1) * bucket_ns);
             at = upto;
         }
     }
