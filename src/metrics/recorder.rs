@@ -49,6 +49,11 @@ pub struct Recorder {
     start: Instant,
     bucket_ns: u64,
     bucket: u64,
+    /// The run-clock bounds of `bucket`, `[lo, hi)` in nanoseconds.
+    lo: u64,
+    hi: u64,
+    /// Running time within `bucket` so far (the task spans' parts inside it).
+    running_ns: u64,
     histogram: LatencyHistogram,
     sum_ns: u128,
     completed: u64,
@@ -71,6 +76,9 @@ impl Recorder {
             start,
             bucket_ns: (bucket.as_nanos() as u64).max(1),
             bucket: 0,
+            lo: 0,
+            hi: (bucket.as_nanos() as u64).max(1),
+            running_ns: 0,
             histogram: new_histogram(),
             sum_ns: 0,
             completed: 0,
@@ -96,13 +104,26 @@ impl Recorder {
     #[inline]
     pub fn record(&mut self, task: u64, end: Instant, latency_ns: u64) {
         let end_ns = self.since_start(end);
-        self.push_span(
-            task,
-            end_ns.saturating_sub(latency_ns),
+        let start_ns = end_ns.saturating_sub(latency_ns);
+        self.spans.keep(Span {
+            start_ns,
             end_ns,
-            SpanState::Running,
-        );
+            task,
+            state: SpanState::Running,
+        });
         self.record_latency(end_ns, latency_ns);
+        // The hot path adds the task's part in the current bucket to one counter; a task
+        // that began in an earlier bucket has that earlier part split bucket by bucket.
+        self.running_ns += end_ns - start_ns.max(self.lo).min(end_ns);
+        if start_ns < self.lo {
+            let earlier = Span {
+                start_ns,
+                end_ns: self.lo.min(end_ns),
+                task,
+                state: SpanState::Running,
+            };
+            self.spans.add_time(earlier, self.bucket_ns);
+        }
     }
 
     /// Records task `task`'s latency at `end`, without a span (the caller records the
@@ -147,9 +168,8 @@ impl Recorder {
 
     #[inline]
     fn record_latency(&mut self, end_ns: u64, latency_ns: u64) {
-        let bucket = end_ns / self.bucket_ns;
-        if bucket != self.bucket {
-            self.flush(bucket, false);
+        if !(self.lo..self.hi).contains(&end_ns) {
+            self.flush(end_ns / self.bucket_ns, false);
         }
         self.histogram.saturating_record(latency_ns);
         self.sum_ns += latency_ns as u128;
@@ -164,8 +184,14 @@ impl Recorder {
 
     fn flush(&mut self, next_bucket: u64, always: bool) {
         if self.histogram.is_empty() && self.spans.busy.is_empty() && !always {
-            self.bucket = next_bucket;
+            self.move_to(next_bucket);
             return;
+        }
+        if self.running_ns > 0 {
+            let running = std::mem::take(&mut self.running_ns);
+            self.spans
+                .busy
+                .push((self.bucket, SpanState::Running, running));
         }
         let latencies = std::mem::replace(&mut self.histogram, new_histogram());
         // A closed channel means the run is over; nothing is waiting for the data.
@@ -179,7 +205,13 @@ impl Recorder {
             busy: std::mem::take(&mut self.spans.busy),
             thinned: self.spans.thinned,
         });
-        self.bucket = next_bucket;
+        self.move_to(next_bucket);
+    }
+
+    fn move_to(&mut self, bucket: u64) {
+        self.bucket = bucket;
+        self.lo = bucket.saturating_mul(self.bucket_ns);
+        self.hi = self.lo.saturating_add(self.bucket_ns);
     }
 }
 

@@ -220,16 +220,28 @@ impl SpanBuffer {
         }
     }
 
-    /// Records `[start_ns, end_ns)` of `state` for `task`, splitting its time over the
-    /// buckets of `bucket_ns` it covers.
+    /// Keeps `span` while there is room (its time is counted elsewhere).
     #[inline]
-    pub fn push(&mut self, span: Span, bucket_ns: u64) {
+    pub fn keep(&mut self, span: Span) {
         if self.room > 0 {
             self.room -= 1;
             self.spans.push(span);
         } else {
             self.thinned = true;
         }
+    }
+
+    /// Records `[start_ns, end_ns)` of `state` for `task`, splitting its time over the
+    /// buckets of `bucket_ns` it covers.
+    #[inline]
+    pub fn push(&mut self, span: Span, bucket_ns: u64) {
+        self.keep(span);
+        self.add_time(span, bucket_ns);
+    }
+
+    /// Adds `span`'s time to the bucket totals, without keeping the span.
+    #[inline]
+    pub fn add_time(&mut self, span: Span, bucket_ns: u64) {
         // Most spans fall in the bucket and state of the one before: no division.
         if let Some((_, s, ns)) = self.busy.last_mut()
             && *s == span.state
