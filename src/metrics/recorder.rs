@@ -101,7 +101,7 @@ impl Recorder {
 
     /// Records task `task` that ended at `end` after running `latency_ns` nanoseconds: its
     /// latency and its `running` span `[end - latency, end]`.
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, task: u64, end: Instant, latency_ns: u64) {
         let end_ns = self.since_start(end);
         let start_ns = end_ns.saturating_sub(latency_ns);
@@ -166,7 +166,7 @@ impl Recorder {
         self.spans.push(span, self.bucket_ns);
     }
 
-    #[inline]
+    #[inline(always)]
     fn record_latency(&mut self, end_ns: u64, latency_ns: u64) {
         if !(self.lo..self.hi).contains(&end_ns) {
             self.flush(end_ns / self.bucket_ns, false);
