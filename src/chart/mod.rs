@@ -13,6 +13,7 @@ mod range;
 mod registry;
 mod scaling;
 mod throughput;
+pub mod workers;
 
 pub use cpu::{NO_CPU_SAMPLES, cpu};
 pub use latency::{latency_distribution, latency_over_time, nines, nines_label};
@@ -21,6 +22,7 @@ pub use range::{AXIS_LIMIT, axis_range, headroom, inside, log_axis_range};
 pub use registry::{CHARTS, ChartEntry, ChartKind};
 pub use scaling::{efficiency, efficiency_on, speedup, speedup_on};
 pub use throughput::throughput;
+pub use workers::{WorkersChart, workers};
 
 use crate::results::RunResult;
 use std::ops::Range;

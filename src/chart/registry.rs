@@ -21,6 +21,8 @@ pub enum ChartKind {
     Dashboard,
     /// What the measurements mean: the findings with their evidence, and the scaling laws.
     Findings,
+    /// What every worker did over time (its task spans by state) over the per-core CPU.
+    Workers,
 }
 
 /// One chart as the app, the command line and an image know it.
@@ -41,7 +43,7 @@ pub struct ChartEntry {
 }
 
 /// Every chart, in tab order (entry `i` is the kind whose number is `i`).
-pub const CHARTS: [ChartEntry; 6] = [
+pub const CHARTS: [ChartEntry; 7] = [
     entry(
         ChartKind::Throughput,
         "throughput",
@@ -89,6 +91,14 @@ pub const CHARTS: [ChartEntry; 6] = [
         "Findings",
         '6',
         "What the measurements mean: findings with their evidence, and the scaling laws",
+    ),
+    entry(
+        ChartKind::Workers,
+        "workers",
+        "What each worker did",
+        "Workers",
+        '8',
+        "One lane per worker, each task a span coloured by state, over the per-core CPU lanes",
     ),
 ];
 
@@ -140,13 +150,14 @@ impl ChartKind {
     ];
 
     /// Every chart, in tab order.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::Throughput,
         ChartKind::Latency,
         ChartKind::Cpu,
         ChartKind::Scaling,
         ChartKind::Dashboard,
         ChartKind::Findings,
+        ChartKind::Workers,
     ];
 
     /// Its registry entry.

@@ -72,6 +72,7 @@ pub fn draw<DB: DrawingBackend>(
             panel(&right, &chart::efficiency_on(&runs, cores), style, full)
         }
         ChartKind::Findings => super::findings::draw(body, &set.findings, &set.laws, style),
+        ChartKind::Workers => super::workers::draw(body, &runs, style),
         ChartKind::Dashboard => {
             // The main findings under the charts, when there are any.
             let (charts, text) = if set.findings.is_empty() {

@@ -11,6 +11,7 @@ mod plot;
 pub mod report;
 mod text;
 pub mod trace;
+mod workers;
 
 pub use self::csv::{CSV_HEADER, write_csv};
 pub use self::plot::{Stroke, caption, strokes};

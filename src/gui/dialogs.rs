@@ -34,6 +34,8 @@ pub enum Purpose {
     ResultsCsv,
     /// Export the findings and the summary as a Markdown report.
     ReportMarkdown,
+    /// Export the workers' spans as a Chrome trace (Perfetto).
+    Trace,
 }
 
 impl Purpose {
@@ -48,6 +50,7 @@ impl Purpose {
             Purpose::ResultsJson => "Export results as JSON",
             Purpose::ResultsCsv => "Export results as CSV",
             Purpose::ReportMarkdown => "Export a report as Markdown",
+            Purpose::Trace => "Export a trace for Perfetto",
         }
     }
 
@@ -68,6 +71,7 @@ impl Purpose {
             Purpose::ChartSvg => Some(("SVG image", "svg")),
             Purpose::ResultsCsv => Some(("CSV table", "csv")),
             Purpose::ReportMarkdown => Some(("Markdown report", "md")),
+            Purpose::Trace => Some(("Chrome trace (Perfetto)", "json")),
             Purpose::ChartsFolder => None,
         }
     }

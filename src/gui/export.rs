@@ -96,6 +96,7 @@ pub fn suggested_name(purpose: Purpose, stem: &str, kind: ChartKind) -> String {
         Purpose::ResultsJson => format!("{stem}-results.json"),
         Purpose::ResultsCsv => format!("{stem}-results.csv"),
         Purpose::ReportMarkdown => format!("{stem}-report.md"),
+        Purpose::Trace => format!("{stem}-trace.json"),
         _ => String::new(),
     }
 }
@@ -120,6 +121,7 @@ impl ExportJob {
             Purpose::ResultsJson => Some("json"),
             Purpose::ResultsCsv => Some("csv"),
             Purpose::ReportMarkdown => Some("md"),
+            Purpose::Trace => Some("json"),
             _ => None,
         };
         if let Some(extension) = extension {
@@ -210,6 +212,9 @@ fn run(request: Request) -> Result<String, String> {
                     format!("cannot write the report to {shown}: {e}")
                 })
         }
+        Purpose::Trace => crate::export::trace::write_trace(&results, &path)
+            .map(|()| done("trace", &path))
+            .map_err(|e| e.to_string()),
         _ => Err("not an export".into()),
     }
 }
@@ -243,5 +248,12 @@ pub fn export_menu(ui: &mut egui::Ui, tab: ChartTab, out: &mut Vec<Action>) {
         .clicked()
     {
         out.push(Action::AskExport(Purpose::ReportMarkdown));
+    }
+    if ui
+        .button("Trace…")
+        .on_hover_text("Every worker's task spans as a Chrome trace (JSON), which Perfetto and chrome://tracing open, as parlab run --trace writes it")
+        .clicked()
+    {
+        out.push(Action::AskExport(Purpose::Trace));
     }
 }

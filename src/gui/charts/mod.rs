@@ -2,6 +2,7 @@
 //! exported images are drawn from; [`plot`] draws it. They never sample anything.
 
 pub mod plot;
+pub mod workers;
 
 use crate::chart::{self, ChartRun};
 use crate::chart::{CHARTS, ChartKind};
@@ -48,6 +49,7 @@ pub fn show(ui: &mut Ui, kind: ChartKind, shown: &Shown, out: &mut Vec<Action>) 
         ChartKind::Findings => {
             crate::gui::findings::view(ui, &shown.notes.findings, &shown.notes.fits, out)
         }
+        ChartKind::Workers => workers::workers(ui, shown.series),
     }
 }
 
