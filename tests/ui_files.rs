@@ -241,8 +241,8 @@ fn export_menu_writes_charts_and_results_and_open_results_joins_the_history() {
     h.state_mut().wait_for_export(&ctx);
     assert_eq!(
         std::fs::read_dir(&folder).unwrap().count(),
-        12,
-        "4 charts, a dashboard and the findings, PNG and SVG"
+        14,
+        "4 charts, a dashboard, the findings and the workers' lanes, PNG and SVG"
     );
 
     let json = dir.path().join("results.json");

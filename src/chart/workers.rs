@@ -294,12 +294,19 @@ fn worker_summary(w: usize, busy: Option<(f64, f64)>) -> String {
     }
 }
 
-/// A duration in seconds as people read it: `850 ns`, `12.3 µs`, `4.56 ms`, `1.234 s`.
+/// A duration in seconds as people read it, to three digits: `850 ns`, `12.3 µs`,
+/// `4.56 ms`, `750 ms`, `1.23 s`.
 pub fn duration(s: f64) -> String {
-    match s {
-        s if s < 1e-6 => format!("{:.0} ns", s * 1e9),
-        s if s < 1e-3 => format!("{:.1} µs", s * 1e6),
-        s if s < 1.0 => format!("{:.2} ms", s * 1e3),
-        s => format!("{s:.3} s"),
-    }
+    let (v, unit) = match s {
+        s if s < 1e-6 => (s * 1e9, "ns"),
+        s if s < 1e-3 => (s * 1e6, "µs"),
+        s if s < 1.0 => (s * 1e3, "ms"),
+        s => (s, "s"),
+    };
+    let decimals = match v {
+        v if v < 10.0 => 2,
+        v if v < 100.0 => 1,
+        _ => 0,
+    };
+    format!("{v:.decimals$} {unit}")
 }

@@ -103,6 +103,8 @@ fn one_lane_per_worker_then_one_per_core_under_a_header() {
     );
     let text = chart.describe(spans[1]);
     assert!(text.contains("task 1: running 1.00 ms"), "{text}");
+    assert_eq!(super::duration(0.75), "750 ms");
+    assert_eq!(super::duration(12.3e-6), "12.3 µs");
 }
 
 #[test]
