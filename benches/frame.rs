@@ -7,7 +7,7 @@ mod fixtures;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use eframe::egui;
-use fixtures::hour_long_run;
+use fixtures::{hour_long_run, million_task_run};
 use parlab::exec::{Session, WorkerCommand};
 use parlab::gui::settings::ChartTab;
 use parlab::gui::{ParlabApp, Settings};
@@ -66,5 +66,40 @@ fn frames_while_busy(c: &mut Criterion) {
     let _ = busy.wait();
 }
 
-criterion_group!(benches, frames, frames_while_busy);
+/// The Workers view of a 1 M-task run (spans thinned at 200 000, bucket totals for the hour):
+/// its model and blocks zoomed out and zoomed in, and the app's whole frame on that tab.
+fn workers_view(c: &mut Criterion) {
+    let run = million_task_run();
+    let chart_run = parlab::chart::ChartRun {
+        color: 0,
+        name: "#1 threads ×8".into(),
+        origin: None,
+        result: &run,
+    };
+    let runs = [chart_run];
+    for (what, view) in [("whole hour", 0.0..3600.0), ("one second", 100.0..101.0)] {
+        let name = format!("workers view: 1 M tasks, model + blocks, {what} at 1000 px");
+        c.bench_function(&name, |b| {
+            b.iter(|| {
+                let model = parlab::chart::workers(&runs);
+                model.blocks(view.clone(), 1000.0).len()
+            })
+        });
+    }
+    let ctx = egui::Context::default();
+    let mut app = ParlabApp::new(
+        Settings::default(),
+        parlab::stream::EngineCommand::new(env!("CARGO_BIN_EXE_parlab")),
+    );
+    let profile = app.editor.profile.clone();
+    app.runner
+        .add_results(Results::new(profile, vec![run.clone()]));
+    app.settings.tab = ChartTab::Workers;
+    frame(&ctx, &mut app);
+    c.bench_function("frame: Workers tab, 1 M-task run", |b| {
+        b.iter(|| frame(&ctx, &mut app))
+    });
+}
+
+criterion_group!(benches, frames, frames_while_busy, workers_view);
 criterion_main!(benches);

@@ -102,16 +102,17 @@ fn a_saved_run_draws_its_lanes_as_an_image_and_in_the_app() {
     assert_eq!(h.state().settings.tab, ChartKind::Workers);
     h.get_by_label("running");
     h.get_by_label("moving data");
-    let hovered = (0..60).find_map(|k| {
+    // Down the middle of the plot, a row at a time, until a lane of worker 1 answers.
+    let hovered = (0..60).any(|k| {
         h.hover_at(egui::pos2(700.0, 110.0 + 10.0 * k as f32));
         h.run_steps(3);
-        let found = h
-            .query_all_by_label_contains("worker 1: busy")
-            .next()
-            .is_some();
-        found.then_some(k)
+        let tip = |text: &str| h.query_all_by_label_contains(text).next().is_some();
+        tip("worker 1: busy") && tip(": running ")
     });
-    assert!(hovered.is_some(), "hovering the first lane names worker 1");
+    assert!(
+        hovered,
+        "hovering a span of worker 1 names the worker, its task and duration"
+    );
 
     // Export ▸ Trace… writes the shown runs' lanes as a Chrome trace, with the path checks of
     // every export.
@@ -127,7 +128,8 @@ fn a_saved_run_draws_its_lanes_as_an_image_and_in_the_app() {
     let wrong = dir.path().join("t.txt");
     app.apply(Action::ExportTo(Purpose::Trace, wrong.clone()));
     assert!(
-        app.message().is_some_and(|m| m.contains("must end in .json")),
+        app.message()
+            .is_some_and(|m| m.contains("must end in .json")),
         "{:?}",
         app.message()
     );

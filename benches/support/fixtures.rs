@@ -63,3 +63,41 @@ pub fn hour_long_run(n: usize) -> RunResult {
         worker_timeline: None,
     }
 }
+
+/// An hour-long run of 8 workers and 1 M tasks (3.6 ms each, with short gaps and every
+/// tenth task twice as long) whose lanes were thinned at 200 000 spans: each worker keeps
+/// its first 25 000 spans, and its running time per 250 ms bucket for the whole hour.
+pub fn million_task_run() -> RunResult {
+    use parlab::metrics::spans::{Span, SpanState, WorkerLane, WorkerTimeline};
+    let (workers, tasks, kept) = (8u64, 1_000_000u64, 25_000u64);
+    let lanes = (0..workers)
+        .map(|w| {
+            let mut lane = WorkerLane::default();
+            let mut t = w * 1_000;
+            for k in 0..tasks / workers {
+                let len = if k % 10 == 0 { 6_000_000 } else { 3_000_000 };
+                let span = Span {
+                    start_ns: t,
+                    end_ns: t + len,
+                    task: k * workers + w,
+                    state: SpanState::Running,
+                };
+                if k < kept {
+                    lane.spans.push(span);
+                }
+                lane.add(SpanState::Running, (t / 250_000_000) as usize, len);
+                t += len + 120_000;
+            }
+            lane
+        })
+        .collect();
+    let mut run = hour_long_run(7);
+    run.workers = workers as usize;
+    run.worker_timeline = Some(std::sync::Arc::new(WorkerTimeline {
+        bucket_s: 0.25,
+        span_limit: 200_000,
+        thinned: true,
+        lanes,
+    }));
+    run
+}

@@ -83,7 +83,9 @@ impl WorkersChart<'_> {
     /// by lane and in time order within a lane; at most [`MAX_BLOCKS`].
     pub fn blocks(&self, view: Range<f64>, width_px: f64) -> Vec<Block> {
         let span = view.end - view.start;
-        if self.lanes.is_empty() || !(span > 0.0) || !(width_px >= 1.0) {
+        // NaN widths fail these tests too.
+        let usable = span > 0.0 && width_px >= 1.0;
+        if self.lanes.is_empty() || !usable {
             return Vec::new();
         }
         let mut min_px = 1.0;
@@ -335,8 +337,8 @@ impl<'o> Merger<'o> {
             tasks: tasks.map(|_| 0),
         });
         p.x1 = p.x1.max(x1);
-        for k in 0..3 {
-            p.secs[k] += secs[k];
+        for (sum, add) in p.secs.iter_mut().zip(secs) {
+            *sum += add;
         }
         p.tasks = match (p.tasks, tasks) {
             (Some(a), Some(b)) => Some(a + b),

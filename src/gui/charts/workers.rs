@@ -57,6 +57,12 @@ fn plot<'a>(model: &WorkersChart) -> Plot<'a> {
         let found = labels.iter().find(|(r, _)| *r == row);
         found.map_or_else(String::new, |(_, l)| l.clone())
     };
+    // Every lane labelled down to rows 10 points apart (egui's default fades labels out
+    // below 20, which left a 900 × 600 window with none).
+    let y_axis = AxisHints::new_y()
+        .formatter(label_of)
+        .label_spacing(9.0..=12.0)
+        .min_thickness(56.0);
     let fx = x.clone();
     let x_axis = AxisHints::new_x()
         .label(x.label)
@@ -74,10 +80,9 @@ fn plot<'a>(model: &WorkersChart) -> Plot<'a> {
         .allow_boxed_zoom(false)
         .show_x(false)
         .show_y(false)
-        .y_axis_min_width(56.0)
+        .custom_y_axes(vec![y_axis])
         .x_grid_spacer(linear_marks)
         .y_grid_spacer(move |_| marks.clone())
-        .y_axis_formatter(label_of)
 }
 
 /// Paints the blocks of the shown time range and the runs' headers; returns the blocks.
@@ -145,14 +150,21 @@ fn key(ui: &mut Ui) {
     let names = ["running", "creating", "moving data"];
     let mut entries: Vec<((u8, u8, u8), &str)> = STATE_COLORS.into_iter().zip(names).collect();
     entries.push((CPU_COLOR, "CPU busy (shade)"));
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         for ((r, g, b), name) in entries {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter()
                 .rect_filled(rect, 2.0, Color32::from_rgb(r, g, b));
-            ui.small(name);
+            small(ui, name);
             ui.add_space(8.0);
         }
-        ui.small("· gaps: idle · shaded: spans merged (narrower than a pixel), share busy");
+        small(ui, "gaps: idle");
+        ui.add_space(8.0);
+        small(ui, "merged tiny spans: paler = more idle");
     });
+}
+
+/// Small print that moves to the next line whole rather than breaking.
+fn small(ui: &mut Ui, text: &str) {
+    ui.add(egui::Label::new(egui::RichText::new(text).small()).extend());
 }
