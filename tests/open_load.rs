@@ -12,7 +12,12 @@ use std::sync::Mutex;
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn open_run(model: &str, workers: u32, stop: &str, load: &str, workload: &str) -> String {
-    run_table(model, &workers.to_string(), &format!("{stop}\n{load}"), workload)
+    run_table(
+        model,
+        &workers.to_string(),
+        &format!("{stop}\n{load}"),
+        workload,
+    )
 }
 
 fn f(run: &Value, path: &[&str]) -> f64 {
@@ -31,14 +36,23 @@ const TINY: &str = "kind = \"cpu\"\niterations = 1";
 fn over_capacity_the_response_time_grows_and_the_run_is_saturated() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     // One worker serves 10 ms tasks: at most 100 a second, and 150 arrive.
-    let runs = [open_run("threads", 1, "duration_s = 3.0", "arrival_rate = 150", SLEEP_10MS)];
+    let runs = [open_run(
+        "threads",
+        1,
+        "duration_s = 3.0",
+        "arrival_rate = 150",
+        SLEEP_10MS,
+    )];
     let (output, json) = run_with_json(&runs, &["-q"]);
     assert!(output.status.success(), "{output:?}");
     let run = &json["runs"][0];
     assert_eq!(run["load"]["model"], "open");
     assert_eq!(run["saturated"], true, "{run}");
     let service_p50 = f(run, &["latency_us", "p50"]);
-    assert!((9_500.0..15_000.0).contains(&service_p50), "service p50 {service_p50} µs");
+    assert!(
+        (9_500.0..15_000.0).contains(&service_p50),
+        "service p50 {service_p50} µs"
+    );
     let response_p99 = f(run, &["response_us", "p99"]);
     assert!(response_p99 >= 500_000.0, "response p99 {response_p99} µs");
     // The backlog grows all through the run: so does the response time.
@@ -79,7 +93,10 @@ fn under_capacity_the_response_time_is_the_service_time() {
         (run, gap) = under_capacity(6.0);
     }
     assert_eq!(run["saturated"], false, "{run}");
-    assert!(gap < 3_000.0, "response p99 − service p99 = {gap} µs: {run}");
+    assert!(
+        gap < 3_000.0,
+        "response p99 − service p99 = {gap} µs: {run}"
+    );
     assert!(f(&run, &["queue_us", "p50"]) < 1_000.0, "{run}");
     assert_eq!(run["dropped"], 0);
 }
@@ -98,7 +115,11 @@ fn twenty_thousand(duration_s: f64) -> (f64, f64, f64) {
     let others = before.others_cores(&CpuClock::now());
     assert!(output.status.success(), "{output:?}");
     let run = &json["runs"][0];
-    (f(run, &["offered_rate"]), f(run, &["achieved_rate"]), others)
+    (
+        f(run, &["offered_rate"]),
+        f(run, &["achieved_rate"]),
+        others,
+    )
 }
 
 #[test]
@@ -128,7 +149,10 @@ fn poisson_offered(seed: u64) -> u64 {
     let text = format!("name = \"p\"\nseed = {seed}\n\n{}", runs.concat());
     let path = common::write(dir.path(), "p.toml", &text);
     let out = dir.path().join("out.json");
-    common::run_command(&path, &out).arg("-q").assert().success();
+    common::run_command(&path, &out)
+        .arg("-q")
+        .assert()
+        .success();
     let json = common::read_json(&out);
     let run = &json["runs"][0];
     assert_eq!(run["load"]["arrivals"], "poisson");
@@ -177,10 +201,16 @@ fn a_full_queue_drops_and_counts() {
 #[test]
 fn every_model_serves_an_open_load() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let runs: Vec<String> = ["threads", "pool", "processes", "thread-per-task", "process-per-task"]
-        .iter()
-        .map(|m| open_run(m, 2, "tasks = 40", "arrival_rate = 200", TINY))
-        .collect();
+    let runs: Vec<String> = [
+        "threads",
+        "pool",
+        "processes",
+        "thread-per-task",
+        "process-per-task",
+    ]
+    .iter()
+    .map(|m| open_run(m, 2, "tasks = 40", "arrival_rate = 200", TINY))
+    .collect();
     let (output, json) = run_with_json(&runs, &["-q"]);
     assert!(output.status.success(), "{output:?}");
     for run in json["runs"].as_array().expect("runs") {
@@ -196,10 +226,22 @@ fn closed_runs_have_no_open_fields_and_bad_loads_are_located() {
     let runs = [run_table("threads", "1", "tasks = 5", TINY)];
     let (_, json) = run_with_json(&runs, &["-q"]);
     let run = &json["runs"][0];
-    for key in ["load", "offered_rate", "response_us", "queue_us", "saturated"] {
+    for key in [
+        "load",
+        "offered_rate",
+        "response_us",
+        "queue_us",
+        "saturated",
+    ] {
         assert!(run.get(key).is_none(), "{key} in a closed run: {run}");
     }
-    let bad = [open_run("threads", 1, "tasks = 5", "arrival_rate = [100, -2]", TINY)];
+    let bad = [open_run(
+        "threads",
+        1,
+        "tasks = 5",
+        "arrival_rate = [100, -2]",
+        TINY,
+    )];
     let (output, _) = run_with_json(&bad, &["-q"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());

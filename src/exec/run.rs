@@ -496,7 +496,9 @@ fn assemble(
     workload_stats: Option<WorkloadStats>,
 ) -> RunResult {
     let wall_s = m.wall.as_secs_f64();
-    let overhead = (m.tasks > 0).then(|| {
+    // Open model: workers idle between arrivals, so wall × workers − busy is not the
+    // model's cost.
+    let overhead = (m.tasks > 0 && plan.load.is_none()).then(|| {
         let busy_us = m.sum_ns as f64 / 1000.0;
         ((wall_s * 1e6 * plan.workers as f64 - busy_us) / m.tasks as f64).max(0.0)
     });

@@ -23,11 +23,27 @@ pub enum Arrivals {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rates(pub Vec<f64>);
 
+/// A rate as written: `800`, not `800.0`, when it is whole (a profile saved as it was read).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Written {
+    Whole(u64),
+    Fraction(f64),
+}
+
+fn written(rate: f64) -> Written {
+    if rate.fract() == 0.0 && (0.0..=MAX_RATE).contains(&rate) {
+        Written::Whole(rate as u64)
+    } else {
+        Written::Fraction(rate)
+    }
+}
+
 impl Serialize for Rates {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0.as_slice() {
-            [one] => s.serialize_f64(*one),
-            many => many.serialize(s),
+            [one] => written(*one).serialize(s),
+            many => s.collect_seq(many.iter().map(|r| written(*r))),
         }
     }
 }
