@@ -1,4 +1,4 @@
-//! The open model's arrival schedule and queue, behind [`TaskSource`](super::source::TaskSource).
+//! The open model's arrival schedule and queue, behind the run's `TaskSource`.
 //!
 //! Each task has an intended start computed from the schedule alone (`i / rate` after the
 //! run clock started, or seeded exponential gaps), never from when a worker was free: that

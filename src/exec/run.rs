@@ -304,9 +304,7 @@ fn conclude(
     let mut totals = aggregator.finish(wall);
     let open = totals.open.take();
     if ctx.source.is_open() {
-        for (i, point) in totals.timeline.iter_mut().enumerate() {
-            point.queue_len = Some(queue_lens.get(i).copied().unwrap_or(0));
-        }
+        add_queue_lens(&mut totals.timeline, &queue_lens);
     }
     let status = if cancel.is_cancelled() {
         RunStatus::Stopped
@@ -352,6 +350,13 @@ fn conclude(
         result,
         latencies,
         open,
+    }
+}
+
+/// Open model: each timeline bucket's longest queue.
+fn add_queue_lens(timeline: &mut [TimelinePoint], queue_lens: &[u64]) {
+    for (i, point) in timeline.iter_mut().enumerate() {
+        point.queue_len = Some(queue_lens.get(i).copied().unwrap_or(0));
     }
 }
 
