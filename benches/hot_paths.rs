@@ -58,6 +58,7 @@ fn aggregate(c: &mut Criterion) {
                         next_bucket: 1,
                         latencies: latencies.clone(),
                         sum_ns: 1,
+                        open: None,
                     },
                 )
             },

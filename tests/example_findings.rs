@@ -139,6 +139,20 @@ const EXAMPLES: &[Example] = &[
             "io-bound",
         ],
     ),
+    // A pool and process-per-task under an open load (fixed arrival rates): no finding is
+    // required; none about locks, the GIL or deadlocks may appear.
+    ex(
+        "open-load",
+        0.2,
+        &[],
+        &[
+            "gil",
+            "lock-contention",
+            "deadlock",
+            "lost-updates",
+            "creation-cost",
+        ],
+    ),
     ex(
         "transfer",
         0.1,
@@ -479,6 +493,11 @@ fn example_scaling_sweep() {
 #[test]
 fn example_spawn_cost() {
     check_example("spawn-cost");
+}
+
+#[test]
+fn example_open_load() {
+    check_example("open-load");
 }
 
 #[test]

@@ -16,6 +16,9 @@ fn one_task(workload: WorkloadSpec) -> RunSpec {
         tasks: Some(1),
         duration_s: None,
         warmup_tasks: 0,
+        arrival_rate: None,
+        arrivals: None,
+        max_queue: None,
         stall_timeout_s: None,
         workload,
     }

@@ -17,7 +17,8 @@
 //! 3. **Claim** task indices only from `ctx.source` (which knows the stop condition), and
 //!    stop claiming when it returns `None` or a task reports `Cancelled`.
 //! 4. **Record** each completed task's end and latency in the worker's
-//!    [`RunCtx::recorder`], never a failed one.
+//!    [`RunCtx::recorder`], never a failed one (with the claim's intended start in an
+//!    open-model run: `record_from`).
 //! 5. **Count failures**: call [`RunCtx::count_failed_task`] once per failed task before the
 //!    run is failed with it. A worker's error ends the run through [`RunCtx::fail`]
 //!    (`run_workers` does that with what a worker returns); errors seen while
@@ -118,11 +119,13 @@ pub fn claim_loop(
     let warm = (0..ctx.warmup_share(w)).try_for_each(|k| worker.warm_up(ctx, w, k));
     ctx.sync_start(recorder);
     warm?;
-    while let Some(range) = ctx.source.claim(worker.claim_size()) {
+    while let Some(claim) = ctx.source.claim_timed(worker.claim_size()) {
         let claimed = Instant::now();
-        for index in range {
+        for index in claim.tasks {
             match worker.run(ctx, w, index, recorder.completed())? {
-                Ran::Done { end, latency_ns } => recorder.record(end, latency_ns),
+                Ran::Done { end, latency_ns } => {
+                    recorder.record_from(end, latency_ns, claim.intended)
+                }
                 Ran::Stopped => return Ok(()),
                 Ran::Failed(m) => {
                     ctx.count_failed_task();

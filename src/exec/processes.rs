@@ -49,6 +49,9 @@ fn drive(
     ctx.sync_start(recorder);
     warm?;
     let mut in_flight = VecDeque::with_capacity(2);
+    // Open model: one task at a time, sent at its intended start; a second frame in flight
+    // would hold an arrival back from an idle worker.
+    let depth = if ctx.source.is_open() { 1 } else { 2 };
     let mut batch = 1u64;
     // Keep frames with task input (the transfer kind) to a few MiB.
     let max_batch = match ctx.workload.payload_bytes() as u64 {
@@ -56,13 +59,13 @@ fn drive(
         bytes => (MAX_PAYLOAD / bytes).clamp(1, MAX_BATCH),
     };
     loop {
-        while in_flight.len() < 2 {
-            let Some(range) = ctx.source.claim(batch) else {
+        while in_flight.len() < depth {
+            let Some(claim) = ctx.source.claim_timed(batch) else {
                 break;
             };
-            let count = (range.end - range.start) as u32;
-            child.queue(&run_frame(ctx, range.start, count))?;
-            in_flight.push_back(count);
+            let count = (claim.tasks.end - claim.tasks.start) as u32;
+            child.queue(&run_frame(ctx, claim.tasks.start, count))?;
+            in_flight.push_back(claim.intended);
         }
         if in_flight.is_empty() {
             return Ok(());
@@ -70,10 +73,10 @@ fn drive(
         child.flush()?;
         let latencies = expect_done(child)?;
         let now = Instant::now();
-        in_flight.pop_front();
+        let intended = in_flight.pop_front().flatten();
         let mut sum = 0u64;
         for &ns in &latencies {
-            recorder.record(now, ns);
+            recorder.record_from(now, ns, intended);
             sum += ns;
         }
         let mean = (sum / latencies.len().max(1) as u64).max(1);

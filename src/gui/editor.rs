@@ -32,6 +32,9 @@ pub fn default_run() -> RunSpec {
         tasks: None,
         duration_s: Some(2.0),
         warmup_tasks: 0,
+        arrival_rate: None,
+        arrivals: None,
+        max_queue: None,
         stall_timeout_s: None,
         workload: WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
     }

@@ -2,6 +2,7 @@
 //! percentiles), the throughput and latency timeline, and the totals.
 
 use super::histogram::{LatencyHistogram, new_histogram};
+use super::open::OpenHistograms;
 use super::recorder::Flush;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -18,11 +19,18 @@ pub struct TimelinePoint {
     pub p50_us: Option<f64>,
     /// 99th percentile latency of those tasks (µs); null when none completed.
     pub p99_us: Option<f64>,
+    /// Open model: 99th percentile response time (end − intended start) of those tasks (µs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_p99_us: Option<f64>,
+    /// Open model: the longest queue of arrived, unstarted tasks seen in the bucket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_len: Option<u64>,
 }
 
 struct OpenBucket {
     latencies: LatencyHistogram,
     count: u64,
+    response: Option<LatencyHistogram>,
 }
 
 /// The totals of a finished run.
@@ -35,6 +43,8 @@ pub struct RunTotals {
     pub sum_ns: u128,
     /// The timeline, one point per bucket up to the end of the run.
     pub timeline: Vec<TimelinePoint>,
+    /// Open model: every response and queue latency, merged.
+    pub open: Option<OpenHistograms>,
 }
 
 /// Merges flushes from `workers` recorders as they arrive.
@@ -46,6 +56,7 @@ pub struct Aggregator {
     total: LatencyHistogram,
     tasks: u64,
     sum_ns: u128,
+    total_open: Option<OpenHistograms>,
 }
 
 /// Buckets kept open waiting for a slow worker before they are closed anyway; a late
@@ -63,7 +74,13 @@ impl Aggregator {
             total: new_histogram(),
             tasks: 0,
             sum_ns: 0,
+            total_open: None,
         }
+    }
+
+    /// Open model: the response and queue latencies merged so far.
+    pub fn open(&self) -> Option<&OpenHistograms> {
+        self.total_open.as_ref()
     }
 
     /// Tasks merged so far.
@@ -101,10 +118,17 @@ impl Aggregator {
                 let open = self.open.entry(flush.bucket).or_insert_with(|| OpenBucket {
                     latencies: new_histogram(),
                     count: 0,
+                    response: None,
                 });
                 let _ = open.latencies.add(&flush.latencies);
                 open.count += count;
+                if let Some(o) = &flush.open {
+                    let _ = (open.response.get_or_insert_with(new_histogram)).add(&o.response);
+                }
             }
+        }
+        if let Some(o) = &flush.open {
+            self.total_open.get_or_insert_with(Default::default).add(o);
         }
         if let Some(w) = self.watermarks.get_mut(flush.worker) {
             *w = (*w).max(flush.next_bucket);
@@ -141,12 +165,18 @@ impl Aggregator {
                 tasks_per_sec: b.count as f64 / width_s,
                 p50_us: Some(b.latencies.value_at_quantile(0.5) as f64 / 1000.0),
                 p99_us: Some(b.latencies.value_at_quantile(0.99) as f64 / 1000.0),
+                response_p99_us: b
+                    .response
+                    .map(|r| r.value_at_quantile(0.99) as f64 / 1000.0),
+                queue_len: None,
             },
             _ => TimelinePoint {
                 t,
                 tasks_per_sec: 0.0,
                 p50_us: None,
                 p99_us: None,
+                response_p99_us: None,
+                queue_len: None,
             },
         }
     }
@@ -180,6 +210,7 @@ impl Aggregator {
             tasks: self.tasks,
             sum_ns: self.sum_ns,
             timeline: self.finalized,
+            open: self.total_open,
         }
     }
 }
@@ -199,6 +230,7 @@ mod tests {
             next_bucket: next,
             latencies,
             sum_ns: values.iter().map(|v| *v as u128).sum(),
+            open: None,
         }
     }
 

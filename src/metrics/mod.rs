@@ -5,6 +5,7 @@ pub mod aggregate;
 pub mod foreign;
 pub mod histogram;
 pub mod live;
+pub mod open;
 pub mod recorder;
 pub mod sampler;
 

@@ -33,6 +33,8 @@ pub struct Flush {
     pub latencies: LatencyHistogram,
     /// Their exact sum in nanoseconds (the histogram rounds).
     pub sum_ns: u128,
+    /// Open model: their response and queue latencies.
+    pub open: Option<super::open::OpenHistograms>,
 }
 
 /// Records task latencies for one worker.
@@ -46,6 +48,7 @@ pub struct Recorder {
     completed: u64,
     counter: Arc<WorkerCounter>,
     tx: Sender<Flush>,
+    open: Option<super::open::OpenHistograms>,
 }
 
 impl Recorder {
@@ -67,6 +70,7 @@ impl Recorder {
             completed: 0,
             counter,
             tx,
+            open: None,
         }
     }
 
@@ -88,6 +92,18 @@ impl Recorder {
         self.counter.0.store(self.completed, Ordering::Relaxed);
     }
 
+    /// Records one task like [`record`](Self::record); in an open-model run (`intended`
+    /// is its intended start) also its response and queue latencies.
+    #[inline]
+    pub fn record_from(&mut self, end: Instant, latency_ns: u64, intended: Option<Instant>) {
+        self.record(end, latency_ns);
+        if let Some(intended) = intended {
+            self.open
+                .get_or_insert_with(Default::default)
+                .record(end, latency_ns, intended);
+        }
+    }
+
     /// Tasks recorded so far.
     pub fn completed(&self) -> u64 {
         self.completed
@@ -106,6 +122,7 @@ impl Recorder {
             next_bucket,
             latencies,
             sum_ns: std::mem::take(&mut self.sum_ns),
+            open: self.open.as_mut().map(super::open::OpenHistograms::take),
         });
         self.bucket = next_bucket;
     }

@@ -33,6 +33,7 @@ examples![
     "spawn-cost.toml",
     "transfer.toml",
     "python-gil.toml",
+    "open-load.toml",
 ];
 
 impl Example {

@@ -1,6 +1,7 @@
 //! Workload profiles: the model, TOML loading with error locations,
 //! validation, and expansion into the list of runs to execute.
 
+pub mod arrivals;
 mod estimate;
 pub mod examples;
 mod labels;
@@ -88,6 +89,16 @@ pub struct RunSpec {
     /// End the run as stalled when no task completes for this long (default 10 s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stall_timeout_s: Option<f64>,
+    /// Open model: tasks arrive at this rate (per second; a list sweeps rates), whether or
+    /// not a worker is free. Absent: a closed loop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_rate: Option<arrivals::Rates>,
+    /// How arrivals are spaced (open model; default uniform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrivals: Option<arrivals::Arrivals>,
+    /// Arrivals waiting beyond this many are dropped (open model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_queue: Option<u64>,
     /// What each task does.
     pub workload: WorkloadSpec,
 }
@@ -131,6 +142,8 @@ pub struct PlannedRun {
     pub stall_timeout: std::time::Duration,
     /// The workload.
     pub workload: WorkloadSpec,
+    /// Open-model load; `None`: a closed loop.
+    pub load: Option<arrivals::OpenLoad>,
 }
 
 impl Profile {
@@ -139,12 +152,20 @@ impl Profile {
         let mut plan = Vec::new();
         for run in &self.runs {
             let sweep = run.workers.counts().len() > 1;
-            for &workers in run.workers.counts() {
-                let label = match &run.label {
+            let rate_sweep = arrivals::rate_count(run) > 1;
+            for (&workers, load) in run.workers.counts().iter().flat_map(|w| {
+                arrivals::loads(run, self.seed)
+                    .into_iter()
+                    .map(move |l| (w, l))
+            }) {
+                let mut label = match &run.label {
                     Some(label) if sweep => format!("{label} ×{workers}"),
                     Some(label) => label.clone(),
                     None => labels::automatic(run, workers, &self.runs),
                 };
+                if let Some(load) = load.filter(|_| rate_sweep || run.label.is_none()) {
+                    label = format!("{label} @{}", arrivals::rate_label(load.rate));
+                }
                 let stop = match (run.tasks, run.duration_s) {
                     (Some(tasks), _) => Stop::Tasks(tasks),
                     (None, Some(secs)) => Stop::Duration(secs),
@@ -162,6 +183,7 @@ impl Profile {
                             .clamp(MIN_STALL_TIMEOUT_S, MAX_STALL_TIMEOUT_S),
                     ),
                     workload: run.workload.clone(),
+                    load,
                 });
             }
         }
