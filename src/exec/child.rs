@@ -97,7 +97,8 @@ impl WorkerProcess {
         self.pid
     }
 
-    /// Sends one message and flushes it.
+    /// Sends one message and flushes it. A task's input block is written into the pipe
+    /// from the caller's slice: the buffer only collects the small frame headers.
     pub fn send(&mut self, msg: &ToWorker) -> io::Result<()> {
         let stdin = self
             .stdin
