@@ -109,6 +109,7 @@ impl WorkerProcess {
     }
 
     /// Queues a message without flushing (flushed by the next [`send`](Self::send) or [`close_stdin`](Self::close_stdin)).
+    /// A task block larger than the buffer is written at once, straight from its slice.
     pub fn queue(&mut self, msg: &ToWorker) -> io::Result<()> {
         match self.stdin.as_mut() {
             Some(stdin) => send_to_worker(stdin, msg),

@@ -17,6 +17,13 @@
 //! RUN with DONE (or FAILED at the first task that fails). Tasks are batched and the parent
 //! keeps two RUN frames in flight, so the pipe round trip is paid per batch, not per task.
 //! Closing the worker's stdin asks it to send PEAK and STATS and exit with status 0.
+//!
+//! A RUN frame is never built in memory (issue 18): the parent writes its header, then the
+//! one block its workload holds, `count` times, straight from that block; the worker reads
+//! the header ([`recv_to_worker`]), then each task's block into one buffer of the block's
+//! size ([`read_block`]) just before running that task. So each side holds one copy of a
+//! block however large the batch or the number of workers.
+//!
 //! The worker moves these pipes off its descriptors 0 and 1 as it starts (see
 //! [`crate::sys::take_stdio`]), so nothing a task prints can reach them.
 
