@@ -45,7 +45,8 @@ fn drive(
     recorder: &mut Recorder,
     child: &mut WorkerProcess,
 ) -> Result<(), Broken> {
-    let warm = warm_up(ctx, w, child);
+    let max_batch = max_batch(ctx);
+    let warm = warm_up(ctx, w, child, max_batch);
     ctx.sync_start(recorder);
     warm?;
     let mut in_flight = VecDeque::with_capacity(2);
@@ -53,11 +54,6 @@ fn drive(
     // would hold an arrival back from an idle worker.
     let depth = if ctx.source.is_open() { 1 } else { 2 };
     let mut batch = 1u64;
-    // Keep frames with task input (the transfer kind) to a few MiB.
-    let max_batch = match ctx.workload.payload_bytes() as u64 {
-        0 => MAX_BATCH,
-        bytes => (MAX_PAYLOAD / bytes).clamp(1, MAX_BATCH),
-    };
     loop {
         while in_flight.len() < depth {
             let Some(claim) = ctx.source.claim_timed(batch) else {
@@ -86,15 +82,32 @@ fn drive(
     }
 }
 
-/// Waits for the worker to be ready and runs its share of the warm-up in one frame.
-fn warm_up(ctx: &RunCtx, w: usize, child: &mut WorkerProcess) -> Result<(), Broken> {
+/// The most tasks in one RUN frame: frames with task input (the transfer kind) are kept to
+/// a few MiB, so one stays within the protocol's frame limit and a timed run ends promptly.
+fn max_batch(ctx: &RunCtx) -> u64 {
+    match ctx.workload.payload_bytes() as u64 {
+        0 => MAX_BATCH,
+        bytes => (MAX_PAYLOAD / bytes).clamp(1, MAX_BATCH),
+    }
+}
+
+/// Waits for the worker to be ready and runs its share of the warm-up, in frames of at
+/// most `max_batch` tasks (a share of large blocks in one frame would pass the limit).
+fn warm_up(
+    ctx: &RunCtx,
+    w: usize,
+    child: &mut WorkerProcess,
+    max_batch: u64,
+) -> Result<(), Broken> {
     child.flush()?;
     expect_ready(child)?;
     let share = ctx.warmup_share(w);
-    if share > 0 {
-        let count = u32::try_from(share).unwrap_or(u32::MAX);
-        child.send(&run_frame(ctx, WARMUP_BASE, count))?;
+    let mut done = 0;
+    while done < share {
+        let count = (share - done).min(max_batch) as u32;
+        child.send(&run_frame(ctx, WARMUP_BASE + done, count))?;
         expect_done(child)?;
+        done += u64::from(count);
     }
     Ok(())
 }
