@@ -14,6 +14,7 @@ mod field_ids;
 pub mod files;
 pub mod findings;
 mod history;
+pub mod load_editor;
 pub mod history_keeping;
 pub mod palette;
 pub mod prompts;
