@@ -41,16 +41,36 @@ fn the_load_chart_csv_summary_and_saturated_finding_of_an_open_sweep() {
         .assert()
         .success();
     let bytes = std::fs::read(&png).unwrap();
-    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000, "a drawn PNG");
+    assert!(
+        bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+        "a drawn PNG"
+    );
     let text = std::fs::read_to_string(&svg).unwrap();
-    assert!(text.contains("Response time vs achieved rate"), "the chart's caption");
-    assert!(text.contains("ring: saturated"), "3000/s is ringed as saturated");
-    assert!(!text.contains("No open-load runs"), "the chart is drawn, not its message");
+    assert!(
+        text.contains("Response time vs rate"),
+        "the chart's caption"
+    );
+    assert!(
+        text.contains("ring: saturated"),
+        "3000/s is ringed as saturated"
+    );
+    assert!(
+        !text.contains("No open-load runs"),
+        "the chart is drawn, not its message"
+    );
 
     // The CSV: the closed columns, then the open ones.
     let mut reader = csv::Reader::from_path(&csv).unwrap();
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(&header[..parlab::export::CSV_HEADER.len()], parlab::export::CSV_HEADER);
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        &header[..parlab::export::CSV_HEADER.len()],
+        parlab::export::CSV_HEADER
+    );
     let at = |name: &str| header.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 3);
@@ -69,7 +89,11 @@ fn the_load_chart_csv_summary_and_saturated_finding_of_an_open_sweep() {
         .filter(|f| f.id == "saturated")
         .collect();
     assert_eq!(saturated.len(), 1, "{:#?}", results.findings);
-    assert!(saturated[0].title.ends_with("saturated at 3000/s"), "{:?}", saturated[0]);
+    assert!(
+        saturated[0].title.ends_with("saturated at 3000/s"),
+        "{:?}",
+        saturated[0]
+    );
 }
 
 #[test]
@@ -78,9 +102,19 @@ fn closed_runs_have_the_csv_they_always_had_and_an_empty_load_chart() {
     let run = run_table("threads", "1", "tasks = 50", "kind = \"sleep\"\nms = 1");
     let profile = write(dir.path(), "closed.toml", &profile(&[run]));
     let (json, csv) = (dir.path().join("r.json"), dir.path().join("r.csv"));
-    run_command(&profile, &json).arg("--csv").arg(&csv).arg("-q").assert().success();
+    run_command(&profile, &json)
+        .arg("--csv")
+        .arg(&csv)
+        .arg("-q")
+        .assert()
+        .success();
     let mut reader = csv::Reader::from_path(&csv).unwrap();
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
     assert_eq!(header, parlab::export::CSV_HEADER);
     let svg = dir.path().join("load.svg");
     parlab()
@@ -91,5 +125,8 @@ fn closed_runs_have_the_csv_they_always_had_and_an_empty_load_chart() {
         .assert()
         .success();
     let text = std::fs::read_to_string(&svg).unwrap();
-    assert!(text.contains("No open-load runs"), "says why the chart is empty");
+    assert!(
+        text.contains("No open-load runs"),
+        "says why the chart is empty"
+    );
 }

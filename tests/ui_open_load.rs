@@ -48,7 +48,10 @@ fn saved(h: &mut Harness<'_, ParlabApp>, dir: &std::path::Path, name: &str) -> S
 fn a_fixed_arrival_rate_is_typed_checked_saved_and_removed_again() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = app();
-    assert!(h.query_by_label(RATE_LABEL).is_none(), "closed loop: no rate field");
+    assert!(
+        h.query_by_label(RATE_LABEL).is_none(),
+        "closed loop: no rate field"
+    );
     h.get_by_label("fixed arrival rate").click();
     h.run_steps(2);
     assert_eq!(rate(&h), Some(Rates(vec![100.0])), "a first rate to edit");
@@ -65,9 +68,17 @@ fn a_fixed_arrival_rate_is_typed_checked_saved_and_removed_again() {
     assert!(!h.state().editor.is_valid());
     retype(&mut h, "200, 400");
     let shown = h.get_by_label(RATE_LABEL).accesskit_node().value();
-    assert_eq!(shown.as_deref(), Some("200, 400"), "the field keeps what was typed");
+    assert_eq!(
+        shown.as_deref(),
+        Some("200, 400"),
+        "the field keeps what was typed"
+    );
     assert_eq!(rate(&h), Some(Rates(vec![200.0, 400.0])));
-    assert!(h.state().editor.is_valid(), "{:?}", h.state().editor.problems());
+    assert!(
+        h.state().editor.is_valid(),
+        "{:?}",
+        h.state().editor.problems()
+    );
 
     // A rate the profile refuses (0) is marked with the profile's own sentence.
     retype(&mut h, "0");
@@ -85,14 +96,19 @@ fn a_fixed_arrival_rate_is_typed_checked_saved_and_removed_again() {
     assert!(text.contains("arrival_rate = 250\n"), "{text}");
     assert!(text.contains("arrivals = \"poisson\""), "{text}");
     // The saved profile plans an open run at 250/s.
-    let plan = parlab::profile::parse_str(&text, "open.toml").unwrap().plan();
+    let plan = parlab::profile::parse_str(&text, "open.toml")
+        .unwrap()
+        .plan();
     assert_eq!(plan[0].load.map(|l| l.rate), Some(250.0));
 
     h.get_by_label("as fast as possible").click();
     h.run_steps(2);
     assert!(h.query_by_label(RATE_LABEL).is_none());
     let run = &h.state().editor.profile.runs[0];
-    assert_eq!((run.arrival_rate.clone(), run.arrivals, run.max_queue), (None, None, None));
+    assert_eq!(
+        (run.arrival_rate.clone(), run.arrivals, run.max_queue),
+        (None, None, None)
+    );
     let text = saved(&mut h, dir.path(), "closed.toml");
     assert!(!text.contains("arrival"), "no load field is left: {text}");
     assert!(!text.contains("max_queue"), "{text}");

@@ -38,7 +38,13 @@ fn curves<'a>(runs: &'a [ChartRun<'a>]) -> Vec<Curve<'a>> {
         let open = r.open.as_ref().map(|o| format!("{:?}", o.load.arrivals));
         let workload = serde_json::to_string(&r.workload).unwrap_or_default();
         let origin = c.origin.map(str::to_string);
-        (origin, r.model.to_string(), r.workers, workload, open.unwrap_or_default())
+        (
+            origin,
+            r.model.to_string(),
+            r.workers,
+            workload,
+            open.unwrap_or_default(),
+        )
     };
     let mut groups: Vec<(Key, Vec<&RunResult>)> = Vec::new();
     for c in runs {
@@ -129,9 +135,10 @@ fn curve_series(n: usize, curve: &Curve) -> Vec<Series> {
         .collect();
     let mut out = vec![line("response p50", false), line("response p99", true)];
     if !saturated.is_empty() {
+        // One legend entry for the rings of every curve (the app merges same-named items).
         out.push(Series {
-            name: curve.name.clone(),
-            part: Some("saturated"),
+            name: "saturated".into(),
+            part: None,
             color: Some(n as u64),
             points: saturated,
             weight: Weight::Marks,
@@ -159,12 +166,13 @@ pub fn latency_vs_rate(runs: &[ChartRun]) -> ChartData {
         .filter(|v| *v > 0.0)
         .fold(f64::INFINITY, f64::min);
     let least = if least.is_finite() { least } else { 1.0 };
-    let mut notes = vec!["thick: response p50, thin: response p99".to_string()];
+    // Short: the image puts the notes beside the caption, in a quarter page on the dashboard.
+    let mut notes = vec!["thick: p50, thin: p99".to_string()];
     if series.iter().any(|s| s.weight == Weight::Marks) {
-        notes.push("ring: saturated (achieved < 95 % of offered, or the queue kept growing)".into());
+        notes.push("ring: saturated".into());
     }
     ChartData {
-        caption: "Response time vs achieved rate".into(),
+        caption: "Response time vs rate".into(),
         detail: None,
         notes: if series.is_empty() { Vec::new() } else { notes },
         x: Axis::linear(
@@ -190,11 +198,19 @@ pub fn latency_vs_rate(runs: &[ChartRun]) -> ChartData {
 }
 
 /// The queue of arrived, unstarted tasks over time (the longest seen in each timeline bucket),
-/// one line per open run, each downsampled to `max_points`.
+/// one line per open run whose queue ever held a task, each downsampled to `max_points`.
 pub fn queue_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
+    // Runs whose queue stayed empty are left out: their lines would all lie on 0 and their
+    // legend entries cover the ones that rose.
     let series: Vec<Series> = runs
         .iter()
         .filter(|r| r.result.open.is_some())
+        .filter(|r| {
+            r.result
+                .timeline
+                .iter()
+                .any(|p| p.queue_len.unwrap_or(0) > 0)
+        })
         .map(|r| {
             let points: Vec<[f64; 2]> = r
                 .result
@@ -217,10 +233,14 @@ pub fn queue_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
         .filter(|s| !s.points.is_empty())
         .collect();
     let x_max = max_of(&series, 0).max(1e-3) * 1.02;
+    let empty_queues = runs.iter().filter(|r| r.result.open.is_some()).count() > series.len();
     ChartData {
         caption: "Queue length over time".into(),
         detail: None,
-        notes: Vec::new(),
+        notes: (empty_queues && !series.is_empty())
+            .then(|| "runs whose queue stayed empty are left out".to_string())
+            .into_iter()
+            .collect(),
         x: Axis::linear("time since start (s)", "s", 0.0, x_max),
         y: Axis {
             format: TickFormat::Whole,

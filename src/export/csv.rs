@@ -34,7 +34,9 @@ pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
     out.write_record(shown.iter().map(|c| c.key))
         .map_err(|e| fail(e.to_string()))?;
     for run in &results.runs {
-        let row = shown.iter().map(|c| cell(c.value(run, Some(&results.host))));
+        let row = shown
+            .iter()
+            .map(|c| cell(c.value(run, Some(&results.host))));
         out.write_record(row).map_err(|e| fail(e.to_string()))?;
     }
     let bytes = out.into_inner().map_err(|e| fail(e.to_string()))?;

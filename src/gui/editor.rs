@@ -110,7 +110,8 @@ impl Editor {
         }
         // A rate that does not parse replaces what the profile's last rate would say.
         for typed in super::load_editor::typed_problems(&self.profile.runs, &self.rates_text) {
-            self.problems.retain(|p| !p.path.0.starts_with(&typed.path.0));
+            self.problems
+                .retain(|p| !p.path.0.starts_with(&typed.path.0));
             self.problems.push(typed);
         }
         self.selected = self.selected.min(self.profile.runs.len().saturating_sub(1));
@@ -348,13 +349,6 @@ impl Editor {
         show_problems(ui, &problems, &at.key("workers"));
 
         changed |= stop_fields(ui, run, &problems, &at);
-        changed |= super::load_editor::load_fields(
-            ui,
-            run,
-            &mut self.rates_text[i],
-            &problems,
-            &at,
-        );
         ui.horizontal(|ui| {
             let label = ui.label("Warm-up tasks");
             let value = egui::DragValue::new(&mut run.warmup_tasks).speed(1.0);
@@ -387,6 +381,10 @@ impl Editor {
             &problems,
             &at.key("workload"),
         );
+        // Under the workload: the closed loop's fields above keep their places.
+        ui.separator();
+        changed |=
+            super::load_editor::load_fields(ui, run, &mut self.rates_text[i], &problems, &at);
         if changed {
             self.touched();
         }

@@ -6,9 +6,7 @@
 use super::editor::show_problems;
 use super::field_ids::keyed;
 use crate::profile::RunSpec;
-use crate::profile::arrivals::{
-    Arrivals, DEFAULT_MAX_QUEUE, MAX_MAX_QUEUE, Rates, rate_label,
-};
+use crate::profile::arrivals::{Arrivals, DEFAULT_MAX_QUEUE, MAX_MAX_QUEUE, Rates, rate_label};
 use crate::validation::{FieldPath, ValidationError};
 use eframe::egui::{self, RichText, Ui};
 
@@ -82,7 +80,12 @@ pub fn load_fields(
     problems: &[ValidationError],
     at: &FieldPath,
 ) -> bool {
-    let typed = text.get_or_insert_with(|| run.arrival_rate.as_ref().map(rates_text).unwrap_or_default());
+    let typed = text.get_or_insert_with(|| {
+        run.arrival_rate
+            .as_ref()
+            .map(rates_text)
+            .unwrap_or_default()
+    });
     let mut open = run.arrival_rate.is_some();
     let mut changed = false;
     ui.horizontal_wrapped(|ui| {

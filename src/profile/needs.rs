@@ -202,11 +202,13 @@ mod tests {
             )
         };
         let closed = estimate(&plan(&open("duration_s = 100", ""))[0]).memory_bytes;
-        let queue = |stop: &str, load: &str| {
-            estimate(&plan(&open(stop, load))[0]).memory_bytes - closed
-        };
+        let queue =
+            |stop: &str, load: &str| estimate(&plan(&open(stop, load))[0]).memory_bytes - closed;
         // 10 M arrivals offered, at most 4 M waiting: 4 M entries (2²² ≥ 4 M) of 16 bytes.
-        let capped = queue("duration_s = 100", "arrival_rate = 100000\nmax_queue = 4000000");
+        let capped = queue(
+            "duration_s = 100",
+            "arrival_rate = 100000\nmax_queue = 4000000",
+        );
         assert_eq!(capped, (1 << 22) * 16);
         // 1000 tasks can never queue more than 1000.
         let few = queue("tasks = 1000", "arrival_rate = 100000\nmax_queue = 4000000");

@@ -302,10 +302,13 @@ pub const OFFERED_RATE: Column =
         real(r.open.as_ref()?.offered_rate)
     });
 /// Open load: tasks per second completed.
-pub const ACHIEVED_RATE: Column =
-    open_column("achieved_rate", "achieved/s", "tasks/s", Shown::Si, |r, _| {
-        real(r.open.as_ref()?.achieved_rate)
-    });
+pub const ACHIEVED_RATE: Column = open_column(
+    "achieved_rate",
+    "achieved/s",
+    "tasks/s",
+    Shown::Si,
+    |r, _| real(r.open.as_ref()?.achieved_rate),
+);
 /// Open load: the median response time (end − intended start).
 pub const RESPONSE_P50: Column = open_column(
     "response_p50_us",
@@ -337,10 +340,9 @@ pub const DROPPED: Column = open_column("dropped", "dropped", "", Shown::Plain, 
 });
 /// Open load: whether the run fell behind its arrival rate (`yes`/`no`; the CSV writes
 /// `true`/`false`, as the results file does).
-pub const SATURATED: Column =
-    open_column("saturated", "saturated", "", Shown::Plain, |r, _| {
-        r.open.as_ref().map(|o| Value::Flag(o.saturated))
-    });
+pub const SATURATED: Column = open_column("saturated", "saturated", "", Shown::Plain, |r, _| {
+    r.open.as_ref().map(|o| Value::Flag(o.saturated))
+});
 
 /// Open load: the median service time (end − actual start: `p50_us` under the name that
 /// tells it from the response time; tables for people only).

@@ -151,7 +151,10 @@ pub(crate) mod fixture {
         (p50, p99): (f64, f64),
     ) -> RunResult {
         let text = include_str!("../../tests/golden/results-v1.json");
-        let base = Results::from_json(text, "golden").expect("the golden file reads").runs[0].clone();
+        let base = Results::from_json(text, "golden")
+            .expect("the golden file reads")
+            .runs[0]
+            .clone();
         let summary = |p50: f64, p99: f64| LatencySummary {
             min: p50 / 2.0,
             mean: p50,

@@ -20,9 +20,10 @@ pub fn comparisons(runs: &[RunResult], order: Order) -> Vec<Comparison> {
     for (i, a) in runs.iter().enumerate().filter(|(_, r)| closed(r)) {
         // Speedup: against the one-worker run of the same model and workload.
         if a.workers > 1
-            && let Some(b) = runs.iter().filter(closed).find(|b| {
-                b.workers == 1 && b.model == a.model && b.workload == a.workload
-            })
+            && let Some(b) = runs
+                .iter()
+                .filter(closed)
+                .find(|b| b.workers == 1 && b.model == a.model && b.workload == a.workload)
         {
             out.extend(compare(a, b, order));
         }

@@ -19,7 +19,10 @@ fn chart_runs(runs: &[RunResult]) -> Vec<ChartRun<'_>> {
 /// out of order, plus a closed-loop run that has no place on the chart.
 fn sweep() -> Vec<RunResult> {
     let text = include_str!("../../../tests/golden/results-v1.json");
-    let closed = crate::results::Results::from_json(text, "golden").unwrap().runs[0].clone();
+    let closed = crate::results::Results::from_json(text, "golden")
+        .unwrap()
+        .runs[0]
+        .clone();
     vec![
         open_run(Model::Pool, 400.0, 399.0, (5_100.0, 6_000.0)),
         open_run(Model::Pool, 200.0, 200.0, (5_050.0, 5_600.0)),
@@ -40,7 +43,12 @@ fn one_curve_per_model_by_offered_rate_with_saturated_points_ringed() {
         .iter()
         .filter(|s| s.part == Some("response p50"))
         .collect();
-    assert_eq!(lines.len(), 2, "pool and process-per-task: {:?}", data.series);
+    assert_eq!(
+        lines.len(),
+        2,
+        "pool and process-per-task: {:?}",
+        data.series
+    );
     // The rate sweep's `@…/s` is not part of the curve's name.
     assert_eq!(lines[0].name, "pool");
     assert_eq!(lines[1].name, "process-per-task");
@@ -64,11 +72,20 @@ fn one_curve_per_model_by_offered_rate_with_saturated_points_ringed() {
         .filter(|s| s.weight == Weight::Marks)
         .collect();
     assert_eq!(rings.len(), 1);
-    assert_eq!(rings[0].name, "process-per-task");
+    assert_eq!(rings[0].name, "saturated");
+    assert_eq!(
+        rings[0].color, lines[1].color,
+        "in the colour of process-per-task's curve"
+    );
     assert_eq!(rings[0].markers, Markers::Ring);
     assert_eq!(
         rings[0].points,
-        vec![[460.0, 255.0], [460.0, 400.0], [455.0, 346.0], [455.0, 600.0]]
+        vec![
+            [460.0, 255.0],
+            [460.0, 400.0],
+            [455.0, 346.0],
+            [455.0, 600.0]
+        ]
     );
     assert!(data.notes.iter().any(|n| n.starts_with("ring: saturated")));
     // Both ends of both curves inside the axes (a log axis of response times).
@@ -91,8 +108,16 @@ fn a_rate_run_twice_counts_once_and_other_worker_counts_are_other_curves() {
         .filter(|s| s.part == Some("response p50") && s.name == "pool")
         .collect();
     assert_eq!(pools.len(), 2, "4 and 8 workers are two curves");
-    assert_eq!(pools[0].points.len(), 3, "400/s once: {:?}", pools[0].points);
-    assert!(pools[0].points.contains(&[390.0, 5.5]), "the last run counts");
+    assert_eq!(
+        pools[0].points.len(),
+        3,
+        "400/s once: {:?}",
+        pools[0].points
+    );
+    assert!(
+        pools[0].points.contains(&[390.0, 5.5]),
+        "the last run counts"
+    );
     assert_eq!(pools[1].points, vec![[400.0, 5.0]]);
     // One point is still drawn: marked.
     assert_ne!(pools[1].markers, Markers::None);
@@ -126,8 +151,14 @@ fn the_queue_over_time_of_open_runs_only() {
             queue_len: Some(k * 10),
         })
         .collect();
+    // A run whose queue stayed empty is left out, and the note says so.
+    runs[1].timeline = runs[0].timeline.clone();
+    for p in &mut runs[1].timeline {
+        p.queue_len = Some(0);
+    }
     let data = queue_over_time(&chart_runs(&runs), 100);
-    assert_eq!(data.series.len(), 1, "only the run with queue samples");
+    assert_eq!(data.series.len(), 1, "only the run whose queue held tasks");
+    assert_eq!(data.notes, ["runs whose queue stayed empty are left out"]);
     assert_eq!(
         data.series[0].points,
         vec![[0.25, 10.0], [0.5, 20.0], [0.75, 30.0], [1.0, 40.0]]

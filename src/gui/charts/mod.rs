@@ -100,7 +100,10 @@ pub fn throughput(ui: &mut Ui, series: &[Series]) {
     ui.allocate_ui(egui::vec2(width, height * QUEUE_SHARE.0), |ui| {
         plot::show(ui, "throughput", &data)
     });
-    ui.small(&queue.caption);
+    match queue.notes.is_empty() {
+        true => ui.small(&queue.caption),
+        false => ui.small(format!("{} ({})", queue.caption, queue.notes.join(", "))),
+    };
     ui.allocate_ui(egui::vec2(width, ui.available_height()), |ui| {
         plot::show(ui, "queue-over-time", &queue)
     });

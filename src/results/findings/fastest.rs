@@ -128,7 +128,11 @@ fn one_open(group: &[&RunResult]) -> Option<Finding> {
         return None;
     }
     let rate = rate_label(best.open.as_ref()?.offered_rate);
-    let work = format!("{} with {} workers at {rate}", best.workload.kind(), best.workers);
+    let work = format!(
+        "{} with {} workers at {rate}",
+        best.workload.kind(),
+        best.workers
+    );
     let text = format!(
         "At {rate} offered, {} answered with a response p99 of {} against {} for {}, the \
          next best ({ratio:.2}×). Response times are compared, not throughput: the arrival \

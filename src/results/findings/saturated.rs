@@ -21,7 +21,11 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
             && a.workload == b.workload
             && arrivals(a) == arrivals(b)
     };
-    for run in facts.runs.iter().filter(|r| measured(r) && r.open.is_some()) {
+    for run in facts
+        .runs
+        .iter()
+        .filter(|r| measured(r) && r.open.is_some())
+    {
         match groups.iter_mut().find(|g| same(g[0], run)) {
             Some(g) => {
                 g.retain(|r| offered(r) != offered(run));
@@ -49,7 +53,9 @@ fn figures(run: &RunResult) -> Option<&OpenFigures> {
 
 /// The finding of one sweep over rates (by increasing offered rate), if it saturated.
 fn one(sweep: &[&RunResult]) -> Option<Finding> {
-    let at = sweep.iter().position(|r| figures(r).is_some_and(|o| o.saturated))?;
+    let at = sweep
+        .iter()
+        .position(|r| figures(r).is_some_and(|o| o.saturated))?;
     let run = sweep[at];
     let o = figures(run)?;
     let kept_up = sweep[..at].last().copied();
@@ -157,8 +163,16 @@ mod tests {
         let found = findings(&runs, &host(), Order::Interleaved);
         let fastest: Vec<_> = found.iter().filter(|f| f.id == "fastest").collect();
         assert_eq!(fastest.len(), 1, "{found:#?}");
-        assert!(fastest[0].title.starts_with("pool answered fastest"), "{fastest:?}");
-        assert!(fastest[0].evidence.figures.contains_key("response_p99_ratio"));
+        assert!(
+            fastest[0].title.starts_with("pool answered fastest"),
+            "{fastest:?}"
+        );
+        assert!(
+            fastest[0]
+                .evidence
+                .figures
+                .contains_key("response_p99_ratio")
+        );
         assert!(!fastest[0].evidence.figures.contains_key("throughput_ratio"));
         // No throughput verdict either.
         let cmp = crate::results::verdicts::comparisons(&runs, Order::Interleaved);
