@@ -135,3 +135,60 @@ pub fn queue_grows(timeline: &[TimelinePoint], workers: usize) -> bool {
     let (a, b) = (mean(first), mean(second));
     b > 2.0 * a && b > workers as f64
 }
+
+/// Open runs for the tests of the charts and findings that read them.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use super::*;
+    use crate::results::{Results, RunResult};
+
+    /// A completed open run of `model` at `offered` tasks/s that achieved `achieved`, with a
+    /// response p50 and p99 (µs); saturated when it achieved below 95 %.
+    pub fn open_run(
+        model: crate::profile::Model,
+        offered: f64,
+        achieved: f64,
+        (p50, p99): (f64, f64),
+    ) -> RunResult {
+        let text = include_str!("../../tests/golden/results-v1.json");
+        let base = Results::from_json(text, "golden")
+            .expect("the golden file reads")
+            .runs[0]
+            .clone();
+        let summary = |p50: f64, p99: f64| LatencySummary {
+            min: p50 / 2.0,
+            mean: p50,
+            p50,
+            p90: p99,
+            p99,
+            p999: p99,
+            max: p99,
+        };
+        RunResult {
+            label: format!("{model} @{}", crate::profile::arrivals::rate_label(offered)),
+            model,
+            workers: 4,
+            throughput_per_sec: achieved,
+            repetitions: Vec::new(),
+            host: None,
+            open: Some(OpenFigures {
+                load: Load {
+                    model: LoadModel::Open,
+                    arrival_rate: offered,
+                    arrivals: Arrivals::Uniform,
+                },
+                offered_rate: offered,
+                achieved_rate: achieved,
+                dropped: 0,
+                unstarted: 0,
+                late: 0,
+                saturated: achieved < SATURATED_SHARE * offered,
+                response_us: summary(p50, p99),
+                queue_us: summary(p50 / 10.0, p99 / 2.0),
+                response_cdf: Vec::new(),
+                dispatcher_cpu_seconds: 0.0,
+            }),
+            ..base
+        }
+    }
+}

@@ -24,6 +24,7 @@ mod lost_updates;
 pub mod measure;
 mod memory_per_process;
 mod noisy;
+mod saturated;
 mod scaling;
 #[cfg(test)]
 mod tests;
@@ -121,6 +122,7 @@ pub const RULES: &[Rule] = &[
     ("io-bound", io_bound::find),
     ("gil", gil::find),
     ("fastest", fastest::find),
+    ("saturated", saturated::find),
     ("creation-cost", creation_cost::find),
     ("ipc-cost", ipc_cost::find),
     ("memory-per-process", memory_per_process::find),
