@@ -367,3 +367,53 @@ fn a_trace_path_is_checked_before_the_run_and_chunk_errors_are_located() {
         "{stderr}"
     );
 }
+
+#[test]
+fn open_loads_record_running_spans_in_every_model_and_static_chunks_refuse_them() {
+    let _turn = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let text: String = [
+        "threads",
+        "pool",
+        "processes",
+        "thread-per-task",
+        "process-per-task",
+    ]
+    .iter()
+    .map(|m| table(m, m, "tasks = 40\narrival_rate = 200", "iterations = 2000"))
+    .collect();
+    let (results, _) = run(&format!("name = \"open\"\n\n{text}"), false);
+    for run in results["runs"].as_array().expect("runs") {
+        let label = run["label"].as_str().unwrap_or("");
+        assert_eq!(run["tasks_completed"], 40, "{label}");
+        assert!(
+            run["response_us"]["p50"].is_number(),
+            "{label}: open figures"
+        );
+        let states = check_lanes(run);
+        assert!(states.contains(&0), "{label}: running spans");
+        // Between two arrivals a worker process waits for work: that is no `moving` time.
+        if label == "processes" {
+            assert!(!states.contains(&2), "{label}: {states:?}");
+        }
+    }
+
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let bad = format!(
+        "name = \"t\"\n\n{}",
+        table(
+            "t",
+            "threads",
+            "tasks = 10\narrival_rate = 100\nchunk = \"static\"",
+            "iterations = 10"
+        )
+    );
+    let out = common::run_profile(&common::write(dir.path(), "bad.toml", &bad))
+        .output()
+        .expect("parlab runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.toml:") && stderr.contains("run[0].chunk = \"static\" splits"),
+        "{stderr}"
+    );
+}

@@ -21,6 +21,8 @@ pub enum ChartKind {
     Dashboard,
     /// What the measurements mean: the findings with their evidence, and the scaling laws.
     Findings,
+    /// Open-model load: response time against the achieved rate, one curve per model.
+    Load,
 }
 
 /// One chart as the app, the command line and an image know it.
@@ -41,7 +43,7 @@ pub struct ChartEntry {
 }
 
 /// Every chart, in tab order (entry `i` is the kind whose number is `i`).
-pub const CHARTS: [ChartEntry; 6] = [
+pub const CHARTS: [ChartEntry; 7] = [
     entry(
         ChartKind::Throughput,
         "throughput",
@@ -89,6 +91,15 @@ pub const CHARTS: [ChartEntry; 6] = [
         "Findings",
         '6',
         "What the measurements mean: findings with their evidence, and the scaling laws",
+    ),
+    entry(
+        ChartKind::Load,
+        "load",
+        "Response time vs achieved rate (open load)",
+        "Load",
+        '7',
+        "Open-load runs: response p50/p99 against the achieved rate, one curve per model swept \
+         over arrival rates, saturated points ringed",
     ),
 ];
 
@@ -140,13 +151,14 @@ impl ChartKind {
     ];
 
     /// Every chart, in tab order.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::Throughput,
         ChartKind::Latency,
         ChartKind::Cpu,
         ChartKind::Scaling,
         ChartKind::Dashboard,
         ChartKind::Findings,
+        ChartKind::Load,
     ];
 
     /// Its registry entry.
