@@ -24,7 +24,7 @@ fn record(c: &mut Criterion) {
     c.bench_function("recorder: record one task (incl. clock read)", |b| {
         b.iter(|| {
             n = n.wrapping_add(37);
-            recorder.record(Instant::now(), black_box(100 + n % 5000));
+            recorder.record(n, Instant::now(), black_box(100 + n % 5000));
         })
     });
     drop(recorder);
@@ -58,6 +58,9 @@ fn aggregate(c: &mut Criterion) {
                         next_bucket: 1,
                         latencies: latencies.clone(),
                         sum_ns: 1,
+                        spans: Vec::new(),
+                        busy: Vec::new(),
+                        thinned: false,
                         open: None,
                     },
                 )
@@ -72,7 +75,7 @@ fn aggregate(c: &mut Criterion) {
 }
 
 fn protocol(c: &mut Criterion) {
-    let done = FromWorker::Done((0..10_000u64).collect());
+    let done = FromWorker::Done((0..10_000u64).collect(), 0);
     let mut buf = Vec::new();
     c.bench_function("protocol: encode + decode a DONE of 10k latencies", |b| {
         b.iter(|| {

@@ -191,6 +191,17 @@ pub struct RunResult {
     /// `python` workloads: the version of the interpreter that ran the tasks (`3.12.3`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub python_version: Option<String>,
+    /// Load-balance figures (makespan, busy and idle time per worker, `load_balance`,
+    /// `effective_parallelism`, creation and data-moving shares; see
+    /// [`crate::metrics::balance`]). Absent in files from before them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<crate::metrics::balance::LoadBalance>,
+    /// What each worker did over time: one lane per worker with its task spans and its
+    /// time per state per timeline bucket (see [`crate::metrics::spans`]); the median
+    /// repetition's. Absent in files from before it. Shared (an `Arc`): the copies of a
+    /// result a session keeps do not copy its spans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_timeline: Option<std::sync::Arc<crate::metrics::spans::WorkerTimeline>>,
     /// Open-model runs only (`arrival_rate` set): `load`, `offered_rate`, `achieved_rate`,
     /// `dropped`, `late`, `saturated`, `response_us`, `queue_us`, … beside the other fields.
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
@@ -202,6 +213,15 @@ pub struct RunResult {
 pub const OBSERVER_WARN_CORES: f64 = 0.05;
 
 impl RunResult {
+    /// A copy without the worker timeline (the progress keeps every repetition; only the
+    /// merged runs carry their lanes).
+    pub fn without_worker_timeline(&self) -> RunResult {
+        RunResult {
+            worker_timeline: None,
+            ..self.clone()
+        }
+    }
+
     /// The warning for a run whose window used more than [`OBSERVER_WARN_CORES`] of CPU
     /// while it was live, as a sentence.
     pub fn observer_warning(&self) -> Option<String> {

@@ -14,7 +14,7 @@ const GOLDEN_CSV: &str = include_str!("golden/results-v1.csv");
 const HEADER: &str = "label,model,workers,workload,status,error,tasks_completed,tasks_failed,\
 wall_seconds,throughput_per_sec,latency_min_us,latency_mean_us,p50_us,p90_us,p99_us,p999_us,\
 latency_max_us,overhead_per_task_us,user_s,sys_s,voluntary_ctx,involuntary_ctx,peak_rss_bytes,\
-host_cpu,host_logical_cpus,lost_updates,bytes_moved";
+host_cpu,host_logical_cpus,lost_updates,bytes_moved,makespan_s,load_balance,effective_parallelism";
 
 fn golden() -> Results {
     Results::from_json(GOLDEN_JSON, "results-v1.json").expect("the golden results file reads")

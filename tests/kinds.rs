@@ -20,6 +20,7 @@ fn one_task(workload: WorkloadSpec) -> RunSpec {
         arrivals: None,
         max_queue: None,
         stall_timeout_s: None,
+        chunk: None,
         workload,
     }
 }

@@ -129,7 +129,10 @@ fn workload() -> impl Strategy<Value = WorkloadSpec> {
         LockKind::LockOrder,
     ];
     prop_oneof![
-        (1u64..1_000_000_000).prop_map(|iterations| WorkloadSpec::Cpu(Cpu { iterations })),
+        (1u64..1_000_000_000).prop_map(|iterations| WorkloadSpec::Cpu(Cpu {
+            iterations,
+            sizes: Default::default()
+        })),
         (0u32..3_600_000).prop_map(|ms| WorkloadSpec::Sleep(Sleep {
             ms: f64::from(ms) / 4.0
         })),
@@ -190,6 +193,7 @@ fn run() -> impl Strategy<Value = RunSpec> {
                 arrivals: None,
                 max_queue: None,
                 stall_timeout_s: stall.map(|s| f64::from(s) / 2.0),
+                chunk: None,
                 workload,
             },
         )

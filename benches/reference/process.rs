@@ -142,7 +142,7 @@ fn ran_one_task(answers: &mut &[u8]) -> Result<(), String> {
     loop {
         match recv_from_worker(answers) {
             Ok(FromWorker::Ready { .. }) => ready = true,
-            Ok(FromWorker::Done(latencies)) if ready && latencies.len() == 1 => return Ok(()),
+            Ok(FromWorker::Done(latencies, _)) if ready && latencies.len() == 1 => return Ok(()),
             Ok(FromWorker::Failed { message, .. }) => {
                 return Err(format!("the task failed: {message}"));
             }

@@ -30,7 +30,10 @@ pub fn hour_long_run(n: usize) -> RunResult {
         label: format!("threads ×{}", n + 1),
         model: Model::Threads,
         workers: n + 1,
-        workload: WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
+        workload: WorkloadSpec::Cpu(Cpu {
+            iterations: 60_000,
+            sizes: Default::default(),
+        }),
         status: RunStatus::Completed,
         error: None,
         tasks_completed: 32_400_000,
@@ -58,6 +61,8 @@ pub fn hour_long_run(n: usize) -> RunResult {
         foreign_cpu_cores: None,
         worker_program: None,
         python_version: None,
+        balance: None,
+        worker_timeline: None,
         open: None,
     }
 }

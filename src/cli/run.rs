@@ -36,6 +36,10 @@ pub struct RunArgs {
     /// to FILE.
     #[arg(long, value_name = "FILE")]
     md: Option<PathBuf>,
+    /// Write every worker's task spans as a Chrome trace (JSON; Perfetto and
+    /// chrome://tracing open it) to FILE: runs are processes, workers are threads.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<PathBuf>,
     #[command(flatten)]
     image: ImageArgs,
     /// No progress display.
@@ -179,6 +183,11 @@ impl RunArgs {
             extension: "md",
             path,
         }));
+        all.extend(self.trace.as_deref().map(|path| Output {
+            flag: "--trace",
+            extension: "json",
+            path,
+        }));
         all
     }
 }
@@ -202,10 +211,8 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
         }
     }
     if let Some(path) = &args.csv {
-        match parlab::export::write_csv(results, path) {
-            Ok(()) => written.push(path.clone()),
-            Err(e) => failures.push(e.to_string()),
-        }
+        let outcome = parlab::export::write_csv(results, path).map_err(|e| e.to_string());
+        record(outcome, path, &mut written, &mut failures);
     }
     if let Some(path) = &args.md {
         let name = args.profile.display().to_string();
@@ -217,6 +224,10 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
                 printable(&path.display().to_string())
             )),
         }
+    }
+    if let Some(path) = &args.trace {
+        let outcome = parlab::export::trace::write_trace(results, path).map_err(|e| e.to_string());
+        record(outcome, path, &mut written, &mut failures);
     }
     if args.png.is_some() || args.svg.is_some() {
         let kind = parlab::export::ChartKind::Dashboard;
@@ -247,6 +258,19 @@ fn write_outputs(args: &RunArgs, results: &Results) -> bool {
         }
     }
     false
+}
+
+/// Notes an output written to `path`, or why it was not.
+fn record(
+    outcome: Result<(), String>,
+    path: &std::path::Path,
+    written: &mut Vec<PathBuf>,
+    failures: &mut Vec<String>,
+) {
+    match outcome {
+        Ok(()) => written.push(path.to_path_buf()),
+        Err(e) => failures.push(e),
+    }
 }
 
 /// Refuses (with the sentence to print) a profile this machine seems too small for, unless

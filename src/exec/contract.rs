@@ -31,6 +31,7 @@
 //! such a model implements [`TaskWorker`] (how to run one task) and nothing else.
 
 use super::ctx::RunCtx;
+use super::source::Claim;
 use crate::metrics::Recorder;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -67,6 +68,18 @@ pub trait TaskWorker {
     /// that is not a task's failure (a thread or process that could not start or broke), or
     /// a failure already counted with [`RunCtx::count_failed_task`].
     fn run(&mut self, ctx: &RunCtx, w: usize, index: u64, done: u64) -> Result<Ran, String>;
+
+    /// Records the spans the worker spent on task `index` besides running it (creating its
+    /// thread or process, moving its data), once the task completed; nothing by default.
+    #[inline]
+    fn overhead(&mut self, _index: u64, _recorder: &mut Recorder) {}
+
+    /// Claims the next task indices for worker `w`: by default [`claim_size`](Self::claim_size)
+    /// of them from the shared queue. A model that splits the tasks up front hands out its
+    /// own share instead, and must still return `None` once the run is over.
+    fn claim(&mut self, ctx: &RunCtx, _w: usize) -> Option<Claim> {
+        ctx.source.claim_timed(self.claim_size())
+    }
 
     /// How many task indices to claim next (1 unless the model batches).
     fn claim_size(&self) -> u64 {
@@ -119,12 +132,13 @@ pub fn claim_loop(
     let warm = (0..ctx.warmup_share(w)).try_for_each(|k| worker.warm_up(ctx, w, k));
     ctx.sync_start(recorder);
     warm?;
-    while let Some(claim) = ctx.source.claim_timed(worker.claim_size()) {
+    while let Some(claim) = worker.claim(ctx, w) {
         let claimed = Instant::now();
         for index in claim.tasks {
             match worker.run(ctx, w, index, recorder.completed())? {
                 Ran::Done { end, latency_ns } => {
-                    recorder.record_from(end, latency_ns, claim.intended)
+                    worker.overhead(index, recorder);
+                    recorder.record_from(index, end, latency_ns, claim.intended);
                 }
                 Ran::Stopped => return Ok(()),
                 Ran::Failed(m) => {

@@ -151,7 +151,9 @@ impl RunCtx<'_> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        Recorder::new(w, self.start(), BUCKET, counter, tx)
+        // Each worker keeps its share of the run's spans, so no lane is left empty.
+        let room = crate::metrics::spans::SPAN_LIMIT / self.plan.workers.max(1) as u64;
+        Recorder::new(w, self.start(), BUCKET, counter, tx).with_span_room(room)
     }
 
     /// When the measured part of the run began.

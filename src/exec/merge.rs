@@ -38,6 +38,17 @@ impl Gathered {
         self.runs.push((step, result));
     }
 
+    /// Drops the worker timelines of every repetition but the median one (which the merged
+    /// run shares): a finished configuration holds one run's spans, not one per repetition.
+    pub fn keep_median_timeline(&mut self) {
+        let median = median_index(&self.runs);
+        for (k, (_, r)) in self.runs.iter_mut().enumerate() {
+            if Some(k) != median {
+                r.worker_timeline = None;
+            }
+        }
+    }
+
     /// Adds one repetition's response and queue latencies (open model).
     pub fn add_open(&mut self, open: Option<&OpenHistograms>) {
         if let Some(h) = open {
@@ -78,6 +89,11 @@ impl Gathered {
         run.foreign_cpu_cores = mean(&foreign);
         run.repetitions = self.runs.iter().map(|(s, r)| repetition(*s, r)).collect();
         run.stats = stats(&measured);
+        let balances: Vec<_> = measured.iter().filter_map(|r| r.balance.as_ref()).collect();
+        run.balance = run
+            .balance
+            .as_ref()
+            .map(|median| crate::metrics::balance::LoadBalance::merged(median, &balances));
         run.warnings = warnings(&self.runs, &throughputs, &run);
         self.merge_open(&mut run, &measured);
         Some(run)

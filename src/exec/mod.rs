@@ -225,7 +225,9 @@ fn run_steps(
         };
         let executed = run::execute(planned, worker_command, cancel, &live);
         let stopped = executed.result.status == RunStatus::Stopped;
-        lock().finished.push(Arc::new(executed.result.clone()));
+        lock()
+            .finished
+            .push(Arc::new(executed.result.without_worker_timeline()));
         let done = &mut gathered[step.config];
         done.add_open(executed.open.as_ref());
         done.add(*step, executed.result, &executed.latencies);
@@ -233,6 +235,7 @@ fn run_steps(
             && let Some(merged) = done.merge(true)
         {
             lock().merged.push((step.config, Arc::new(merged)));
+            done.keep_median_timeline();
         }
         if stopped {
             break;

@@ -114,7 +114,7 @@ fn run_task(
             RECORDER.with_borrow_mut(|r| {
                 if let Some(r) = r.as_mut() {
                     let ns = task_ctx.latency((end - start).as_nanos() as u64);
-                    r.record_from(end, ns, intended);
+                    r.record_from(index, end, ns, intended);
                 }
             });
             match deadline {

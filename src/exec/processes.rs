@@ -15,6 +15,7 @@ use super::worker_process::{
     Broken, Stderr, conclude, expect_done, expect_ready, run_frame, start,
 };
 use crate::metrics::Recorder;
+use crate::metrics::spans::SpanState;
 use std::collections::VecDeque;
 use std::time::Instant;
 
@@ -54,6 +55,8 @@ fn drive(
     // would hold an arrival back from an idle worker.
     let depth = if ctx.source.is_open() { 1 } else { 2 };
     let mut batch = 1u64;
+    // The end of the worker's last batch: the gap to its next batch is pipe time.
+    let mut last_end = recorder.since_start(Instant::now());
     loop {
         while in_flight.len() < depth {
             let Some(claim) = ctx.source.claim_timed(batch) else {
@@ -61,25 +64,61 @@ fn drive(
             };
             let count = (claim.tasks.end - claim.tasks.start) as u32;
             child.queue(&run_frame(ctx, claim.tasks.start, count))?;
-            in_flight.push_back(claim.intended);
+            in_flight.push_back((claim.tasks.start, claim.intended));
         }
-        if in_flight.is_empty() {
+        let Some((first, intended)) = in_flight.pop_front() else {
             return Ok(());
-        }
+        };
         child.flush()?;
-        let latencies = expect_done(child)?;
-        let now = Instant::now();
-        let intended = in_flight.pop_front().flatten();
-        let mut sum = 0u64;
-        for &ns in &latencies {
-            recorder.record_from(now, ns, intended);
-            sum += ns;
-        }
+        let (latencies, started) = expect_done(child)?;
+        let sum = record_batch(
+            recorder,
+            (first, intended),
+            &latencies,
+            started,
+            &mut last_end,
+        );
         let mean = (sum / latencies.len().max(1) as u64).max(1);
         batch = (BATCH_TARGET_NS / mean)
             .clamp(1, max_batch)
             .min(batch.saturating_mul(4));
     }
+}
+
+/// Records a batch of tasks from `first` that started at `started` (on parlab's clock):
+/// its latencies now (in an open run, `intended` is the one task's intended start: also
+/// its response and queue latencies), its spans laid end to end from `started` (the worker
+/// runs them back to back), and the pipe time since the worker's previous batch ended
+/// (`last_end`, in run-clock nanoseconds, moved to this batch's end). Returns the sum of
+/// the latencies.
+fn record_batch(
+    recorder: &mut Recorder,
+    (first, intended): (u64, Option<Instant>),
+    latencies: &[u64],
+    started: Instant,
+    last_end: &mut u64,
+) -> u64 {
+    // Run-clock nanoseconds throughout: one clock reading per batch, not per task.
+    let end = Instant::now();
+    let now = recorder.since_start(end);
+    let started = recorder.since_start(started);
+    // In an open run the gap also holds the wait for the next arrival: no `moving` span.
+    if intended.is_none() && started > *last_end {
+        recorder.push_span(first, *last_end, started, SpanState::Moving);
+    }
+    let mut at = started;
+    let mut sum = 0u64;
+    for (task, &ns) in (first..).zip(latencies) {
+        recorder.push_span(task, at, at + ns, SpanState::Running);
+        recorder.record_latency_ns(now, ns);
+        if let Some(intended) = intended {
+            recorder.record_open(end, ns, intended);
+        }
+        at += ns;
+        sum += ns;
+    }
+    *last_end = at;
+    sum
 }
 
 /// The most tasks in one RUN frame: frames with task input (the transfer kind) are kept to

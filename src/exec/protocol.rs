@@ -8,7 +8,7 @@
 //! | →   | 0x01 | INIT   | the workload spec as JSON |
 //! | →   | 0x02 | RUN    | `first: u64`, `count: u32`, then `count` equal blocks of task input (may be empty): run tasks `first .. first+count` |
 //! | ←   | 0x81 | READY  | the 8 bytes `PARLABW1`, then `pid: u32` |
-//! | ←   | 0x82 | DONE   | `count: u32`, then `count` latencies in nanoseconds as `u64` |
+//! | ←   | 0x82 | DONE   | `count: u32`, then `count` latencies in nanoseconds as `u64`, then `started: u64`: `CLOCK_MONOTONIC` in ns when the batch's first task started (the parent lays the batch's task spans from it) |
 //! | ←   | 0x83 | FAILED | `index: u64`, then a UTF-8 message (`index` = `u64::MAX`: the workload could not be prepared) |
 //! | ←   | 0x84 | STATS  | the workload's own figures as JSON, sent once stdin is closed |
 //! | ←   | 0x85 | PEAK   | `bytes: u64`: the worker's peak resident memory since exec (`VmHWM`) plus that of the programs its workload started, sent just before STATS |
@@ -87,8 +87,10 @@ pub enum FromWorker {
         /// The worker's process id.
         pid: u32,
     },
-    /// A batch completed; one latency per task, in nanoseconds.
-    Done(Vec<u64>),
+    /// A batch completed: one latency per task, in nanoseconds, and `CLOCK_MONOTONIC` in
+    /// nanoseconds when its first task started (shared by all processes on Linux, so the
+    /// parent can put the batch's task spans on its own clock).
+    Done(Vec<u64>, u64),
     /// Task `index` failed.
     Failed {
         /// The failing task.
@@ -291,12 +293,13 @@ pub fn send_from_worker(w: &mut impl Write, msg: &FromWorker) -> io::Result<()> 
             p.extend_from_slice(&pid.to_le_bytes());
             write_frame(w, READY, &p)
         }
-        FromWorker::Done(latencies) => {
-            let mut p = Vec::with_capacity(4 + latencies.len() * 8);
+        FromWorker::Done(latencies, started) => {
+            let mut p = Vec::with_capacity(12 + latencies.len() * 8);
             p.extend_from_slice(&(latencies.len() as u32).to_le_bytes());
             for l in latencies {
                 p.extend_from_slice(&l.to_le_bytes());
             }
+            p.extend_from_slice(&started.to_le_bytes());
             write_frame(w, DONE, &p)
         }
         FromWorker::Failed { index, message } => {
@@ -327,14 +330,16 @@ pub fn recv_from_worker(r: &mut impl Read) -> Result<FromWorker, ProtocolError> 
         },
         DONE => {
             let count = u32_at(&body, 0).ok_or_else(|| short("DONE"))? as usize;
-            if body.len() != 4 + count * 8 {
+            if body.len() != 12 + count * 8 {
                 return Err(short("DONE"));
             }
+            let started = u64_at(&body, 4 + count * 8).ok_or_else(|| short("DONE"))?;
             Ok(FromWorker::Done(
-                body[4..]
+                body[4..4 + count * 8]
                     .chunks_exact(8)
                     .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
                     .collect(),
+                started,
             ))
         }
         FAILED => {

@@ -8,7 +8,10 @@ use std::io::{BufReader, BufWriter};
 #[test]
 fn frames_to_a_worker_round_trip() {
     let mut buf = Vec::new();
-    let spec = WorkloadSpec::Cpu(Cpu { iterations: 5 });
+    let spec = WorkloadSpec::Cpu(Cpu {
+        iterations: 5,
+        sizes: Default::default(),
+    });
     send_to_worker(&mut buf, &ToWorker::Init(spec.clone())).unwrap();
     let block = [1u8, 2];
     let run = ToWorker::Run {
@@ -57,7 +60,7 @@ fn answers_round_trip() {
     let mut buf = Vec::new();
     let msgs = [
         FromWorker::Ready { pid: 42 },
-        FromWorker::Done(vec![1, 2, 3]),
+        FromWorker::Done(vec![1, 2, 3], 77),
         FromWorker::Failed {
             index: 9,
             message: "boom".into(),

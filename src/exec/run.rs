@@ -8,9 +8,11 @@ use super::models;
 use crate::cancel::CancelToken;
 use crate::metrics::CpuSeries;
 use crate::metrics::aggregate::TimelinePoint;
+use crate::metrics::balance::LoadBalance;
 use crate::metrics::histogram::{LatencyHistogram, LatencySummary, latency_cdf};
 use crate::metrics::live::LiveList;
 use crate::metrics::open::OpenHistograms;
+use crate::metrics::spans::WorkerTimeline;
 use crate::metrics::{Aggregator, BUCKET, Flush, Sampler, WorkerCounter};
 use crate::process::children;
 use crate::process::worker_command::WorkerCommand;
@@ -268,6 +270,7 @@ impl<'r, 'a> Monitor<'r, 'a> {
             tasks: self.aggregator.tasks(),
             sum_ns: self.aggregator.sum_ns(),
             timeline: Vec::new(),
+            workers: None,
             cpu: CpuSeries {
                 interval_s: BUCKET.as_secs_f64(),
                 ..CpuSeries::default()
@@ -329,6 +332,7 @@ fn conclude(
         tasks: totals.tasks,
         sum_ns: totals.sum_ns,
         timeline: totals.timeline,
+        workers: Some(totals.workers),
         cpu: sampled.cpu,
         usage,
         // Sampling misses short-lived children; their own peaks (from wait4) do not.
@@ -469,6 +473,7 @@ struct Measured {
     tasks: u64,
     sum_ns: u128,
     timeline: Vec<TimelinePoint>,
+    workers: Option<WorkerTimeline>,
     cpu: CpuSeries,
     usage: crate::sys::Usage,
     peak_rss: u64,
@@ -484,6 +489,7 @@ impl Measured {
             tasks: 0,
             sum_ns: 0,
             timeline: Vec::new(),
+            workers: None,
             cpu: CpuSeries::default(),
             usage: crate::sys::Usage::default(),
             peak_rss: 0,
@@ -545,6 +551,12 @@ fn assemble(
         foreign_cpu_cores: None,
         worker_program: None,
         python_version: None,
+        balance: m
+            .workers
+            .as_ref()
+            .filter(|_| m.tasks > 0)
+            .and_then(|t| LoadBalance::of(t, wall_s)),
+        worker_timeline: m.workers.map(Arc::new),
         open: None,
     }
 }

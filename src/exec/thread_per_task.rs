@@ -3,6 +3,8 @@
 use super::contract::{ExecutionModel, Ran, TaskWorker, claim_loop, run_workers};
 use super::ctx::RunCtx;
 use super::task::{WARMUP_BASE, run_guarded};
+use crate::metrics::Recorder;
+use crate::metrics::spans::SpanState;
 use crate::workload::TaskError;
 use std::time::Instant;
 
@@ -13,17 +15,21 @@ pub struct ThreadPerTask;
 impl ExecutionModel for ThreadPerTask {
     fn run(ctx: &RunCtx) {
         run_workers(ctx, "spawner", |ctx, w, recorder| {
-            claim_loop(ctx, w, recorder, &mut Spawner)
+            claim_loop(ctx, w, recorder, &mut Spawner::default())
         });
     }
 }
 
-/// A spawning slot: it holds nothing between tasks.
-struct Spawner;
+/// A spawning slot: it keeps only when its last task's thread was asked for and when the
+/// task started in it (its `creating` span).
+#[derive(Default)]
+struct Spawner {
+    created: Option<(Instant, Instant)>,
+}
 
 impl TaskWorker for Spawner {
     fn warm_up(&mut self, ctx: &RunCtx, w: usize, k: u64) -> Result<(), String> {
-        match spawn_task(ctx, WARMUP_BASE + k)? {
+        match spawn_task(ctx, WARMUP_BASE + k)?.0 {
             (Err(TaskError::Failed(m)), _, _) => {
                 Err(format!("worker {}, warm-up task {k}: {m}", w + 1))
             }
@@ -32,16 +38,29 @@ impl TaskWorker for Spawner {
     }
 
     fn run(&mut self, ctx: &RunCtx, _w: usize, index: u64, _done: u64) -> Result<Ran, String> {
-        Ok(match spawn_task(ctx, index)? {
+        let (ran, created) = spawn_task(ctx, index)?;
+        self.created = Some(created);
+        Ok(match ran {
             (Ok(()), end, latency_ns) => Ran::Done { end, latency_ns },
             (Err(TaskError::Cancelled), _, _) => Ran::Stopped,
             (Err(TaskError::Failed(m)), _, _) => Ran::Failed(m),
         })
     }
+
+    fn overhead(&mut self, index: u64, recorder: &mut Recorder) {
+        if let Some((asked, started)) = self.created.take() {
+            recorder.span(SpanState::Creating, index, asked, started);
+        }
+    }
 }
 
-/// Runs task `index` on a new thread; returns its outcome, its end and its latency.
-fn spawn_task(ctx: &RunCtx, index: u64) -> Result<(Result<(), TaskError>, Instant, u64), String> {
+/// A task's outcome, end and latency.
+type Outcome = (Result<(), TaskError>, Instant, u64);
+
+/// Runs task `index` on a new thread; returns its outcome, its end and its latency, and
+/// when the thread was asked for and when the task started in it.
+fn spawn_task(ctx: &RunCtx, index: u64) -> Result<(Outcome, (Instant, Instant)), String> {
+    let asked = Instant::now();
     std::thread::scope(|scope| {
         // Unnamed: a name costs every task an allocation and a prctl(PR_SET_NAME) in the new
         // thread, about 3 % of a spawn's CPU against a raw spawn + join (benches/compare.sh).
@@ -52,11 +71,12 @@ fn spawn_task(ctx: &RunCtx, index: u64) -> Result<(Result<(), TaskError>, Instan
                 let outcome = run_guarded(ctx.workload, index, &task_ctx);
                 let end = Instant::now();
                 let ns = task_ctx.latency((end - start).as_nanos() as u64);
-                (outcome, end, ns)
+                ((outcome, end, ns), start)
             })
             .map_err(|e| format!("cannot start a thread for task {index}: {e}"))?;
-        handle
+        let (ran, started) = handle
             .join()
-            .map_err(|_| format!("the thread of task {index} panicked"))
+            .map_err(|_| format!("the thread of task {index} panicked"))?;
+        Ok((ran, (asked, started)))
     })
 }

@@ -2,8 +2,11 @@
 
 use super::contract::{ExecutionModel, Ran, TaskWorker, claim_loop, run_workers};
 use super::ctx::RunCtx;
+use super::source::Claim;
 use super::task::{WARMUP_BASE, run_guarded};
+use crate::profile::chunk::{Chunk, static_share};
 use crate::workload::{TaskContext, TaskError};
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 /// `threads`: runs the run's tasks on `workers` threads.
@@ -14,7 +17,15 @@ impl ExecutionModel for Threads {
         run_workers(ctx, "thread", |ctx, w, recorder| {
             let mut worker = Worker {
                 task_ctx: ctx.task_ctx(),
-                chunk: 1,
+                chunk: match ctx.plan.chunk {
+                    Some(Chunk::Tasks(n)) => n,
+                    _ => 1,
+                },
+                adaptive: ctx.plan.chunk.is_none(),
+                share: match ctx.plan.chunk {
+                    Some(Chunk::Static) => Some(static_share(ctx.plan.stop, w, ctx.plan.workers)),
+                    _ => None,
+                },
             };
             claim_loop(ctx, w, recorder, &mut worker)
         });
@@ -37,10 +48,17 @@ pub(crate) fn next_chunk(size: u64, took: Duration) -> u64 {
     }
 }
 
-/// One long-lived thread: its task context and its current chunk size.
+/// Static chunking hands out a worker's own range this many tasks at a time, so a stop
+/// is seen between slices (the queue is not touched).
+const STATIC_SLICE: u64 = 64;
+
+/// One long-lived thread: its task context, its current chunk size (fixed unless
+/// `adaptive`), and under static chunking what is left of its own range.
 struct Worker<'a> {
     task_ctx: TaskContext<'a>,
     chunk: u64,
+    adaptive: bool,
+    share: Option<Range<u64>>,
 }
 
 impl TaskWorker for Worker<'_> {
@@ -66,11 +84,29 @@ impl TaskWorker for Worker<'_> {
         })
     }
 
+    fn claim(&mut self, ctx: &RunCtx, _w: usize) -> Option<Claim> {
+        let Some(share) = &mut self.share else {
+            return ctx.source.claim_timed(self.chunk);
+        };
+        if share.is_empty() || ctx.stopping() {
+            return None;
+        }
+        let end = share.end.min(share.start + STATIC_SLICE);
+        let slice = share.start..end;
+        share.start = end;
+        Some(Claim {
+            tasks: slice,
+            intended: None,
+        })
+    }
+
     fn claim_size(&self) -> u64 {
         self.chunk
     }
 
     fn claimed(&mut self, took: Duration) {
-        self.chunk = next_chunk(self.chunk, took);
+        if self.adaptive {
+            self.chunk = next_chunk(self.chunk, took);
+        }
     }
 }

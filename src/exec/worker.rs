@@ -200,9 +200,13 @@ impl<R: io::Read> Batch<'_, R> {
         latencies.clear();
         let mut answer = None;
         let mut read = 0u32;
+        // When the first task started (its block read): the parent lays the batch's
+        // spans end to end from here.
+        let mut started = None;
         for index in self.first..self.first.saturating_add(u64::from(self.count)) {
             read_block(self.input, self.block)?;
             read += 1;
+            started.get_or_insert_with(crate::sys::monotonic_ns);
             let ctx = TaskContext::new(cancel, 0, self.block);
             let start = Instant::now();
             let outcome = run_guarded(workload, index, &ctx);
@@ -217,7 +221,8 @@ impl<R: io::Read> Batch<'_, R> {
             }
         }
         skip_blocks(self.input, self.count - read, self.block)?;
-        Ok(answer.unwrap_or_else(|| FromWorker::Done(std::mem::take(latencies))))
+        let started = started.unwrap_or_else(crate::sys::monotonic_ns);
+        Ok(answer.unwrap_or_else(|| FromWorker::Done(std::mem::take(latencies), started)))
     }
 }
 
@@ -264,7 +269,7 @@ mod tests {
         let mut r = output.as_slice();
         let mut next = || recv_from_worker(&mut r).expect("an answer");
         assert!(matches!(next(), FromWorker::Ready { .. }));
-        assert!(matches!(next(), FromWorker::Done(l) if l.len() == 3));
+        assert!(matches!(next(), FromWorker::Done(l, _) if l.len() == 3));
         match next() {
             FromWorker::Failed { index: 3, message } => {
                 assert!(
@@ -274,7 +279,7 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(matches!(next(), FromWorker::Done(l) if l.len() == 1));
+        assert!(matches!(next(), FromWorker::Done(l, _) if l.len() == 1));
         assert!(matches!(next(), FromWorker::Peak(_)));
         match next() {
             FromWorker::Stats(s) => assert_eq!(s.bytes_moved, Some(4 * 4096)),

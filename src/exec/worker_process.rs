@@ -6,6 +6,7 @@ pub use super::child::Stderr;
 use super::child::WorkerProcess;
 use super::ctx::RunCtx;
 use super::protocol::{FromWorker, ProtocolError, ToWorker};
+use std::time::Instant;
 
 /// A RUN frame for `count` tasks from `first`, each given the workload's input block: the
 /// one block the parent's workload holds, written into the pipe once per task and never
@@ -126,16 +127,19 @@ pub fn expect_ready(child: &mut WorkerProcess) -> Result<(), Broken> {
             message,
         } => Err(Broken::Prepare(message)),
         FromWorker::Failed { index, message } => Err(Broken::Task { index, message }),
-        FromWorker::Done(_) | FromWorker::Stats(_) | FromWorker::Peak(_) => {
+        FromWorker::Done(..) | FromWorker::Stats(_) | FromWorker::Peak(_) => {
             Err(ProtocolError::Garbage("DONE before READY".into()).into())
         }
     }
 }
 
-/// Reads the answer to a RUN frame: the batch's latencies.
-pub fn expect_done(child: &mut WorkerProcess) -> Result<Vec<u64>, Broken> {
+/// Reads the answer to a RUN frame: the batch's latencies, and when its first task started
+/// (on this process's clock).
+pub fn expect_done(child: &mut WorkerProcess) -> Result<(Vec<u64>, Instant), Broken> {
     match child.recv()? {
-        FromWorker::Done(latencies) => Ok(latencies),
+        FromWorker::Done(latencies, started) => {
+            Ok((latencies, crate::sys::instant_at_monotonic(started)))
+        }
         FromWorker::Failed { index, message } => Err(Broken::Task { index, message }),
         FromWorker::Ready { .. } | FromWorker::Stats(_) | FromWorker::Peak(_) => {
             Err(ProtocolError::Garbage("a second READY".into()).into())

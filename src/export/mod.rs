@@ -10,6 +10,7 @@ mod glyphs;
 mod plot;
 pub mod report;
 mod text;
+pub mod trace;
 
 pub use self::csv::{CSV_HEADER, write_csv};
 pub use self::plot::{Stroke, caption, strokes};

@@ -38,7 +38,11 @@ pub fn default_run() -> RunSpec {
         arrivals: None,
         max_queue: None,
         stall_timeout_s: None,
-        workload: WorkloadSpec::Cpu(Cpu { iterations: 60_000 }),
+        chunk: None,
+        workload: WorkloadSpec::Cpu(Cpu {
+            iterations: 60_000,
+            sizes: Default::default(),
+        }),
     }
 }
 

@@ -4,6 +4,7 @@
 use super::histogram::{LatencyHistogram, new_histogram};
 use super::open::OpenHistograms;
 use super::recorder::Flush;
+use super::spans::{SPAN_LIMIT, WorkerLane, WorkerTimeline};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -43,6 +44,8 @@ pub struct RunTotals {
     pub sum_ns: u128,
     /// The timeline, one point per bucket up to the end of the run.
     pub timeline: Vec<TimelinePoint>,
+    /// What each worker did over time.
+    pub workers: WorkerTimeline,
     /// Open model: every response and queue latency, merged.
     pub open: Option<OpenHistograms>,
 }
@@ -56,6 +59,7 @@ pub struct Aggregator {
     total: LatencyHistogram,
     tasks: u64,
     sum_ns: u128,
+    workers: WorkerTimeline,
     total_open: Option<OpenHistograms>,
 }
 
@@ -74,6 +78,12 @@ impl Aggregator {
             total: new_histogram(),
             tasks: 0,
             sum_ns: 0,
+            workers: WorkerTimeline {
+                bucket_s: bucket.as_secs_f64(),
+                span_limit: SPAN_LIMIT,
+                thinned: false,
+                lanes: vec![WorkerLane::default(); workers.max(1)],
+            },
             total_open: None,
         }
     }
@@ -104,7 +114,8 @@ impl Aggregator {
     }
 
     /// Merges one flush.
-    pub fn apply(&mut self, flush: Flush) {
+    pub fn apply(&mut self, mut flush: Flush) {
+        self.add_spans(&mut flush);
         let count = flush.latencies.len();
         if count > 0 {
             // Both histograms share the same bounds, so adding cannot fail.
@@ -150,6 +161,18 @@ impl Aggregator {
         self.close_until(upto);
     }
 
+    /// Appends a flush's spans and bucket totals to its worker's lane.
+    fn add_spans(&mut self, flush: &mut Flush) {
+        self.workers.thinned |= flush.thinned;
+        let Some(lane) = self.workers.lanes.get_mut(flush.worker) else {
+            return;
+        };
+        lane.spans.append(&mut flush.spans);
+        for &(bucket, state, ns) in &flush.busy {
+            lane.add(state, bucket as usize, ns);
+        }
+    }
+
     fn close_until(&mut self, upto: u64) {
         while (self.finalized.len() as u64) < upto {
             let idx = self.finalized.len() as u64;
@@ -183,6 +206,13 @@ impl Aggregator {
 
     /// Closes every bucket up to `wall` (the last one may be partial) and returns the totals.
     pub fn finish(mut self, wall: Duration) -> RunTotals {
+        for lane in &mut self.workers.lanes {
+            // A worker records a task's overhead spans around its running span; most lanes
+            // are in order already, which a stable sort checks in one pass.
+            lane.spans.sort_by_key(|s| s.start_ns);
+            // The run's results keep the lanes: no growth slack.
+            lane.spans.shrink_to_fit();
+        }
         let wall_s = wall.as_secs_f64();
         let last = ((wall_s / self.bucket_s).ceil() as u64)
             .max(self.open.keys().next_back().map_or(0, |k| k + 1))
@@ -210,6 +240,7 @@ impl Aggregator {
             tasks: self.tasks,
             sum_ns: self.sum_ns,
             timeline: self.finalized,
+            workers: self.workers,
             open: self.total_open,
         }
     }
@@ -230,6 +261,9 @@ mod tests {
             next_bucket: next,
             latencies,
             sum_ns: values.iter().map(|v| *v as u128).sum(),
+            spans: Vec::new(),
+            busy: Vec::new(),
+            thinned: false,
             open: None,
         }
     }

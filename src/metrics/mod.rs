@@ -2,12 +2,14 @@
 //! memory sampler, and process figures.
 
 pub mod aggregate;
+pub mod balance;
 pub mod foreign;
 pub mod histogram;
 pub mod live;
 pub mod open;
 pub mod recorder;
 pub mod sampler;
+pub mod spans;
 
 pub use aggregate::{Aggregator, RunTotals};
 pub use recorder::{Flush, Recorder, WorkerCounter};

@@ -1,8 +1,10 @@
 //! Per-worker recording: each worker owns a [`Recorder`] and touches nothing shared on
 //! the hot path except its own padded progress counter. Every timeline bucket it has
-//! finished is sent to the aggregator as one message.
+//! finished is sent to the aggregator as one message, with the task spans it recorded
+//! meanwhile (see [`super::spans`]).
 
 use super::histogram::{LatencyHistogram, new_histogram};
+use super::spans::{SPAN_LIMIT, Span, SpanBuffer, SpanState};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
@@ -33,6 +35,12 @@ pub struct Flush {
     pub latencies: LatencyHistogram,
     /// Their exact sum in nanoseconds (the histogram rounds).
     pub sum_ns: u128,
+    /// The worker's spans recorded since its last flush (in time order).
+    pub spans: Vec<Span>,
+    /// Its time per state and bucket since its last flush: `(bucket, state, ns)`.
+    pub busy: Vec<(u64, SpanState, u64)>,
+    /// True once the worker left a span out (it had kept its share of `SPAN_LIMIT`).
+    pub thinned: bool,
     /// Open model: their response and queue latencies.
     pub open: Option<super::open::OpenHistograms>,
 }
@@ -41,13 +49,19 @@ pub struct Flush {
 pub struct Recorder {
     worker: usize,
     start: Instant,
-    bucket_ns: u128,
+    bucket_ns: u64,
     bucket: u64,
+    /// The run-clock bounds of `bucket`, `[lo, hi)` in nanoseconds.
+    lo: u64,
+    hi: u64,
+    /// Running time within `bucket` so far (the task spans' parts inside it).
+    running_ns: u64,
     histogram: LatencyHistogram,
     sum_ns: u128,
     completed: u64,
     counter: Arc<WorkerCounter>,
     tx: Sender<Flush>,
+    spans: SpanBuffer,
     open: Option<super::open::OpenHistograms>,
 }
 
@@ -63,15 +77,25 @@ impl Recorder {
         Self {
             worker,
             start,
-            bucket_ns: bucket.as_nanos().max(1),
+            bucket_ns: (bucket.as_nanos() as u64).max(1),
             bucket: 0,
+            lo: 0,
+            hi: (bucket.as_nanos() as u64).max(1),
+            running_ns: 0,
             histogram: new_histogram(),
             sum_ns: 0,
             completed: 0,
             counter,
             tx,
+            spans: SpanBuffer::new(SPAN_LIMIT),
             open: None,
         }
+    }
+
+    /// Keeps at most `room` spans (this worker's share of the run's `SPAN_LIMIT`).
+    pub fn with_span_room(mut self, room: u64) -> Self {
+        self.spans.room = room;
+        self
     }
 
     /// Moves the clock origin (after a warm-up phase).
@@ -79,12 +103,77 @@ impl Recorder {
         self.start = start;
     }
 
-    /// Records one task that ended at `end` after running `latency_ns` nanoseconds.
+    /// Records task `task` that ended at `end` after running `latency_ns` nanoseconds: its
+    /// latency and its `running` span `[end - latency, end]`.
+    #[inline(always)]
+    pub fn record(&mut self, task: u64, end: Instant, latency_ns: u64) {
+        let end_ns = self.since_start(end);
+        let start_ns = end_ns.saturating_sub(latency_ns);
+        self.spans.keep(Span {
+            start_ns,
+            end_ns,
+            task,
+            state: SpanState::Running,
+        });
+        self.record_latency(end_ns, latency_ns);
+        // The hot path adds the task's part in the current bucket to one counter; a task
+        // that began in an earlier bucket has that earlier part split bucket by bucket.
+        self.running_ns += end_ns - start_ns.max(self.lo).min(end_ns);
+        if start_ns < self.lo {
+            let earlier = Span {
+                start_ns,
+                end_ns: self.lo.min(end_ns),
+                task,
+                state: SpanState::Running,
+            };
+            self.spans.add_time(earlier, self.bucket_ns);
+        }
+    }
+
+    /// Records task `task`'s latency at `end`, without a span (the caller records the
+    /// task's span itself with [`span`](Self::span), e.g. from a worker process's clock).
     #[inline]
-    pub fn record(&mut self, end: Instant, latency_ns: u64) {
-        let bucket = (end.saturating_duration_since(self.start).as_nanos() / self.bucket_ns) as u64;
-        if bucket != self.bucket {
-            self.flush(bucket, false);
+    pub fn record_latency_at(&mut self, end: Instant, latency_ns: u64) {
+        let end_ns = self.since_start(end);
+        self.record_latency(end_ns, latency_ns);
+    }
+
+    /// Records a span of `state` for `task` from `from` to `to` (clamped to the run clock).
+    #[inline]
+    pub fn span(&mut self, state: SpanState, task: u64, from: Instant, to: Instant) {
+        let (start_ns, end_ns) = (self.since_start(from), self.since_start(to));
+        self.push_span(task, start_ns, end_ns.max(start_ns), state);
+    }
+
+    /// Nanoseconds from the run clock's start to `at` (0 before it).
+    #[inline]
+    pub fn since_start(&self, at: Instant) -> u64 {
+        at.saturating_duration_since(self.start).as_nanos() as u64
+    }
+
+    /// Records a batch's task latency at `end_ns` on the run clock, without a span (see
+    /// [`record_latency_at`](Self::record_latency_at)); for a batch, one clock reading.
+    #[inline]
+    pub fn record_latency_ns(&mut self, end_ns: u64, latency_ns: u64) {
+        self.record_latency(end_ns, latency_ns);
+    }
+
+    /// Records a span of `state` for `task` from `start_ns` to `end_ns` on the run clock.
+    #[inline]
+    pub fn push_span(&mut self, task: u64, start_ns: u64, end_ns: u64, state: SpanState) {
+        let span = Span {
+            start_ns,
+            end_ns,
+            task,
+            state,
+        };
+        self.spans.push(span, self.bucket_ns);
+    }
+
+    #[inline(always)]
+    fn record_latency(&mut self, end_ns: u64, latency_ns: u64) {
+        if !(self.lo..self.hi).contains(&end_ns) {
+            self.flush(end_ns / self.bucket_ns, false);
         }
         self.histogram.saturating_record(latency_ns);
         self.sum_ns += latency_ns as u128;
@@ -95,13 +184,26 @@ impl Recorder {
     /// Records one task like [`record`](Self::record); in an open-model run (`intended`
     /// is its intended start) also its response and queue latencies.
     #[inline]
-    pub fn record_from(&mut self, end: Instant, latency_ns: u64, intended: Option<Instant>) {
-        self.record(end, latency_ns);
+    pub fn record_from(
+        &mut self,
+        task: u64,
+        end: Instant,
+        latency_ns: u64,
+        intended: Option<Instant>,
+    ) {
+        self.record(task, end, latency_ns);
         if let Some(intended) = intended {
-            self.open
-                .get_or_insert_with(Default::default)
-                .record(end, latency_ns, intended);
+            self.record_open(end, latency_ns, intended);
         }
+    }
+
+    /// Records an open-model task's response and queue latencies (its service latency is
+    /// recorded apart, just before: the open figures go with its bucket).
+    #[inline]
+    pub fn record_open(&mut self, end: Instant, latency_ns: u64, intended: Instant) {
+        self.open
+            .get_or_insert_with(Default::default)
+            .record(end, latency_ns, intended);
     }
 
     /// Tasks recorded so far.
@@ -110,9 +212,15 @@ impl Recorder {
     }
 
     fn flush(&mut self, next_bucket: u64, always: bool) {
-        if self.histogram.is_empty() && !always {
-            self.bucket = next_bucket;
+        if self.histogram.is_empty() && self.spans.busy.is_empty() && !always {
+            self.move_to(next_bucket);
             return;
+        }
+        if self.running_ns > 0 {
+            let running = std::mem::take(&mut self.running_ns);
+            self.spans
+                .busy
+                .push((self.bucket, SpanState::Running, running));
         }
         let latencies = std::mem::replace(&mut self.histogram, new_histogram());
         // A closed channel means the run is over; nothing is waiting for the data.
@@ -122,9 +230,18 @@ impl Recorder {
             next_bucket,
             latencies,
             sum_ns: std::mem::take(&mut self.sum_ns),
+            spans: std::mem::take(&mut self.spans.spans),
+            busy: std::mem::take(&mut self.spans.busy),
+            thinned: self.spans.thinned,
             open: self.open.as_mut().map(super::open::OpenHistograms::take),
         });
-        self.bucket = next_bucket;
+        self.move_to(next_bucket);
+    }
+
+    fn move_to(&mut self, bucket: u64) {
+        self.bucket = bucket;
+        self.lo = bucket.saturating_mul(self.bucket_ns);
+        self.hi = self.lo.saturating_add(self.bucket_ns);
     }
 }
 

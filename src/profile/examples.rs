@@ -33,6 +33,7 @@ examples![
     "spawn-cost.toml",
     "transfer.toml",
     "python-gil.toml",
+    "load-balance.toml",
     "open-load.toml",
 ];
 

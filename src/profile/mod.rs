@@ -2,6 +2,7 @@
 //! validation, and expansion into the list of runs to execute.
 
 pub mod arrivals;
+pub mod chunk;
 mod estimate;
 pub mod examples;
 mod labels;
@@ -89,6 +90,10 @@ pub struct RunSpec {
     /// End the run as stalled when no task completes for this long (default 10 s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stall_timeout_s: Option<f64>,
+    /// `threads` only: tasks claimed per grab, or `"static"` (see [`chunk::Chunk`]);
+    /// absent: adaptive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<chunk::Chunk>,
     /// Open model: tasks arrive at this rate (per second; a list sweeps rates), whether or
     /// not a worker is free. Absent: a closed loop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,6 +147,8 @@ pub struct PlannedRun {
     pub stall_timeout: std::time::Duration,
     /// The workload.
     pub workload: WorkloadSpec,
+    /// `threads` only: how workers claim tasks (`None`: adaptive chunks).
+    pub chunk: Option<chunk::Chunk>,
     /// Open-model load; `None`: a closed loop.
     pub load: Option<arrivals::OpenLoad>,
 }
@@ -183,6 +190,7 @@ impl Profile {
                             .clamp(MIN_STALL_TIMEOUT_S, MAX_STALL_TIMEOUT_S),
                     ),
                     workload: run.workload.clone(),
+                    chunk: run.chunk,
                     load,
                 });
             }

@@ -163,8 +163,10 @@ iterations = 1_000   # small
     fn edits_keep_comments_order_and_formatting() {
         let mut profile = parse_str(HAND_WRITTEN, "h.toml").unwrap();
         profile.name = "renamed".into();
-        profile.runs[0].workload =
-            crate::workload::WorkloadSpec::Cpu(crate::workload::Cpu { iterations: 5000 });
+        profile.runs[0].workload = crate::workload::WorkloadSpec::Cpu(crate::workload::Cpu {
+            iterations: 5000,
+            sizes: Default::default(),
+        });
         let mut second = profile.runs[0].clone();
         second.model = crate::profile::Model::Pool;
         profile.runs.push(second);

@@ -151,6 +151,7 @@ fn check_run(run: &RunResult, at: &str) -> Result<(), String> {
     }
     check_environment(run, at)?;
     check_repetitions(run, at)?;
+    check_balance(run, at)?;
     for (k, p) in run.timeline.iter().enumerate() {
         number(|| format!("{at}.timeline[{k}].t"), p.t, SECONDS)?;
         number(
@@ -210,6 +211,50 @@ fn check_repetitions(run: &RunResult, at: &str) -> Result<(), String> {
             if let Some(v) = v {
                 bounded(|| field(part), v, OVERHEAD)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// A share of a whole (rounding may leave a hair above 1).
+const SHARE: Limit = Limit {
+    min: 0.0,
+    max: 1.000_001,
+    unit: "",
+};
+
+/// The load-balance figures: shares within 0–1, times within the run's limits, and no more
+/// worker lanes than workers.
+fn check_balance(run: &RunResult, at: &str) -> Result<(), String> {
+    if let Some(t) = &run.worker_timeline
+        && t.lanes.len() > run.workers
+    {
+        return Err(format!(
+            "{at}.worker_timeline has {} lanes for {} workers",
+            t.lanes.len(),
+            run.workers
+        ));
+    }
+    let Some(b) = &run.balance else {
+        return Ok(());
+    };
+    let at = format!("{at}.balance");
+    for (name, v) in [
+        ("load_balance", b.load_balance),
+        ("creating_share", b.creating_share),
+        ("moving_share", b.moving_share),
+    ] {
+        bounded(|| format!("{at}.{name}"), v, SHARE)?;
+    }
+    bounded(
+        || format!("{at}.effective_parallelism"),
+        b.effective_parallelism,
+        CORES,
+    )?;
+    bounded(|| format!("{at}.makespan_s"), b.makespan_s, SECONDS)?;
+    for (name, list) in [("busy_s", &b.busy_s), ("idle_s", &b.idle_s)] {
+        for (w, v) in list.iter().enumerate() {
+            bounded(|| format!("{at}.{name}[{w}]"), *v, SECONDS)?;
         }
     }
     Ok(())
@@ -306,6 +351,28 @@ fn show(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::show;
+
+    #[test]
+    fn an_impossible_load_balance_is_refused_by_name() {
+        let text = include_str!("../../tests/golden/results-v1.json");
+        let mut results = super::Results::from_json(text, "golden").expect("golden reads");
+        let run = &mut results.runs[0];
+        run.balance = Some(crate::metrics::balance::LoadBalance {
+            makespan_s: 0.5,
+            busy_s: vec![0.4, 0.2],
+            idle_s: vec![0.1, 0.3],
+            load_balance: 1.5,
+            effective_parallelism: 1.2,
+            creating_share: 0.0,
+            moving_share: 0.0,
+            stats: None,
+        });
+        let message = super::check(&results).expect_err("refused");
+        assert!(
+            message.contains("runs[0].balance.load_balance"),
+            "{message}"
+        );
+    }
 
     #[test]
     fn numbers_are_shown_short() {

@@ -281,6 +281,37 @@ pub const BYTES_MOVED: Column = Column {
     })
 };
 
+/// Time from the run clock's start to the end of the last task span (see
+/// [`crate::metrics::balance`]).
+pub const MAKESPAN: Column = Column {
+    applies: Applies::WhenMeasured,
+    ..column("makespan_s", "makespan s", "s", Shown::Fixed2, |r, _| {
+        r.balance.as_ref().and_then(|b| real(b.makespan_s))
+    })
+};
+/// Mean busy over max busy of the workers (1 = even; below 0.8 is a problem).
+pub const LOAD_BALANCE: Column = Column {
+    applies: Applies::WhenMeasured,
+    ..column("load_balance", "balance", "", Shown::Fixed2, |r, _| {
+        r.balance.as_ref().and_then(|b| real(b.load_balance))
+    })
+};
+/// Total busy time over wall time: workers really working on average.
+pub const EFFECTIVE_PARALLELISM: Column = Column {
+    applies: Applies::WhenMeasured,
+    ..column(
+        "effective_parallelism",
+        "busy workers",
+        "",
+        Shown::Fixed2,
+        |r, _| {
+            r.balance
+                .as_ref()
+                .and_then(|b| real(b.effective_parallelism))
+        },
+    )
+};
+
 /// A figure of an open-load run (`arrival_rate`); closed-loop runs have none, so these
 /// columns show only where some run had an open load.
 const fn open_column(
@@ -384,7 +415,7 @@ pub const OPEN_SUMMARY: [&Column; 10] = [
 
 /// The CSV's columns, in order: one row per run, every column always (empty when a run has
 /// no value). Names never change meaning: `tests/golden/results-v1.csv` holds the header.
-pub const CSV: [&Column; 27] = [
+pub const CSV: [&Column; 30] = [
     &LABEL,
     &MODEL,
     &WORKERS,
@@ -412,10 +443,13 @@ pub const CSV: [&Column; 27] = [
     &HOST_LOGICAL_CPUS,
     &LOST_UPDATES,
     &BYTES_MOVED,
+    &MAKESPAN,
+    &LOAD_BALANCE,
+    &EFFECTIVE_PARALLELISM,
 ];
 
 /// The columns of `parlab run`'s summary, in order (those that apply).
-pub const SUMMARY: [&Column; 14] = [
+pub const SUMMARY: [&Column; 16] = [
     &LABEL,
     &MODEL,
     &WORKERS,
@@ -428,13 +462,15 @@ pub const SUMMARY: [&Column; 14] = [
     &OVERHEAD,
     &CPU_SECONDS,
     &PEAK_RSS,
+    &LOAD_BALANCE,
+    &EFFECTIVE_PARALLELISM,
     &LOST_UPDATES,
     &BYTES_MOVED,
 ];
 
 /// The columns of the app's summary table, in order (those that apply: the open-load
 /// figures only when some run had an open load).
-pub const APP_SUMMARY: [&Column; 19] = [
+pub const APP_SUMMARY: [&Column; 21] = [
     &LABEL,
     &WORKLOAD_BRIEF,
     &STATUS,
@@ -452,6 +488,8 @@ pub const APP_SUMMARY: [&Column; 19] = [
     &CONTEXT_SWITCHES,
     &PEAK_RSS,
     &WALL_SECONDS,
+    &LOAD_BALANCE,
+    &EFFECTIVE_PARALLELISM,
     &LOST_UPDATES,
     &BYTES_MOVED,
 ];

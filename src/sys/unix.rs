@@ -586,6 +586,30 @@ pub fn renice_threads_except(keep: Option<u32>, nice: i32) -> io::Result<()> {
     first_error.map_or(Ok(()), Err)
 }
 
+/// `CLOCK_MONOTONIC` in nanoseconds: the clock [`std::time::Instant`] reads on Linux, one
+/// clock for every process of the machine, so a worker process's timestamps can be put on
+/// its parent's run clock ([`instant_at_monotonic`]).
+pub fn monotonic_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; CLOCK_MONOTONIC always exists on Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(ts.tv_nsec as u64)
+}
+
+/// The [`std::time::Instant`] of a `CLOCK_MONOTONIC` reading `ns` (from this or another
+/// process), taken by reading both clocks now; `now` if `ns` lies in the future.
+pub fn instant_at_monotonic(ns: u64) -> std::time::Instant {
+    let now = std::time::Instant::now();
+    let ago = monotonic_ns().saturating_sub(ns);
+    now.checked_sub(std::time::Duration::from_nanos(ago))
+        .unwrap_or(now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

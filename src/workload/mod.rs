@@ -21,7 +21,7 @@ mod task_time;
 mod transfer;
 
 pub use contention::LockKind;
-pub use cpu::kernel;
+pub use cpu::{Sizes, kernel};
 pub use fault::FaultAction;
 pub use fields::{Choose, Field, OneOf, Value};
 pub use memory::Pattern;

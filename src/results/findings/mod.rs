@@ -19,6 +19,7 @@ mod fastest;
 mod gil;
 mod io_bound;
 mod ipc_cost;
+mod load_imbalance;
 mod lock_contention;
 mod lost_updates;
 pub mod measure;
@@ -125,6 +126,7 @@ pub const RULES: &[Rule] = &[
     ("saturated", saturated::find),
     ("creation-cost", creation_cost::find),
     ("ipc-cost", ipc_cost::find),
+    ("load-imbalance", load_imbalance::find),
     ("memory-per-process", memory_per_process::find),
 ];
 

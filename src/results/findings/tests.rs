@@ -610,3 +610,45 @@ fn threads_on_the_only_free_core_are_not_said_to_hold_a_gil() {
     let runs = python(0.96, 0.9);
     assert!(ids(&runs).contains(&"gil".into()), "{:#?}", found(&runs));
 }
+
+fn balanced(label: &str, busy: &[f64]) -> RunResult {
+    let mut r = run(Model::Threads, busy.len(), &cpu(), &[1000.0], 2.0, 10.0);
+    r.label = label.to_string();
+    let max = busy.iter().copied().fold(0.0, f64::max);
+    r.balance = Some(crate::metrics::balance::LoadBalance {
+        makespan_s: 1.0,
+        busy_s: busy.to_vec(),
+        idle_s: busy.iter().map(|b| 1.0 - b).collect(),
+        load_balance: busy.iter().sum::<f64>() / busy.len() as f64 / max,
+        effective_parallelism: busy.iter().sum(),
+        creating_share: 0.0,
+        moving_share: 0.0,
+        stats: None,
+    });
+    r
+}
+
+#[test]
+fn an_unevenly_busy_run_is_load_imbalance_named_with_the_even_one() {
+    let runs = [
+        balanced("static", &[1.0, 0.5]),
+        balanced("queue", &[0.98, 0.97]),
+    ];
+    let f = one(&runs, "load-imbalance");
+    assert_eq!(f.evidence.runs, vec!["static", "queue"]);
+    assert!(f.text.contains("load balance 0.75"), "{}", f.text);
+    assert_eq!(
+        ids(&runs).iter().filter(|i| *i == "load-imbalance").count(),
+        1
+    );
+}
+
+#[test]
+fn load_imbalance_needs_enough_tasks_and_a_core_per_worker() {
+    let mut few = balanced("few", &[1.0, 0.5]);
+    few.tasks_completed = 39;
+    assert!(!ids(&[few]).contains(&"load-imbalance".to_string()));
+    let mut crowded = balanced("crowded", &[1.0, 0.5]);
+    crowded.foreign_cpu_cores = Some(1.0);
+    assert!(!ids(&[crowded]).contains(&"load-imbalance".to_string()));
+}
