@@ -89,8 +89,22 @@ fn under_capacity_the_response_time_is_the_service_time() {
     let (mut run, mut gap) = under_capacity(3.0);
     // Another program that takes the core makes a sleep overrun, and the next task queues
     // for real: measured by the engine, then once more, longer.
-    if gap >= 3_000.0 && run["foreign_cpu_cores"].as_f64().unwrap_or(0.0) >= 0.5 {
+    let others = |run: &Value| run["foreign_cpu_cores"].as_f64().unwrap_or(0.0);
+    let spoiled = |run: &Value, gap: f64| gap >= 3_000.0 || run["saturated"] != false;
+    if spoiled(&run, gap) && others(&run) >= 0.5 {
         (run, gap) = under_capacity(6.0);
+    }
+    if spoiled(&run, gap) && others(&run) >= 0.5 {
+        // Other programs held the core through both runs (a 10 ms sleep once took 210 ms
+        // beside 1.95 cores of builds): the queue was real, so only what holds under any
+        // load is checked.
+        eprintln!(
+            "other programs used {:.2} cores through the longer run too",
+            others(&run)
+        );
+        assert!(f(&run, &["response_us", "p50"]) >= f(&run, &["latency_us", "p50"]));
+        assert_eq!(run["dropped"], 0);
+        return;
     }
     assert_eq!(run["saturated"], false, "{run}");
     assert!(

@@ -83,8 +83,10 @@ fn check_lanes(run: &Value) -> BTreeSet<u64> {
     let busy = run["balance"]["busy_s"].as_array().expect("busy_s");
     let mut states = BTreeSet::new();
     for (w, lane) in lanes.iter().enumerate() {
+        // A worker kept off the CPU by other programs may get no task of a short run (60
+        // thread-per-task tasks beside two cores of builds): its lane is then empty, and its
+        // busy time 0, which the checks below hold it to.
         let spans = spans(lane);
-        assert!(!spans.is_empty(), "{label}: worker {w} has no span");
         for pair in spans.windows(2) {
             assert!(
                 pair[1].0 >= pair[0].1,
@@ -105,6 +107,8 @@ fn check_lanes(run: &Value) -> BTreeSet<u64> {
         states.extend(spans.iter().map(|s| s.3));
     }
     assert_eq!(run["worker_timeline"]["thinned"], false, "{label}");
+    let spanned: usize = lanes.iter().map(|l| spans(l).len()).sum();
+    assert!(spanned > 0, "{label}: no worker has a span");
     states
 }
 
