@@ -61,6 +61,7 @@ fn aggregate(c: &mut Criterion) {
                         spans: Vec::new(),
                         busy: Vec::new(),
                         thinned: false,
+                        open: None,
                     },
                 )
             },

@@ -14,6 +14,7 @@ mod fallback;
 pub mod findings;
 pub mod fits;
 mod host;
+pub mod open;
 pub mod repetitions;
 pub mod scaling;
 pub mod verdicts;
@@ -201,6 +202,10 @@ pub struct RunResult {
     /// result a session keeps do not copy its spans.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker_timeline: Option<std::sync::Arc<crate::metrics::spans::WorkerTimeline>>,
+    /// Open-model runs only (`arrival_rate` set): `load`, `offered_rate`, `achieved_rate`,
+    /// `dropped`, `late`, `saturated`, `response_us`, `queue_us`, … beside the other fields.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<open::OpenFigures>,
 }
 
 /// A run is flagged when the app's window used more CPU than this (in cores) while the run

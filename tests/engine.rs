@@ -179,7 +179,13 @@ fn cpu_bound_work_scales_with_workers_in_every_long_lived_model() {
             );
         }
         if quiet {
-            assert!(speedup > 1.5, "{label}: speedup {speedup:.2}");
+            // Two workers can only use the cores other programs left: up to a quarter of one
+            // core's time went to them even in a "quiet" run.
+            let free = (2.0 - others).clamp(1.0, 2.0);
+            assert!(
+                speedup > 0.75 * free,
+                "{label}: speedup {speedup:.2} with {free:.2} cores free of other programs"
+            );
         } else {
             eprintln!(
                 "{label}: other programs used {others:.2} cores in both attempts, so the speedup ({speedup:.2}) and the processes' {in_progress:.2} tasks in progress are not held to the core count"

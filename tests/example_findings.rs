@@ -157,6 +157,21 @@ const EXAMPLES: &[Example] = &[
             "io-bound",
         ],
     ),
+    // A pool and process-per-task under an open load (fixed arrival rates): process-per-task
+    // falls behind the higher rates (starting a process per task eats its slots), so a
+    // `saturated` finding is required; none about locks, the GIL or deadlocks may appear.
+    ex(
+        "open-load",
+        0.2,
+        &["saturated"],
+        &[
+            "gil",
+            "lock-contention",
+            "deadlock",
+            "lost-updates",
+            "creation-cost",
+        ],
+    ),
     ex(
         "transfer",
         0.1,
@@ -502,6 +517,11 @@ fn example_scaling_sweep() {
 #[test]
 fn example_spawn_cost() {
     check_example("spawn-cost");
+}
+
+#[test]
+fn example_open_load() {
+    check_example("open-load");
 }
 
 #[test]

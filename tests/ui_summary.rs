@@ -21,13 +21,22 @@ fn the_summary_shows_the_column_table_with_workload_figures_when_measured() {
     let mut h = harness(app);
     h.get_by_label("Summary").click();
     h.run_steps(2);
-    // Every column that applies to the golden runs (they predate the load-balance figures).
     let runs = golden().runs;
-    for c in columns::APP_SUMMARY.iter().filter(|c| c.applies_to(&runs)) {
-        assert!(
+    for c in columns::APP_SUMMARY {
+        // The golden runs are closed loops from before the load-balance figures: the
+        // open-load and load-balance columns are the ones left out.
+        let balance = [
+            columns::LOAD_BALANCE.key,
+            columns::EFFECTIVE_PARALLELISM.key,
+        ];
+        let left_out = columns::CSV_OPEN.iter().any(|o| o.key == c.key) || balance.contains(&c.key);
+        assert_eq!(c.applies_to(&runs), !left_out, "{}", c.key);
+        assert_eq!(
             h.query_all_by_label(c.heading).next().is_some(),
-            "heading {:?} shown",
-            c.heading
+            !left_out,
+            "heading {:?} shown for the golden runs: {}",
+            c.heading,
+            !left_out
         );
     }
     // The race run's lost updates, the copy run's MiB moved.
@@ -333,4 +342,44 @@ fn golden_on_the_findings_tab() -> egui_kittest::Harness<'static, parlab::gui::P
     h.run_steps(2);
     h.get_by_label_contains("race lost 413 of");
     h
+}
+
+#[test]
+fn an_open_load_run_adds_its_rates_response_and_saturation() {
+    let mut results = golden();
+    results.runs.truncate(1);
+    let summary = |p50: f64, p99: f64| {
+        serde_json::json!({"min": p50, "mean": p50, "p50": p50, "p90": p99, "p99": p99,
+            "p999": p99, "max": p99})
+    };
+    let open = serde_json::json!({
+        "load": {"model": "open", "arrival_rate": 700.0, "arrivals": "uniform"},
+        "offered_rate": 700.0, "achieved_rate": 455.0, "dropped": 12, "late": 3000,
+        "saturated": true, "response_us": summary(250_000.0, 612_000.0),
+        "queue_us": summary(240_000.0, 600_000.0)
+    });
+    results.runs[0].open = Some(serde_json::from_value(open).expect("open figures"));
+    let mut app = app_with(None);
+    app.runner.add_results(results);
+    let mut h = harness(app);
+    h.get_by_label("Summary").click();
+    h.run_steps(2);
+    for heading in [
+        "offered/s",
+        "achieved/s",
+        "response p99 µs",
+        "dropped",
+        "saturated",
+    ] {
+        assert!(
+            h.query_all_by_label(heading).next().is_some(),
+            "{heading} shown"
+        );
+    }
+    for value in ["700", "455", "612.0k", "12", "yes"] {
+        assert!(
+            h.query_all_by_label(value).next().is_some(),
+            "{value} shown"
+        );
+    }
 }

@@ -100,7 +100,7 @@ pub fn worker(
         let run = ToWorker::Run {
             first,
             count: 1,
-            data: Vec::new(),
+            block: &[],
         };
         send_to_worker(&mut frames, &run).map_err(|e| e.to_string())?;
         one_worker_task(worker, &frames)

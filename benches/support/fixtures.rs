@@ -17,6 +17,8 @@ pub fn hour_long_run(n: usize) -> RunResult {
             tasks_per_sec: 9000.0 + 500.0 * ((i + n * 7) as f64 / 40.0).sin(),
             p50_us: Some(110.0 + (i % 17) as f64),
             p99_us: Some(160.0 + (i % 31) as f64),
+            response_p99_us: None,
+            queue_len: None,
         })
         .collect();
     let core = |phase: usize| {
@@ -61,6 +63,7 @@ pub fn hour_long_run(n: usize) -> RunResult {
         python_version: None,
         balance: None,
         worker_timeline: None,
+        open: None,
     }
 }
 

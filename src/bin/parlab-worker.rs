@@ -10,11 +10,14 @@
 //! SIGPIPE is ignored (a write to a closed pipe is an error, not death), and a panic outside
 //! a task exits with status 101 as Rust's `main` would. A stack overflow kills it with
 //! SIGSEGV, which the parent reports as such.
-#![no_main]
+// Under `cargo test` the test harness brings its own `main` (and this file has no tests).
+#![cfg_attr(not(test), no_main)]
 
+#[cfg(not(test))]
 use std::ffi::{c_char, c_int};
 
 /// The C entry point (see the module docs for why it is not a Rust `main`).
+#[cfg(not(test))]
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     // SAFETY: setting a signal's disposition to "ignore" touches no memory of ours.

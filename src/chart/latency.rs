@@ -45,7 +45,23 @@ fn percentile_line(run: &ChartRun, part: &'static str, points: Vec<[f64; 2]>) ->
     }
 }
 
-/// p50 (bold) and p99 (faint) per timeline bucket, each downsampled to `max_points`.
+/// An open run's response p99 (end − intended start, the queue included) per bucket, dashed
+/// beside its service latency: where the two part, tasks waited for a worker.
+fn response_line(run: &ChartRun, points: Vec<[f64; 2]>) -> Series {
+    Series {
+        name: run.name.to_string(),
+        part: Some("response p99"),
+        color: Some(run.color),
+        points,
+        weight: Weight::Dashed,
+        markers: Markers::None,
+        legend: false,
+        whiskers: Vec::new(),
+    }
+}
+
+/// p50 (bold) and p99 (faint) per timeline bucket, and an open run's response p99 (dashed),
+/// each downsampled to `max_points`.
 pub fn latency_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
     let mut series = Vec::new();
     for run in runs {
@@ -66,13 +82,22 @@ pub fn latency_over_time(runs: &[ChartRun], max_points: usize) -> ChartData {
         }
         series.push(percentile_line(run, "p50", p50));
         series.push(percentile_line(run, "p99", line(|p| p.p99_us)));
+        let response = line(|p| p.response_p99_us);
+        if run.result.open.is_some() && !response.is_empty() {
+            series.push(response_line(run, response));
+        }
     }
+    let open = series.iter().any(|s| s.weight == Weight::Dashed);
     let step = max_of(&series, 0) * DODGE;
     dodge(&mut series, step);
     let x_max = max_of(&series, 0).max(1e-3) * 1.02;
     let (y_min, y_max) = (min_positive(&series), max_of(&series, 1));
     ChartData {
-        caption: "p50 (thick) and p99 (thin) over time".into(),
+        caption: if open {
+            "p50 (thick), p99 (thin) and response p99 (dashed) over time".into()
+        } else {
+            "p50 (thick) and p99 (thin) over time".into()
+        },
         detail: None,
         notes: repetitions_note(runs, "range").into_iter().collect(),
         x: Axis::linear("time since start (s)", "s", 0.0, x_max),

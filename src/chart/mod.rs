@@ -8,6 +8,7 @@
 
 mod cpu;
 mod latency;
+mod load;
 mod names;
 mod range;
 mod registry;
@@ -17,6 +18,7 @@ pub mod workers;
 
 pub use cpu::{NO_CPU_SAMPLES, cpu};
 pub use latency::{latency_distribution, latency_over_time, nines, nines_label};
+pub use load::{NO_OPEN_RUNS, latency_vs_rate, queue_over_time};
 pub use names::legend_name;
 pub use range::{AXIS_LIMIT, axis_range, headroom, inside, log_axis_range};
 pub use registry::{CHARTS, ChartEntry, ChartKind};
@@ -130,6 +132,11 @@ pub enum Weight {
     Faint,
     /// A reference (the ideal scaling line): dashed and grey.
     Reference,
+    /// A second figure of a run, dashed in its colour (an open run's response p99 beside
+    /// its service latency).
+    Dashed,
+    /// Only the markers, no line (the saturated points of a load curve).
+    Marks,
 }
 
 /// How big a series' point markers are.
@@ -141,6 +148,8 @@ pub enum Markers {
     Small,
     /// Larger dots on every point (few, important points).
     Large,
+    /// A hollow ring around every point (a point to call out: saturated).
+    Ring,
 }
 
 /// One line of a chart.

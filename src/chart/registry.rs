@@ -21,6 +21,8 @@ pub enum ChartKind {
     Dashboard,
     /// What the measurements mean: the findings with their evidence, and the scaling laws.
     Findings,
+    /// Open-model load: response time against the achieved rate, one curve per model.
+    Load,
     /// What every worker did over time (its task spans by state) over the per-core CPU.
     Workers,
 }
@@ -43,7 +45,7 @@ pub struct ChartEntry {
 }
 
 /// Every chart, in tab order (entry `i` is the kind whose number is `i`).
-pub const CHARTS: [ChartEntry; 7] = [
+pub const CHARTS: [ChartEntry; 8] = [
     entry(
         ChartKind::Throughput,
         "throughput",
@@ -91,6 +93,15 @@ pub const CHARTS: [ChartEntry; 7] = [
         "Findings",
         '6',
         "What the measurements mean: findings with their evidence, and the scaling laws",
+    ),
+    entry(
+        ChartKind::Load,
+        "load",
+        "Response time vs achieved rate (open load)",
+        "Load",
+        '7',
+        "Open-load runs: response p50/p99 against the achieved rate, one curve per model swept \
+         over arrival rates, saturated points ringed",
     ),
     entry(
         ChartKind::Workers,
@@ -150,13 +161,14 @@ impl ChartKind {
     ];
 
     /// Every chart, in tab order.
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::Throughput,
         ChartKind::Latency,
         ChartKind::Cpu,
         ChartKind::Scaling,
         ChartKind::Dashboard,
         ChartKind::Findings,
+        ChartKind::Load,
         ChartKind::Workers,
     ];
 

@@ -5,6 +5,7 @@ mod compare;
 mod findings;
 mod gui;
 mod lean_worker;
+mod open_summary;
 mod outputs;
 mod progress;
 mod run;

@@ -32,6 +32,7 @@ pub fn render(results: &Results) -> String {
         })
         .collect();
     let mut out = layout(&header, &rows, |c| c < LEFT_ALIGNED);
+    out.push_str(&super::open_summary::render(results));
     for r in results.runs.iter().filter(|r| r.status.is_failure()) {
         // User text (labels, a command's stderr) escaped: it must not rewrite the terminal.
         out.push_str(&format!(

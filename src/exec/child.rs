@@ -120,7 +120,8 @@ impl WorkerProcess {
         self.pid
     }
 
-    /// Sends one message and flushes it.
+    /// Sends one message and flushes it. A task's input block is written into the pipe
+    /// from the caller's slice: the buffer only collects the small frame headers.
     pub fn send(&mut self, msg: &ToWorker) -> io::Result<()> {
         let stdin = self
             .stdin
@@ -131,6 +132,7 @@ impl WorkerProcess {
     }
 
     /// Queues a message without flushing (flushed by the next [`send`](Self::send) or [`close_stdin`](Self::close_stdin)).
+    /// A task block larger than the buffer is written at once, straight from its slice.
     pub fn queue(&mut self, msg: &ToWorker) -> io::Result<()> {
         match self.stdin.as_mut() {
             Some(stdin) => send_to_worker(stdin, msg),

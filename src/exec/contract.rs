@@ -17,7 +17,8 @@
 //! 3. **Claim** task indices only from `ctx.source` (which knows the stop condition), and
 //!    stop claiming when it returns `None` or a task reports `Cancelled`.
 //! 4. **Record** each completed task's end and latency in the worker's
-//!    [`RunCtx::recorder`], never a failed one.
+//!    [`RunCtx::recorder`], never a failed one (with the claim's intended start in an
+//!    open-model run: `record_from`).
 //! 5. **Count failures**: call [`RunCtx::count_failed_task`] once per failed task before the
 //!    run is failed with it. A worker's error ends the run through [`RunCtx::fail`]
 //!    (`run_workers` does that with what a worker returns); errors seen while
@@ -30,8 +31,8 @@
 //! such a model implements [`TaskWorker`] (how to run one task) and nothing else.
 
 use super::ctx::RunCtx;
+use super::source::Claim;
 use crate::metrics::Recorder;
-use std::ops::Range;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -76,8 +77,8 @@ pub trait TaskWorker {
     /// Claims the next task indices for worker `w`: by default [`claim_size`](Self::claim_size)
     /// of them from the shared queue. A model that splits the tasks up front hands out its
     /// own share instead, and must still return `None` once the run is over.
-    fn claim(&mut self, ctx: &RunCtx, _w: usize) -> Option<Range<u64>> {
-        ctx.source.claim(self.claim_size())
+    fn claim(&mut self, ctx: &RunCtx, _w: usize) -> Option<Claim> {
+        ctx.source.claim_timed(self.claim_size())
     }
 
     /// How many task indices to claim next (1 unless the model batches).
@@ -131,13 +132,13 @@ pub fn claim_loop(
     let warm = (0..ctx.warmup_share(w)).try_for_each(|k| worker.warm_up(ctx, w, k));
     ctx.sync_start(recorder);
     warm?;
-    while let Some(range) = worker.claim(ctx, w) {
+    while let Some(claim) = worker.claim(ctx, w) {
         let claimed = Instant::now();
-        for index in range {
+        for index in claim.tasks {
             match worker.run(ctx, w, index, recorder.completed())? {
                 Ran::Done { end, latency_ns } => {
                     worker.overhead(index, recorder);
-                    recorder.record(index, end, latency_ns);
+                    recorder.record_from(index, end, latency_ns, claim.intended);
                 }
                 Ran::Stopped => return Ok(()),
                 Ran::Failed(m) => {

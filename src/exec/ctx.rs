@@ -65,7 +65,8 @@ impl<'a> RunCtx<'a> {
             run_id,
             plan,
             workload,
-            source: TaskSource::new(limit, duration, plan.workers, stop.clone()),
+            source: TaskSource::new(limit, duration, plan.workers, stop.clone())
+                .with_load(plan.load),
             stop,
             worker_command,
             // The pool model records per pool thread; there are as many as workers.

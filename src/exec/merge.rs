@@ -5,6 +5,7 @@
 //! warnings are kept beside.
 
 use crate::metrics::histogram::{LatencyHistogram, LatencySummary, latency_cdf, new_histogram};
+use crate::metrics::open::OpenHistograms;
 use crate::profile::Step;
 use crate::results::{Repetition, RepetitionLatency, RunResult, RunStats, RunStatus};
 use crate::stats::{Summary, noise};
@@ -15,6 +16,8 @@ pub struct Gathered {
     runs: Vec<(Step, RunResult)>,
     /// Every repetition's latencies.
     latencies: LatencyHistogram,
+    /// Open model: every repetition's response and queue latencies.
+    open: Option<OpenHistograms>,
 }
 
 impl Default for Gathered {
@@ -22,6 +25,7 @@ impl Default for Gathered {
         Self {
             runs: Vec::new(),
             latencies: new_histogram(),
+            open: None,
         }
     }
 }
@@ -42,6 +46,13 @@ impl Gathered {
             if Some(k) != median {
                 r.worker_timeline = None;
             }
+        }
+    }
+
+    /// Adds one repetition's response and queue latencies (open model).
+    pub fn add_open(&mut self, open: Option<&OpenHistograms>) {
+        if let Some(h) = open {
+            self.open.get_or_insert_with(Default::default).add(h);
         }
     }
 
@@ -84,7 +95,34 @@ impl Gathered {
             .as_ref()
             .map(|median| crate::metrics::balance::LoadBalance::merged(median, &balances));
         run.warnings = warnings(&self.runs, &throughputs, &run);
+        self.merge_open(&mut run, &measured);
         Some(run)
+    }
+
+    /// Open model: latencies from the merged histograms, the achieved rate is the mean,
+    /// counts and CPU add up, and the run is saturated when any repetition was.
+    fn merge_open(&self, run: &mut RunResult, measured: &[&RunResult]) {
+        let p50 = run.latency_us.p50;
+        let Some(figures) = run.open.as_mut() else {
+            return;
+        };
+        let all: Vec<&crate::results::open::OpenFigures> = self
+            .runs
+            .iter()
+            .filter_map(|(_, r)| r.open.as_ref())
+            .collect();
+        if let Some(h) = &self.open {
+            figures.remeasure(h, p50);
+        }
+        let achieved: Vec<f64> = measured
+            .iter()
+            .filter_map(|r| r.open.as_ref().map(|o| o.achieved_rate))
+            .collect();
+        figures.achieved_rate = mean(&achieved).unwrap_or(figures.achieved_rate);
+        figures.dropped = all.iter().map(|o| o.dropped).sum();
+        figures.unstarted = all.iter().map(|o| o.unstarted).sum();
+        figures.dispatcher_cpu_seconds = all.iter().map(|o| o.dispatcher_cpu_seconds).sum();
+        figures.saturated = all.iter().any(|o| o.saturated);
     }
 }
 
@@ -241,6 +279,8 @@ mod tests {
             tasks_per_sec: throughput,
             p50_us: None,
             p99_us: None,
+            response_p99_us: None,
+            queue_len: None,
         }];
         let mut h = new_histogram();
         for _ in 0..100 {

@@ -4,6 +4,7 @@
 //! The CLI, the app and the tests all drive it the same way: [`Session::start`], read
 //! [`Session::progress`], maybe [`Session::cancel`], then [`Session::wait`] for the results.
 
+mod arrivals;
 pub mod child;
 pub mod contract;
 pub mod ctx;
@@ -228,6 +229,7 @@ fn run_steps(
             .finished
             .push(Arc::new(executed.result.without_worker_timeline()));
         let done = &mut gathered[step.config];
+        done.add_open(executed.open.as_ref());
         done.add(*step, executed.result, &executed.latencies);
         if done.len() == rounds
             && let Some(merged) = done.merge(true)

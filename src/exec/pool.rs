@@ -48,8 +48,14 @@ fn execute(ctx: &RunCtx) {
     if warm_up(ctx, &pool).is_ok() {
         // Read once: the deadline is fixed from the end of warm-up on.
         let deadline = ctx.source.deadline();
-        let body = |index| run_task(ctx, index, deadline);
+        let body = |index| run_task(ctx, index, deadline, None);
+        // Open model: each pool thread takes the next arrival from the source instead.
+        let arrival = |_| match ctx.source.claim_timed(1) {
+            Some(c) => run_task(ctx, c.tasks.start, deadline, c.intended),
+            None => Err(Halt),
+        };
         let _ = pool.install(|| match ctx.plan.stop {
+            _ if ctx.source.is_open() => (0..u64::MAX).into_par_iter().try_for_each(arrival),
             Stop::Tasks(n) => (0..n).into_par_iter().try_for_each(body),
             Stop::Duration(_) => (0..u64::MAX).into_par_iter().try_for_each(body),
         });
@@ -86,9 +92,15 @@ fn warm_up(ctx: &RunCtx, pool: &rayon::ThreadPool) -> Result<(), Halt> {
     warm
 }
 
-/// Runs task `index` on the current pool thread and records it; `Halt` ends the iteration.
+/// Runs task `index` (intended to start at `intended`, open model) on the current pool
+/// thread and records it; `Halt` ends the iteration.
 #[inline]
-fn run_task(ctx: &RunCtx, index: u64, deadline: Option<Instant>) -> Result<(), Halt> {
+fn run_task(
+    ctx: &RunCtx,
+    index: u64,
+    deadline: Option<Instant>,
+    intended: Option<Instant>,
+) -> Result<(), Halt> {
     if ctx.stopping() {
         return Err(Halt);
     }
@@ -101,11 +113,8 @@ fn run_task(ctx: &RunCtx, index: u64, deadline: Option<Instant>) -> Result<(), H
         Ok(()) => {
             RECORDER.with_borrow_mut(|r| {
                 if let Some(r) = r.as_mut() {
-                    r.record(
-                        index,
-                        end,
-                        task_ctx.latency((end - start).as_nanos() as u64),
-                    );
+                    let ns = task_ctx.latency((end - start).as_nanos() as u64);
+                    r.record_from(index, end, ns, intended);
                 }
             });
             match deadline {

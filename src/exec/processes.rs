@@ -46,33 +46,38 @@ fn drive(
     recorder: &mut Recorder,
     child: &mut WorkerProcess,
 ) -> Result<(), Broken> {
-    let warm = warm_up(ctx, w, child);
+    let max_batch = max_batch(ctx);
+    let warm = warm_up(ctx, w, child, max_batch);
     ctx.sync_start(recorder);
     warm?;
     let mut in_flight = VecDeque::with_capacity(2);
+    // Open model: one task at a time, sent at its intended start; a second frame in flight
+    // would hold an arrival back from an idle worker.
+    let depth = if ctx.source.is_open() { 1 } else { 2 };
     let mut batch = 1u64;
-    // Keep frames with task input (the transfer kind) to a few MiB.
-    let max_batch = match ctx.workload.payload_bytes() as u64 {
-        0 => MAX_BATCH,
-        bytes => (MAX_PAYLOAD / bytes).clamp(1, MAX_BATCH),
-    };
     // The end of the worker's last batch: the gap to its next batch is pipe time.
     let mut last_end = recorder.since_start(Instant::now());
     loop {
-        while in_flight.len() < 2 {
-            let Some(range) = ctx.source.claim(batch) else {
+        while in_flight.len() < depth {
+            let Some(claim) = ctx.source.claim_timed(batch) else {
                 break;
             };
-            let count = (range.end - range.start) as u32;
-            child.queue(&run_frame(ctx, range.start, count))?;
-            in_flight.push_back(range.start);
+            let count = (claim.tasks.end - claim.tasks.start) as u32;
+            child.queue(&run_frame(ctx, claim.tasks.start, count))?;
+            in_flight.push_back((claim.tasks.start, claim.intended));
         }
-        let Some(first) = in_flight.pop_front() else {
+        let Some((first, intended)) = in_flight.pop_front() else {
             return Ok(());
         };
         child.flush()?;
         let (latencies, started) = expect_done(child)?;
-        let sum = record_batch(recorder, first, &latencies, started, &mut last_end);
+        let sum = record_batch(
+            recorder,
+            (first, intended),
+            &latencies,
+            started,
+            &mut last_end,
+        );
         let mean = (sum / latencies.len().max(1) as u64).max(1);
         batch = (BATCH_TARGET_NS / mean)
             .clamp(1, max_batch)
@@ -81,20 +86,24 @@ fn drive(
 }
 
 /// Records a batch of tasks from `first` that started at `started` (on parlab's clock):
-/// its latencies now, its spans laid end to end from `started` (the worker runs them back
-/// to back), and the pipe time since the worker's previous batch ended (`last_end`, in
-/// run-clock nanoseconds, moved to this batch's end). Returns the sum of the latencies.
+/// its latencies now (in an open run, `intended` is the one task's intended start: also
+/// its response and queue latencies), its spans laid end to end from `started` (the worker
+/// runs them back to back), and the pipe time since the worker's previous batch ended
+/// (`last_end`, in run-clock nanoseconds, moved to this batch's end). Returns the sum of
+/// the latencies.
 fn record_batch(
     recorder: &mut Recorder,
-    first: u64,
+    (first, intended): (u64, Option<Instant>),
     latencies: &[u64],
     started: Instant,
     last_end: &mut u64,
 ) -> u64 {
     // Run-clock nanoseconds throughout: one clock reading per batch, not per task.
-    let now = recorder.since_start(Instant::now());
+    let end = Instant::now();
+    let now = recorder.since_start(end);
     let started = recorder.since_start(started);
-    if started > *last_end {
+    // In an open run the gap also holds the wait for the next arrival: no `moving` span.
+    if intended.is_none() && started > *last_end {
         recorder.push_span(first, *last_end, started, SpanState::Moving);
     }
     let mut at = started;
@@ -102,6 +111,9 @@ fn record_batch(
     for (task, &ns) in (first..).zip(latencies) {
         recorder.push_span(task, at, at + ns, SpanState::Running);
         recorder.record_latency_ns(now, ns);
+        if let Some(intended) = intended {
+            recorder.record_open(end, ns, intended);
+        }
         at += ns;
         sum += ns;
     }
@@ -109,15 +121,32 @@ fn record_batch(
     sum
 }
 
-/// Waits for the worker to be ready and runs its share of the warm-up in one frame.
-fn warm_up(ctx: &RunCtx, w: usize, child: &mut WorkerProcess) -> Result<(), Broken> {
+/// The most tasks in one RUN frame: frames with task input (the transfer kind) are kept to
+/// a few MiB, so one stays within the protocol's frame limit and a timed run ends promptly.
+fn max_batch(ctx: &RunCtx) -> u64 {
+    match ctx.workload.payload_bytes() as u64 {
+        0 => MAX_BATCH,
+        bytes => (MAX_PAYLOAD / bytes).clamp(1, MAX_BATCH),
+    }
+}
+
+/// Waits for the worker to be ready and runs its share of the warm-up, in frames of at
+/// most `max_batch` tasks (a share of large blocks in one frame would pass the limit).
+fn warm_up(
+    ctx: &RunCtx,
+    w: usize,
+    child: &mut WorkerProcess,
+    max_batch: u64,
+) -> Result<(), Broken> {
     child.flush()?;
     expect_ready(child)?;
     let share = ctx.warmup_share(w);
-    if share > 0 {
-        let count = u32::try_from(share).unwrap_or(u32::MAX);
-        child.send(&run_frame(ctx, WARMUP_BASE, count))?;
+    let mut done = 0;
+    while done < share {
+        let count = (share - done).min(max_batch) as u32;
+        child.send(&run_frame(ctx, WARMUP_BASE + done, count))?;
         expect_done(child)?;
+        done += u64::from(count);
     }
     Ok(())
 }

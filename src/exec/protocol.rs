@@ -17,6 +17,13 @@
 //! RUN with DONE (or FAILED at the first task that fails). Tasks are batched and the parent
 //! keeps two RUN frames in flight, so the pipe round trip is paid per batch, not per task.
 //! Closing the worker's stdin asks it to send PEAK and STATS and exit with status 0.
+//!
+//! A RUN frame is never built in memory (issue 18): the parent writes its header, then the
+//! one block its workload holds, `count` times, straight from that block; the worker reads
+//! the header ([`recv_to_worker`]), then each task's block into one buffer of the block's
+//! size ([`read_block`]) just before running that task. So each side holds one copy of a
+//! block however large the batch or the number of workers.
+//!
 //! The worker moves these pipes off its descriptors 0 and 1 as it starts (see
 //! [`crate::sys::take_stdio`]), so nothing a task prints can reach them.
 
@@ -37,9 +44,9 @@ const FAILED: u8 = 0x83;
 const STATS: u8 = 0x84;
 const PEAK: u8 = 0x85;
 
-/// A message from parlab to a worker.
+/// A message from parlab to a worker, as the parent writes it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ToWorker {
+pub enum ToWorker<'a> {
     /// The workload to build.
     Init(WorkloadSpec),
     /// Run tasks `first .. first + count`.
@@ -48,8 +55,27 @@ pub enum ToWorker {
         first: u64,
         /// Number of tasks.
         count: u32,
-        /// `count` equal blocks of input, one per task (empty for most kinds).
-        data: Vec<u8>,
+        /// Each task's input (empty for most kinds): written `count` times straight from
+        /// this slice, never copied into a frame, so the parent holds one shared block
+        /// however many workers it feeds.
+        block: &'a [u8],
+    },
+}
+
+/// A message from parlab as the worker reads it: a RUN's blocks are left on the pipe for
+/// [`read_block`], so the worker holds one block at a time in one buffer of its size.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FromParent {
+    /// The workload to build.
+    Init(WorkloadSpec),
+    /// Run tasks `first .. first + count`; `count` blocks of `block_len` bytes follow.
+    Run {
+        /// First task index.
+        first: u64,
+        /// Number of tasks.
+        count: u32,
+        /// Bytes of input per task (0 for most kinds).
+        block_len: usize,
     },
 }
 
@@ -92,17 +118,32 @@ pub enum ProtocolError {
     Garbage(String),
 }
 
-fn write_frame(w: &mut impl Write, kind: u8, payload: &[u8]) -> io::Result<()> {
-    let len = u32::try_from(payload.len() + 1)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "frame too large"))?;
-    let mut frame = Vec::with_capacity(payload.len() + 5);
-    frame.extend_from_slice(&len.to_le_bytes());
-    frame.push(kind);
-    frame.extend_from_slice(payload);
-    w.write_all(&frame)
+/// Writes a frame's length and type; its `payload_len` bytes of payload follow.
+fn write_head(w: &mut impl Write, kind: u8, payload_len: usize) -> io::Result<()> {
+    let len = u32::try_from(payload_len + 1)
+        .ok()
+        .filter(|&len| len <= MAX_FRAME)
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "a frame of {payload_len} bytes is longer than the protocol's {} MiB",
+                    MAX_FRAME >> 20
+                ),
+            )
+        })?;
+    let [a, b, c, d] = len.to_le_bytes();
+    w.write_all(&[a, b, c, d, kind])
 }
 
-fn read_frame(r: &mut impl Read) -> Result<(u8, Vec<u8>), ProtocolError> {
+fn write_frame(w: &mut impl Write, kind: u8, payload: &[u8]) -> io::Result<()> {
+    write_head(w, kind, payload.len())?;
+    w.write_all(payload)
+}
+
+/// Reads a frame's length and type; returns the type and the payload's length, still
+/// unread. Nothing is allocated, so a bogus length costs nothing but an error.
+fn read_head(r: &mut impl Read) -> Result<(u8, usize), ProtocolError> {
     let mut len = [0u8; 4];
     match r.read_exact(&mut len) {
         Ok(()) => {}
@@ -116,13 +157,27 @@ fn read_frame(r: &mut impl Read) -> Result<(u8, Vec<u8>), ProtocolError> {
             len.to_le_bytes()
         )));
     }
-    let mut body = vec![0u8; len as usize];
-    r.read_exact(&mut body).map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => ProtocolError::Garbage("a frame cut short".into()),
+    let mut kind = [0u8; 1];
+    read_exactly(r, &mut kind)?;
+    Ok((kind[0], len as usize - 1))
+}
+
+/// Fills `buf` from `r`; the other side stopping early is a frame cut short.
+fn read_exactly(r: &mut impl Read, buf: &mut [u8]) -> Result<(), ProtocolError> {
+    r.read_exact(buf).map_err(|e| match e.kind() {
+        io::ErrorKind::UnexpectedEof => ProtocolError::Garbage(format!(
+            "a frame cut short: {} more bytes were expected",
+            buf.len()
+        )),
         _ => ProtocolError::Io(e),
-    })?;
-    let kind = body[0];
-    body.remove(0);
+    })
+}
+
+/// Reads a whole frame: its type and its payload, in a buffer of exactly its size.
+fn read_frame(r: &mut impl Read) -> Result<(u8, Vec<u8>), ProtocolError> {
+    let (kind, len) = read_head(r)?;
+    let mut body = vec![0u8; len];
+    read_exactly(r, &mut body)?;
     Ok((kind, body))
 }
 
@@ -138,44 +193,96 @@ fn short(what: &str) -> ProtocolError {
     ProtocolError::Garbage(format!("a {what} frame of the wrong size"))
 }
 
-/// Writes a parent → worker message.
+/// Writes a parent → worker message. A RUN's header goes first, then its block `count`
+/// times, each straight from the caller's slice (a buffered writer passes writes larger
+/// than its buffer on without copying them).
 pub fn send_to_worker(w: &mut impl Write, msg: &ToWorker) -> io::Result<()> {
     match msg {
         ToWorker::Init(spec) => {
             let json = serde_json::to_vec(spec).map_err(io::Error::other)?;
             write_frame(w, INIT, &json)
         }
-        ToWorker::Run { first, count, data } => {
-            let mut p = Vec::with_capacity(12 + data.len());
-            p.extend_from_slice(&first.to_le_bytes());
-            p.extend_from_slice(&count.to_le_bytes());
-            p.extend_from_slice(data);
-            write_frame(w, RUN, &p)
+        ToWorker::Run {
+            first,
+            count,
+            block,
+        } => {
+            let payload = (*count as usize)
+                .checked_mul(block.len())
+                .and_then(|blocks| blocks.checked_add(RUN_HEAD))
+                .unwrap_or(usize::MAX - 1);
+            write_head(w, RUN, payload)?;
+            let mut head = [0u8; RUN_HEAD];
+            head[..8].copy_from_slice(&first.to_le_bytes());
+            head[8..].copy_from_slice(&count.to_le_bytes());
+            w.write_all(&head)?;
+            if !block.is_empty() {
+                for _ in 0..*count {
+                    w.write_all(block)?;
+                }
+            }
+            Ok(())
         }
     }
 }
 
-/// Reads a parent → worker message (worker side).
-pub fn recv_to_worker(r: &mut impl Read) -> Result<ToWorker, ProtocolError> {
-    let (kind, body) = read_frame(r)?;
-    match kind {
-        INIT => serde_json::from_slice(&body)
-            .map(ToWorker::Init)
-            .map_err(|e| ProtocolError::Garbage(format!("an INIT frame with a bad workload: {e}"))),
-        RUN => match (u64_at(&body, 0), u32_at(&body, 8)) {
-            (Some(first), Some(count)) if count > 0 && (body.len() - 12) % count as usize == 0 => {
-                Ok(ToWorker::Run {
+/// Bytes of a RUN payload before its blocks: `first: u64`, `count: u32`.
+const RUN_HEAD: usize = 12;
+
+/// Reads a parent → worker message (worker side). For RUN, only its header: the caller
+/// then reads its `count` blocks with [`read_block`] (or passes them by with
+/// [`skip_blocks`]) before the next message.
+pub fn recv_to_worker(r: &mut impl Read) -> Result<FromParent, ProtocolError> {
+    let (kind, len) = read_head(r)?;
+    if kind == RUN {
+        let mut head = [0u8; RUN_HEAD];
+        if len < RUN_HEAD {
+            return Err(short("RUN"));
+        }
+        read_exactly(r, &mut head)?;
+        let (first, count) = (u64_at(&head, 0), u32_at(&head, 8));
+        return match (first, count) {
+            (Some(first), Some(count))
+                if count > 0 && (len - RUN_HEAD).is_multiple_of(count as usize) =>
+            {
+                Ok(FromParent::Run {
                     first,
                     count,
-                    data: body[12..].to_vec(),
+                    block_len: (len - RUN_HEAD) / count as usize,
                 })
             }
             _ => Err(short("RUN")),
-        },
+        };
+    }
+    let mut body = vec![0u8; len];
+    read_exactly(r, &mut body)?;
+    match kind {
+        INIT => serde_json::from_slice(&body)
+            .map(FromParent::Init)
+            .map_err(|e| ProtocolError::Garbage(format!("an INIT frame with a bad workload: {e}"))),
         other => Err(ProtocolError::Garbage(format!(
             "unknown message type 0x{other:02x}"
         ))),
     }
+}
+
+/// Reads the next block of a RUN into `block`, which the caller sized to the RUN's
+/// `block_len` (worker side).
+pub fn read_block(r: &mut impl Read, block: &mut [u8]) -> Result<(), ProtocolError> {
+    read_exactly(r, block)
+}
+
+/// Passes over `blocks` blocks of `block_len` bytes that no task will read (a batch that
+/// stopped early), reusing `scratch`, so the next message starts where it should.
+pub fn skip_blocks(
+    r: &mut impl Read,
+    blocks: u32,
+    scratch: &mut [u8],
+) -> Result<(), ProtocolError> {
+    for _ in 0..blocks {
+        read_exactly(r, scratch)?;
+    }
+    Ok(())
 }
 
 /// Writes a worker → parent message (worker side).
@@ -256,63 +363,5 @@ pub fn recv_from_worker(r: &mut impl Read) -> Result<FromWorker, ProtocolError> 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::workload::{Cpu, WorkloadSpec};
-
-    #[test]
-    fn frames_round_trip() {
-        let mut buf = Vec::new();
-        let init = ToWorker::Init(WorkloadSpec::Cpu(Cpu {
-            iterations: 5,
-            sizes: Default::default(),
-        }));
-        send_to_worker(&mut buf, &init).unwrap();
-        let run = ToWorker::Run {
-            first: 7,
-            count: 3,
-            data: vec![1, 2, 3, 4, 5, 6],
-        };
-        send_to_worker(&mut buf, &run).unwrap();
-        let mut r = buf.as_slice();
-        assert_eq!(recv_to_worker(&mut r).unwrap(), init);
-        assert_eq!(recv_to_worker(&mut r).unwrap(), run);
-        assert!(matches!(recv_to_worker(&mut r), Err(ProtocolError::Closed)));
-
-        let mut buf = Vec::new();
-        let msgs = [
-            FromWorker::Ready { pid: 42 },
-            FromWorker::Done(vec![1, 2, 3], 77),
-            FromWorker::Failed {
-                index: 9,
-                message: "boom".into(),
-            },
-            FromWorker::Peak(3 << 20),
-            FromWorker::Stats(crate::workload::WorkloadStats {
-                lost_updates: Some(3),
-                bytes_moved: None,
-            }),
-        ];
-        for m in &msgs {
-            send_from_worker(&mut buf, m).unwrap();
-        }
-        let mut r = buf.as_slice();
-        for m in &msgs {
-            assert_eq!(&recv_from_worker(&mut r).unwrap(), m);
-        }
-    }
-
-    #[test]
-    fn garbage_is_detected() {
-        let mut r: &[u8] = b"\xffthis is not a parlab frame\n";
-        assert!(matches!(
-            recv_from_worker(&mut r),
-            Err(ProtocolError::Garbage(_))
-        ));
-        let mut r: &[u8] = &[2, 0, 0, 0, 0x55, 0];
-        match recv_from_worker(&mut r) {
-            Err(ProtocolError::Garbage(m)) => assert!(m.contains("0x55")),
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-}
+#[path = "protocol_tests.rs"]
+mod tests;

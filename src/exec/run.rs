@@ -11,6 +11,7 @@ use crate::metrics::aggregate::TimelinePoint;
 use crate::metrics::balance::LoadBalance;
 use crate::metrics::histogram::{LatencyHistogram, LatencySummary, latency_cdf};
 use crate::metrics::live::LiveList;
+use crate::metrics::open::OpenHistograms;
 use crate::metrics::spans::WorkerTimeline;
 use crate::metrics::{Aggregator, BUCKET, Flush, Sampler, WorkerCounter};
 use crate::process::children;
@@ -50,6 +51,8 @@ pub struct Executed {
     pub result: RunResult,
     /// Every measured task's latency.
     pub latencies: LatencyHistogram,
+    /// Open model: every measured task's response and queue latency.
+    pub open: Option<OpenHistograms>,
 }
 
 /// Executes one planned run to its end; `cancel` is the user's stop for the whole session,
@@ -67,7 +70,11 @@ pub fn execute(
             let nothing = Measured::nothing();
             let latencies = nothing.latencies.clone();
             let result = assemble(plan, RunStatus::Failed, Some(message), 0, nothing, None);
-            return Executed { result, latencies };
+            return Executed {
+                result,
+                latencies,
+                open: None,
+            };
         }
     };
     let (tx, rx) = mpsc::channel();
@@ -90,10 +97,11 @@ pub fn execute(
     workload.cleanup();
     // What was reparented to parlab (left by a worker killed from outside) ends too.
     children::sweep_orphans();
+    let queue_lens = std::mem::take(&mut monitor.queue_lens);
     conclude(
         &ctx,
         cancel,
-        monitor.aggregator,
+        (monitor.aggregator, queue_lens),
         workload.as_ref(),
         sampler,
         &marks,
@@ -148,6 +156,8 @@ struct Monitor<'r, 'a> {
     live_timeline: Arc<LiveList<TimelinePoint>>,
     marks: &'r Marks,
     sampler: &'r Sampler,
+    /// Open model: the longest queue seen in each timeline bucket.
+    queue_lens: Vec<u64>,
 }
 
 impl<'r, 'a> Monitor<'r, 'a> {
@@ -168,7 +178,20 @@ impl<'r, 'a> Monitor<'r, 'a> {
             live_timeline: Arc::new(LiveList::default()),
             marks,
             sampler,
+            queue_lens: Vec::new(),
         }
+    }
+
+    /// Open model: notes the queue length in the current bucket.
+    fn sample_queue(&mut self) {
+        let Some(len) = self.ctx.source.queue_len() else {
+            return;
+        };
+        let bucket = (self.ctx.start().elapsed().as_nanos() / BUCKET.as_nanos()) as usize;
+        if self.queue_lens.len() <= bucket {
+            self.queue_lens.resize(bucket + 1, 0);
+        }
+        self.queue_lens[bucket] = self.queue_lens[bucket].max(len);
     }
 
     /// Runs the model's workers on a driver thread and watches them until they return;
@@ -185,6 +208,7 @@ impl<'r, 'a> Monitor<'r, 'a> {
                     self.aggregator.apply(flush);
                 }
                 self.watch();
+                self.sample_queue();
                 if driver.is_finished() {
                     while let Ok(flush) = self.rx.try_recv() {
                         self.aggregator.apply(flush);
@@ -206,6 +230,10 @@ impl<'r, 'a> Monitor<'r, 'a> {
         if self.cancel.is_cancelled() && !ctx.stop.is_cancelled() {
             ctx.stop.cancel();
             children::kill_run(ctx.run_id);
+        }
+        // Open model: a worker sleeping until the next arrival is idle, not stuck.
+        if ctx.source.open().is_some_and(|o| o.waiting() > 0) {
+            self.watchdog.since = Instant::now();
         }
         if !ctx.stop.is_cancelled()
             && let Some(stuck) = self.watchdog.check(
@@ -267,7 +295,7 @@ impl<'r, 'a> Monitor<'r, 'a> {
 fn conclude(
     ctx: &RunCtx,
     cancel: &CancelToken,
-    aggregator: Aggregator,
+    (aggregator, queue_lens): (Aggregator, Vec<u64>),
     workload: &dyn Workload,
     sampler: Sampler,
     marks: &Marks,
@@ -276,7 +304,11 @@ fn conclude(
     let sampled = sampler.stop();
     let usage = marks.usage_since();
     let wall = end.saturating_duration_since(ctx.start());
-    let totals = aggregator.finish(wall);
+    let mut totals = aggregator.finish(wall);
+    let open = totals.open.take();
+    if ctx.source.is_open() {
+        add_queue_lens(&mut totals.timeline, &queue_lens);
+    }
     let status = if cancel.is_cancelled() {
         RunStatus::Stopped
     } else if ctx.stalled.load(Ordering::SeqCst) {
@@ -316,8 +348,40 @@ fn conclude(
     let stats = (!stats.is_empty()).then_some(stats);
     let latencies = measured.latencies.clone();
     let result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
-    let result = with_context(result, ctx, workload, sampled.foreign.as_ref());
-    Executed { result, latencies }
+    let mut result = with_context(result, ctx, workload, sampled.foreign.as_ref());
+    result.open = open_figures(ctx, &result, open.as_ref());
+    Executed {
+        result,
+        latencies,
+        open,
+    }
+}
+
+/// Open model: each timeline bucket's longest queue.
+fn add_queue_lens(timeline: &mut [TimelinePoint], queue_lens: &[u64]) {
+    for (i, point) in timeline.iter_mut().enumerate() {
+        point.queue_len = Some(queue_lens.get(i).copied().unwrap_or(0));
+    }
+}
+
+/// The open-model figures of a finished run (`None` for a closed loop).
+fn open_figures(
+    ctx: &RunCtx,
+    result: &RunResult,
+    open: Option<&OpenHistograms>,
+) -> Option<crate::results::open::OpenFigures> {
+    let source = ctx.source.open()?;
+    let empty = OpenHistograms::default();
+    Some(crate::results::open::OpenFigures::measure(
+        source.load(),
+        open.unwrap_or(&empty),
+        result.latency_us.p50,
+        result.tasks_completed,
+        result.wall_seconds,
+        &result.timeline,
+        result.workers,
+        source.counts(),
+    ))
 }
 
 /// Adds what surrounds a run's figures: others' CPU meanwhile (and a warning when it
@@ -443,7 +507,9 @@ fn assemble(
     workload_stats: Option<WorkloadStats>,
 ) -> RunResult {
     let wall_s = m.wall.as_secs_f64();
-    let overhead = (m.tasks > 0).then(|| {
+    // Open model: workers idle between arrivals, so wall × workers − busy is not the
+    // model's cost.
+    let overhead = (m.tasks > 0 && plan.load.is_none()).then(|| {
         let busy_us = m.sum_ns as f64 / 1000.0;
         ((wall_s * 1e6 * plan.workers as f64 - busy_us) / m.tasks as f64).max(0.0)
     });
@@ -491,5 +557,6 @@ fn assemble(
             .filter(|_| m.tasks > 0)
             .and_then(|t| LoadBalance::of(t, wall_s)),
         worker_timeline: m.workers.map(Arc::new),
+        open: None,
     }
 }

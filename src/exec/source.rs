@@ -1,6 +1,10 @@
-//! Hands out task indices to workers in chunks, and says when the run is over.
+//! Hands out task indices to workers in chunks, and says when the run is over. In an open
+//! model run it hands them out one at a time on the arrival schedule ([`super::arrivals`]),
+//! each with its intended start, and makes an early worker wait for it.
 
+use super::arrivals::{OpenCounts, OpenSource};
 use crate::cancel::CancelToken;
+use crate::profile::arrivals::OpenLoad;
 use std::ops::Range;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +22,16 @@ pub struct TaskSource {
     deadline: OnceLock<Instant>,
     duration: Option<std::time::Duration>,
     stop: CancelToken,
+    open: Option<OpenSource>,
+}
+
+/// Tasks a worker claimed: their indices, and in an open run the intended start of the
+/// one task claimed (which has come when the claim returns).
+pub struct Claim {
+    /// The task indices.
+    pub tasks: Range<u64>,
+    /// The intended start on the arrival schedule (open model only).
+    pub intended: Option<Instant>,
 }
 
 /// The next unclaimed task index, alone on its cache line (128 bytes: two lines on x86,
@@ -41,13 +55,49 @@ impl TaskSource {
             deadline: OnceLock::new(),
             duration,
             stop,
+            open: None,
         }
+    }
+
+    /// The same source following the open-model `load`.
+    pub fn with_load(mut self, load: Option<OpenLoad>) -> Self {
+        self.open = load.map(OpenSource::new);
+        self
+    }
+
+    /// True for an open-model run.
+    pub fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// The open-model side: its load, counters and queue.
+    pub fn open(&self) -> Option<&OpenSource> {
+        self.open.as_ref()
+    }
+
+    /// Open model: tasks waiting for a worker now (`None`: closed, or not started).
+    pub fn queue_len(&self) -> Option<u64> {
+        self.open.as_ref()?.queue_len(self.limit, self.end_ns())
+    }
+
+    /// Open model: dropped and unstarted arrivals and the waiting's CPU.
+    pub fn open_counts(&self) -> Option<OpenCounts> {
+        self.open.as_ref().map(OpenSource::counts)
+    }
+
+    /// Nanoseconds from the clock start to the end of a duration-bound run.
+    fn end_ns(&self) -> u64 {
+        self.duration
+            .map_or(u64::MAX, |d| d.as_nanos().min(u64::MAX as u128) as u64)
     }
 
     /// Starts the duration clock (at the end of warm-up); only the first call counts.
     pub fn start_clock(&self, start: Instant) {
         if let Some(d) = self.duration {
             let _ = self.deadline.set(start + d);
+        }
+        if let Some(open) = &self.open {
+            open.start(start);
         }
     }
 
@@ -63,8 +113,30 @@ impl TaskSource {
             || self.deadline().is_some_and(|d| now >= d)
     }
 
+    /// Claims up to `want` task indices (an open run: the next one, once its intended start
+    /// has come); `None` when the run is over.
+    pub fn claim_timed(&self, want: u64) -> Option<Claim> {
+        let Some(open) = &self.open else {
+            return self.claim(want).map(|tasks| Claim {
+                tasks,
+                intended: None,
+            });
+        };
+        if self.stop.is_cancelled() {
+            return None;
+        }
+        let arrival = open.next(self.limit, self.end_ns())?;
+        if !open.wait_until(arrival.intended, &self.stop) {
+            return None;
+        }
+        Some(Claim {
+            tasks: arrival.index..arrival.index + 1,
+            intended: Some(arrival.intended),
+        })
+    }
+
     /// Claims up to `want` task indices; fewer near the end so that workers finish together.
-    /// `None` when the run is over.
+    /// `None` when the run is over. (Closed model; see [`claim_timed`](Self::claim_timed).)
     pub fn claim(&self, want: u64) -> Option<Range<u64>> {
         if self.exhausted(Instant::now()) {
             return None;

@@ -2,6 +2,7 @@
 
 use super::contract::{ExecutionModel, Ran, TaskWorker, claim_loop, run_workers};
 use super::ctx::RunCtx;
+use super::source::Claim;
 use super::task::{WARMUP_BASE, run_guarded};
 use crate::profile::chunk::{Chunk, static_share};
 use crate::workload::{TaskContext, TaskError};
@@ -83,9 +84,9 @@ impl TaskWorker for Worker<'_> {
         })
     }
 
-    fn claim(&mut self, ctx: &RunCtx, _w: usize) -> Option<Range<u64>> {
+    fn claim(&mut self, ctx: &RunCtx, _w: usize) -> Option<Claim> {
         let Some(share) = &mut self.share else {
-            return ctx.source.claim(self.chunk);
+            return ctx.source.claim_timed(self.chunk);
         };
         if share.is_empty() || ctx.stopping() {
             return None;
@@ -93,7 +94,10 @@ impl TaskWorker for Worker<'_> {
         let end = share.end.min(share.start + STATIC_SLICE);
         let slice = share.start..end;
         share.start = end;
-        Some(slice)
+        Some(Claim {
+            tasks: slice,
+            intended: None,
+        })
     }
 
     fn claim_size(&self) -> u64 {

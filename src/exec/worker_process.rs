@@ -8,14 +8,15 @@ use super::ctx::RunCtx;
 use super::protocol::{FromWorker, ProtocolError, ToWorker};
 use std::time::Instant;
 
-/// A RUN frame for `count` tasks from `first`, with a copy of the workload's input for each.
-pub fn run_frame(ctx: &RunCtx, first: u64, count: u32) -> ToWorker {
-    let block = ctx.workload.payload();
-    let mut data = Vec::with_capacity(block.len() * count as usize);
-    for _ in 0..count {
-        data.extend_from_slice(block);
+/// A RUN frame for `count` tasks from `first`, each given the workload's input block: the
+/// one block the parent's workload holds, written into the pipe once per task and never
+/// copied, however many workers are fed.
+pub fn run_frame<'a>(ctx: &RunCtx<'a>, first: u64, count: u32) -> ToWorker<'a> {
+    ToWorker::Run {
+        first,
+        count,
+        block: ctx.workload.payload(),
     }
-    ToWorker::Run { first, count, data }
 }
 
 /// Why talking to a worker process stopped.

@@ -48,12 +48,8 @@ pub fn draw<DB: DrawingBackend>(
     let runs = set.chart_runs();
     let full = Density::Full;
     match kind {
-        ChartKind::Throughput => panel(
-            body,
-            &chart::throughput(&runs, max_points(body)),
-            style,
-            full,
-        ),
+        ChartKind::Throughput => throughput(body, &runs, style),
+        ChartKind::Load => panel(body, &chart::latency_vs_rate(&runs), style, full),
         ChartKind::Latency => {
             let (left, right) = body.split_horizontally(body.dim_in_pixel().0 / 2);
             let over_time = chart::latency_over_time(&runs, max_points(&left));
@@ -92,9 +88,34 @@ pub fn draw<DB: DrawingBackend>(
             panel(&quadrants[1], &distribution, style, full)?;
             cpu(&quadrants[2], &runs, style)?;
             let cores = Some(set.host.logical_cpus);
-            panel(&quadrants[3], &chart::speedup_on(&runs, cores), style, full)
+            let speedup = chart::speedup_on(&runs, cores);
+            // Open-load runs without a worker sweep: their latency–throughput curve instead.
+            let load = chart::latency_vs_rate(&runs);
+            let last = if speedup.is_empty() && !load.is_empty() {
+                load
+            } else {
+                speedup
+            };
+            panel(&quadrants[3], &last, style, full)
         }
     }
+}
+
+/// The throughput chart, with the queue length of open-load runs in a smaller panel under
+/// it when there are any.
+fn throughput<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    runs: &[ChartRun],
+    style: &Style,
+) -> Result<(), String> {
+    let data = chart::throughput(runs, max_points(body));
+    let queue = chart::queue_over_time(runs, max_points(body));
+    if queue.is_empty() {
+        return panel(body, &data, style, Density::Full);
+    }
+    let (top, bottom) = body.split_vertically(body.dim_in_pixel().1 * 64 / 100);
+    panel(&top, &data, style, Density::Full)?;
+    panel(&bottom, &queue, style, Density::Compact)
 }
 
 /// One CPU panel per run with samples (the last [`MAX_PANELS`]), in a grid.

@@ -24,11 +24,20 @@ pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
         message,
     };
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(CSV_HEADER)
+    // The open-load columns follow only when some run had an open load: a file of
+    // closed-loop runs has exactly the columns it always had.
+    let open = results.runs.iter().any(|r| r.open.is_some());
+    let shown: Vec<&columns::Column> = columns::CSV
+        .into_iter()
+        .chain(columns::CSV_OPEN.into_iter().filter(|_| open))
+        .collect();
+    out.write_record(shown.iter().map(|c| c.key))
         .map_err(|e| fail(e.to_string()))?;
     for run in &results.runs {
-        let row = columns::CSV.map(|c| cell(c.value(run, Some(&results.host))));
-        out.write_record(&row).map_err(|e| fail(e.to_string()))?;
+        let row = shown
+            .iter()
+            .map(|c| cell(c.value(run, Some(&results.host))));
+        out.write_record(row).map_err(|e| fail(e.to_string()))?;
     }
     let bytes = out.into_inner().map_err(|e| fail(e.to_string()))?;
     crate::fsutil::write_output(path, &bytes).map_err(|e| fail(e.to_string()))
@@ -41,6 +50,7 @@ fn cell(value: Option<Value>) -> String {
         Some(Value::Text(t)) => text_cell(&t),
         Some(Value::Count(n)) => n.to_string(),
         Some(Value::Real(v)) => v.to_string(),
+        Some(Value::Flag(b)) => b.to_string(),
     }
 }
 

@@ -218,6 +218,7 @@ fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String
 }
 
 /// Renders every single chart of `set` into folder `dir` as `<stem>-<kind>.<ext>`; returns the files.
+/// The load chart is left out when no run had an open load (it would only say so).
 pub fn render_all(
     set: &ExportSet,
     dir: &Path,
@@ -226,7 +227,11 @@ pub fn render_all(
     options: ImageOptions,
 ) -> Result<Vec<PathBuf>, ExportError> {
     let mut written = Vec::new();
-    for kind in ChartKind::ALL {
+    let open = set.runs.iter().any(|(_, r)| r.open.is_some());
+    for kind in ChartKind::ALL
+        .into_iter()
+        .filter(|k| open || *k != ChartKind::Load)
+    {
         let path = dir.join(format!("{stem}-{}.{}", kind.name(), format.extension()));
         render(set, kind, format, &path, options)?;
         written.push(path);

@@ -23,8 +23,12 @@ pub struct Stroke {
     pub width: f64,
     /// Whether it is dashed.
     pub dashed: bool,
+    /// Whether its points are joined by a line (markers only when not).
+    pub line: bool,
     /// Dot radius at scale 1, when each point is marked.
     pub dots: Option<f64>,
+    /// Whether the dots are hollow rings (points called out: saturated).
+    pub hollow: bool,
     /// The points drawn.
     pub points: Vec<(f64, f64)>,
     /// Error bars drawn in its colour: (x, low, high), a vertical line with short caps.
@@ -43,18 +47,23 @@ pub fn strokes(data: &ChartData) -> Vec<Stroke> {
                 Weight::Normal => (1.0, 2.0),
                 Weight::Faint => (0.6, 1.2),
                 Weight::Reference => (1.0, 1.5),
+                Weight::Dashed => (0.9, 1.8),
+                Weight::Marks => (1.0, 2.0),
             };
             Stroke {
                 label: (s.legend && data.legend != LegendAt::Hidden).then(|| s.name.clone()),
                 color: base,
                 alpha,
                 width,
-                dashed: s.weight == Weight::Reference,
+                dashed: matches!(s.weight, Weight::Reference | Weight::Dashed),
+                line: s.weight != Weight::Marks,
                 dots: match s.markers {
                     Markers::None => None,
                     Markers::Small => Some(4.0),
                     Markers::Large => Some(5.0),
+                    Markers::Ring => Some(9.0),
                 },
+                hollow: s.markers == Markers::Ring,
                 points: s.points.iter().map(|p| (p[0], p[1])).collect(),
                 whiskers: s.whiskers.iter().map(|w| (w[0], w[1], w[2])).collect(),
             }
@@ -154,15 +163,16 @@ where
     for stroke in strokes(data) {
         let width = style.px(stroke.width);
         let line = stroke.color.mix(stroke.alpha).stroke_width(width);
-        let drawn = if stroke.dashed {
-            chart.draw_series(DashedLineSeries::new(
-                stroke.points.iter().copied(),
+        let points = || stroke.points.iter().copied();
+        let drawn = match (stroke.line, stroke.dashed) {
+            (false, _) => chart.draw_series(std::iter::empty::<Circle<(f64, f64), u32>>()),
+            (true, true) => chart.draw_series(DashedLineSeries::new(
+                points(),
                 style.px(8.0),
                 style.px(6.0),
                 line,
-            ))
-        } else {
-            chart.draw_series(LineSeries::new(stroke.points.iter().copied(), line))
+            )),
+            (true, false) => chart.draw_series(LineSeries::new(points(), line)),
         }
         .map_err(|e| e.to_string())?;
         if let Some(label) = &stroke.label {
@@ -170,17 +180,7 @@ where
             labelled = true;
         }
         whiskers(&mut chart, &stroke, style)?;
-        if let Some(r) = stroke.dots {
-            let r = style.px(r);
-            chart
-                .draw_series(
-                    stroke
-                        .points
-                        .iter()
-                        .map(|p| Circle::new(*p, r, stroke.color.filled())),
-                )
-                .map_err(|e| e.to_string())?;
-        }
+        dots(&mut chart, &stroke, style)?;
     }
     match data.legend {
         LegendAt::Hidden => Ok(()),
@@ -188,6 +188,35 @@ where
         LegendAt::UpperLeft => legend(&mut chart, style, SeriesLabelPosition::UpperLeft),
         LegendAt::UpperRight => legend(&mut chart, style, SeriesLabelPosition::UpperRight),
     }
+}
+
+/// The stroke's point markers: filled dots, or hollow rings around the points.
+fn dots<'a, DB, Y>(
+    chart: &mut ChartContext<
+        'a,
+        DB,
+        Cartesian2d<<std::ops::Range<f64> as AsRangedCoord>::CoordDescType, Y>,
+    >,
+    stroke: &Stroke,
+    style: &Style,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let Some(r) = stroke.dots else {
+        return Ok(());
+    };
+    let r = style.px(r);
+    let paint = if stroke.hollow {
+        stroke.color.stroke_width(style.px(2.0))
+    } else {
+        stroke.color.filled()
+    };
+    chart
+        .draw_series(stroke.points.iter().map(|p| Circle::new(*p, r, paint)))
+        .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// The stroke's error bars: a vertical line from low to high with a short cap at each end.

@@ -18,6 +18,8 @@ pub struct Editor {
     workers_text: Vec<String>,
     /// The text of each run's list field (argv) as typed, blank lines included.
     lines_text: Vec<String>,
+    /// The text of each run's arrival rate as typed (`None` until first drawn).
+    rates_text: Vec<Option<String>>,
     problems: Vec<ValidationError>,
     /// Set when the user changed something since the last call to [`take_changed`](Self::take_changed).
     changed: bool,
@@ -32,6 +34,9 @@ pub fn default_run() -> RunSpec {
         tasks: None,
         duration_s: Some(2.0),
         warmup_tasks: 0,
+        arrival_rate: None,
+        arrivals: None,
+        max_queue: None,
         stall_timeout_s: None,
         chunk: None,
         workload: WorkloadSpec::Cpu(Cpu {
@@ -69,6 +74,7 @@ impl Editor {
             selected: 0,
             workers_text: Vec::new(),
             lines_text: Vec::new(),
+            rates_text: Vec::new(),
             problems: Vec::new(),
             changed: false,
         };
@@ -92,6 +98,7 @@ impl Editor {
             .collect();
         // Filled from each run's list field when first drawn (see `workload_fields`).
         self.lines_text = vec![String::new(); self.profile.runs.len()];
+        self.rates_text = vec![None; self.profile.runs.len()];
         self.revalidate();
     }
 
@@ -104,6 +111,12 @@ impl Editor {
                 self.problems
                     .push(ValidationError::new(workers_path(i), message));
             }
+        }
+        // A rate that does not parse replaces what the profile's last rate would say.
+        for typed in super::load_editor::typed_problems(&self.profile.runs, &self.rates_text) {
+            self.problems
+                .retain(|p| !p.path.0.starts_with(&typed.path.0));
+            self.problems.push(typed);
         }
         self.selected = self.selected.min(self.profile.runs.len().saturating_sub(1));
     }
@@ -232,6 +245,7 @@ impl Editor {
                 self.profile.runs.push(default_run());
                 self.workers_text.push(default_run().workers.to_text());
                 self.lines_text.push(String::new());
+                self.rates_text.push(None);
                 self.selected = self.profile.runs.len() - 1;
                 self.touched();
             }
@@ -247,6 +261,7 @@ impl Editor {
                 self.workers_text
                     .insert(i + 1, self.workers_text[i].clone());
                 self.lines_text.insert(i + 1, self.lines_text[i].clone());
+                self.rates_text.insert(i + 1, self.rates_text[i].clone());
                 self.selected = i + 1;
                 self.touched();
             }
@@ -254,6 +269,7 @@ impl Editor {
                 self.profile.runs.remove(i);
                 self.workers_text.remove(i);
                 self.lines_text.remove(i);
+                self.rates_text.remove(i);
                 self.touched();
             }
             if ui
@@ -280,6 +296,7 @@ impl Editor {
         self.profile.runs.swap(a, b);
         self.workers_text.swap(a, b);
         self.lines_text.swap(a, b);
+        self.rates_text.swap(a, b);
         self.selected = b;
         self.touched();
     }
@@ -368,6 +385,10 @@ impl Editor {
             &problems,
             &at.key("workload"),
         );
+        // Under the workload: the closed loop's fields above keep their places.
+        ui.separator();
+        changed |=
+            super::load_editor::load_fields(ui, run, &mut self.rates_text[i], &problems, &at);
         if changed {
             self.touched();
         }

@@ -15,6 +15,7 @@ pub mod files;
 pub mod findings;
 mod history;
 pub mod history_keeping;
+pub mod load_editor;
 pub mod palette;
 pub mod prompts;
 pub mod repaint;

@@ -2,6 +2,7 @@
 //! percentiles), the throughput and latency timeline, and the totals.
 
 use super::histogram::{LatencyHistogram, new_histogram};
+use super::open::OpenHistograms;
 use super::recorder::Flush;
 use super::spans::{SPAN_LIMIT, WorkerLane, WorkerTimeline};
 use serde::{Deserialize, Serialize};
@@ -19,11 +20,18 @@ pub struct TimelinePoint {
     pub p50_us: Option<f64>,
     /// 99th percentile latency of those tasks (µs); null when none completed.
     pub p99_us: Option<f64>,
+    /// Open model: 99th percentile response time (end − intended start) of those tasks (µs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_p99_us: Option<f64>,
+    /// Open model: the longest queue of arrived, unstarted tasks seen in the bucket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_len: Option<u64>,
 }
 
 struct OpenBucket {
     latencies: LatencyHistogram,
     count: u64,
+    response: Option<LatencyHistogram>,
 }
 
 /// The totals of a finished run.
@@ -38,6 +46,8 @@ pub struct RunTotals {
     pub timeline: Vec<TimelinePoint>,
     /// What each worker did over time.
     pub workers: WorkerTimeline,
+    /// Open model: every response and queue latency, merged.
+    pub open: Option<OpenHistograms>,
 }
 
 /// Merges flushes from `workers` recorders as they arrive.
@@ -50,6 +60,7 @@ pub struct Aggregator {
     tasks: u64,
     sum_ns: u128,
     workers: WorkerTimeline,
+    total_open: Option<OpenHistograms>,
 }
 
 /// Buckets kept open waiting for a slow worker before they are closed anyway; a late
@@ -73,7 +84,13 @@ impl Aggregator {
                 thinned: false,
                 lanes: vec![WorkerLane::default(); workers.max(1)],
             },
+            total_open: None,
         }
+    }
+
+    /// Open model: the response and queue latencies merged so far.
+    pub fn open(&self) -> Option<&OpenHistograms> {
+        self.total_open.as_ref()
     }
 
     /// Tasks merged so far.
@@ -112,10 +129,17 @@ impl Aggregator {
                 let open = self.open.entry(flush.bucket).or_insert_with(|| OpenBucket {
                     latencies: new_histogram(),
                     count: 0,
+                    response: None,
                 });
                 let _ = open.latencies.add(&flush.latencies);
                 open.count += count;
+                if let Some(o) = &flush.open {
+                    let _ = (open.response.get_or_insert_with(new_histogram)).add(&o.response);
+                }
             }
+        }
+        if let Some(o) = &flush.open {
+            self.total_open.get_or_insert_with(Default::default).add(o);
         }
         if let Some(w) = self.watermarks.get_mut(flush.worker) {
             *w = (*w).max(flush.next_bucket);
@@ -164,12 +188,18 @@ impl Aggregator {
                 tasks_per_sec: b.count as f64 / width_s,
                 p50_us: Some(b.latencies.value_at_quantile(0.5) as f64 / 1000.0),
                 p99_us: Some(b.latencies.value_at_quantile(0.99) as f64 / 1000.0),
+                response_p99_us: b
+                    .response
+                    .map(|r| r.value_at_quantile(0.99) as f64 / 1000.0),
+                queue_len: None,
             },
             _ => TimelinePoint {
                 t,
                 tasks_per_sec: 0.0,
                 p50_us: None,
                 p99_us: None,
+                response_p99_us: None,
+                queue_len: None,
             },
         }
     }
@@ -211,6 +241,7 @@ impl Aggregator {
             sum_ns: self.sum_ns,
             timeline: self.finalized,
             workers: self.workers,
+            open: self.total_open,
         }
     }
 }
@@ -233,6 +264,7 @@ mod tests {
             spans: Vec::new(),
             busy: Vec::new(),
             thinned: false,
+            open: None,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod balance;
 pub mod foreign;
 pub mod histogram;
 pub mod live;
+pub mod open;
 pub mod recorder;
 pub mod sampler;
 pub mod spans;

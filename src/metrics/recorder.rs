@@ -41,6 +41,8 @@ pub struct Flush {
     pub busy: Vec<(u64, SpanState, u64)>,
     /// True once the worker left a span out (it had kept its share of `SPAN_LIMIT`).
     pub thinned: bool,
+    /// Open model: their response and queue latencies.
+    pub open: Option<super::open::OpenHistograms>,
 }
 
 /// Records task latencies for one worker.
@@ -60,6 +62,7 @@ pub struct Recorder {
     counter: Arc<WorkerCounter>,
     tx: Sender<Flush>,
     spans: SpanBuffer,
+    open: Option<super::open::OpenHistograms>,
 }
 
 impl Recorder {
@@ -85,6 +88,7 @@ impl Recorder {
             counter,
             tx,
             spans: SpanBuffer::new(SPAN_LIMIT),
+            open: None,
         }
     }
 
@@ -177,6 +181,31 @@ impl Recorder {
         self.counter.0.store(self.completed, Ordering::Relaxed);
     }
 
+    /// Records one task like [`record`](Self::record); in an open-model run (`intended`
+    /// is its intended start) also its response and queue latencies.
+    #[inline]
+    pub fn record_from(
+        &mut self,
+        task: u64,
+        end: Instant,
+        latency_ns: u64,
+        intended: Option<Instant>,
+    ) {
+        self.record(task, end, latency_ns);
+        if let Some(intended) = intended {
+            self.record_open(end, latency_ns, intended);
+        }
+    }
+
+    /// Records an open-model task's response and queue latencies (its service latency is
+    /// recorded apart, just before: the open figures go with its bucket).
+    #[inline]
+    pub fn record_open(&mut self, end: Instant, latency_ns: u64, intended: Instant) {
+        self.open
+            .get_or_insert_with(Default::default)
+            .record(end, latency_ns, intended);
+    }
+
     /// Tasks recorded so far.
     pub fn completed(&self) -> u64 {
         self.completed
@@ -204,6 +233,7 @@ impl Recorder {
             spans: std::mem::take(&mut self.spans.spans),
             busy: std::mem::take(&mut self.spans.busy),
             thinned: self.spans.thinned,
+            open: self.open.as_mut().map(super::open::OpenHistograms::take),
         });
         self.move_to(next_bucket);
     }

@@ -83,6 +83,11 @@ pub fn validate(run: &RunSpec, at: &FieldPath) -> Vec<ValidationError> {
             "chunk = \"static\" splits a known number of tasks: set tasks instead of duration_s"
                 .to_string(),
         ),
+        Chunk::Static if run.arrival_rate.is_some() => Some(
+            "chunk = \"static\" splits the tasks up front, but under arrival_rate they arrive \
+             one by one: remove chunk or arrival_rate"
+                .to_string(),
+        ),
         _ => None,
     };
     problem

@@ -34,6 +34,7 @@ examples![
     "transfer.toml",
     "python-gil.toml",
     "load-balance.toml",
+    "open-load.toml",
 ];
 
 impl Example {

@@ -1,6 +1,7 @@
 //! Workload profiles: the model, TOML loading with error locations,
 //! validation, and expansion into the list of runs to execute.
 
+pub mod arrivals;
 pub mod chunk;
 mod estimate;
 pub mod examples;
@@ -93,6 +94,16 @@ pub struct RunSpec {
     /// absent: adaptive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk: Option<chunk::Chunk>,
+    /// Open model: tasks arrive at this rate (per second; a list sweeps rates), whether or
+    /// not a worker is free. Absent: a closed loop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrival_rate: Option<arrivals::Rates>,
+    /// How arrivals are spaced (open model; default uniform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrivals: Option<arrivals::Arrivals>,
+    /// Arrivals waiting beyond this many are dropped (open model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_queue: Option<u64>,
     /// What each task does.
     pub workload: WorkloadSpec,
 }
@@ -138,6 +149,8 @@ pub struct PlannedRun {
     pub workload: WorkloadSpec,
     /// `threads` only: how workers claim tasks (`None`: adaptive chunks).
     pub chunk: Option<chunk::Chunk>,
+    /// Open-model load; `None`: a closed loop.
+    pub load: Option<arrivals::OpenLoad>,
 }
 
 impl Profile {
@@ -146,12 +159,20 @@ impl Profile {
         let mut plan = Vec::new();
         for run in &self.runs {
             let sweep = run.workers.counts().len() > 1;
-            for &workers in run.workers.counts() {
-                let label = match &run.label {
+            let rate_sweep = arrivals::rate_count(run) > 1;
+            for (&workers, load) in run.workers.counts().iter().flat_map(|w| {
+                arrivals::loads(run, self.seed)
+                    .into_iter()
+                    .map(move |l| (w, l))
+            }) {
+                let mut label = match &run.label {
                     Some(label) if sweep => format!("{label} ×{workers}"),
                     Some(label) => label.clone(),
                     None => labels::automatic(run, workers, &self.runs),
                 };
+                if let Some(load) = load.filter(|_| rate_sweep || run.label.is_none()) {
+                    label = format!("{label} @{}", arrivals::rate_label(load.rate));
+                }
                 let stop = match (run.tasks, run.duration_s) {
                     (Some(tasks), _) => Stop::Tasks(tasks),
                     (None, Some(secs)) => Stop::Duration(secs),
@@ -170,6 +191,7 @@ impl Profile {
                     ),
                     workload: run.workload.clone(),
                     chunk: run.chunk,
+                    load,
                 });
             }
         }

@@ -47,14 +47,37 @@ pub struct TooBig {
     pub available: u64,
 }
 
-/// What `run` is expected to hold at its peak, worker processes' own memory included.
+/// Bytes one waiting arrival takes in an open run's queue (its index and intended start).
+pub const QUEUE_ENTRY_BYTES: u64 = 16;
+
+/// What `run` is expected to hold at its peak, worker processes' own memory and an open
+/// run's queue included.
 pub fn estimate(run: &PlannedRun) -> Needs {
     let mut needs = run.workload.estimate(run.model, run.workers);
     if run.model.uses_processes() {
         let own = PER_PROCESS.saturating_mul(run.workers as u64);
         needs.memory_bytes = needs.memory_bytes.saturating_add(own);
     }
+    needs.memory_bytes = needs.memory_bytes.saturating_add(queue_bytes(run));
     needs
+}
+
+/// The most an open run's queue can hold: `max_queue` entries, or fewer when the run offers
+/// fewer arrivals (its tasks, or its rate over its duration); the queue's buffer doubles as
+/// it grows, so up to the next power of two of that. 0 for a closed loop.
+fn queue_bytes(run: &PlannedRun) -> u64 {
+    let Some(load) = &run.load else {
+        return 0;
+    };
+    let offered = match run.stop {
+        super::Stop::Tasks(n) => n,
+        super::Stop::Duration(s) => (load.rate * s).ceil().min(u64::MAX as f64) as u64,
+    };
+    let entries = load.max_queue.min(offered.saturating_add(1));
+    entries
+        .checked_next_power_of_two()
+        .unwrap_or(u64::MAX)
+        .saturating_mul(QUEUE_ENTRY_BYTES)
 }
 
 /// The first run of `plan` that needs more memory or disk than `available`.
@@ -149,11 +172,12 @@ mod tests {
             ),
             (
                 run("processes", 256, "kind = \"transfer\"\nbytes = 16777216"),
-                "run 1 (processes ×256, transfer 16.0 MiB each) needs about 20.8 GiB of memory; this machine has 16.0 GiB available.",
+                "run 1 (processes ×256, transfer 16.0 MiB each) needs about 4.8 GiB of memory; this machine has 4.0 GiB available.",
             ),
         ];
+        // One block per worker process since issue 18 (it was five: 20.8 GiB here).
         let tight = Available {
-            memory_bytes: Some(16 << 30),
+            memory_bytes: Some(4 << 30),
             ..SMALL
         };
         for (i, (toml, message)) in cases.iter().enumerate() {
@@ -169,6 +193,38 @@ mod tests {
         let err = check_needs(&plan(&cases[1].0), &roomy).expect_err("refused");
         assert_eq!(err.resource, "disk space in the temporary folder");
         assert_eq!(err.needed, 1 << 40);
+    }
+
+    #[test]
+    fn an_open_runs_queue_counts_up_to_max_queue_or_its_arrivals() {
+        let open = |stop: &str, load: &str| {
+            format!(
+                "[[run]]\nmodel = \"pool\"\nworkers = 2\n{stop}\n{load}\n[run.workload]\nkind = \"sleep\"\nms = 1\n"
+            )
+        };
+        let closed = estimate(&plan(&open("duration_s = 100", ""))[0]).memory_bytes;
+        let queue =
+            |stop: &str, load: &str| estimate(&plan(&open(stop, load))[0]).memory_bytes - closed;
+        // 10 M arrivals offered, at most 4 M waiting: 4 M entries (2²² ≥ 4 M) of 16 bytes.
+        let capped = queue(
+            "duration_s = 100",
+            "arrival_rate = 100000\nmax_queue = 4000000",
+        );
+        assert_eq!(capped, (1 << 22) * 16);
+        // 1000 tasks can never queue more than 1000.
+        let few = queue("tasks = 1000", "arrival_rate = 100000\nmax_queue = 4000000");
+        assert_eq!(few, 1024 * 16);
+        // The largest queue a profile may set is 160 MB: refused on a machine without it.
+        let big = plan(&open(
+            "duration_s = 1000",
+            "arrival_rate = 1000000\nmax_queue = 10000000",
+        ));
+        let tiny = Available {
+            memory_bytes: Some(100 << 20),
+            disk_bytes: None,
+        };
+        let err = check_needs(&big, &tiny).expect_err("the queue does not fit");
+        assert!(err.needed >= 10_000_000 * 16, "{err}");
     }
 
     #[test]

@@ -63,13 +63,14 @@ pub const MAX_PLANNED_RUNS: usize = 1000;
 /// A profile planning more than [`MAX_PLANNED_RUNS`] runs, reported at the sweep that
 /// crosses the limit.
 fn check_plan_size(profile: &Profile) -> Option<ValidationError> {
-    let total: usize = profile.runs.iter().map(|r| r.workers.counts().len()).sum();
+    let planned = |r: &RunSpec| r.workers.counts().len() * super::arrivals::rate_count(r);
+    let total: usize = profile.runs.iter().map(planned).sum();
     if total <= MAX_PLANNED_RUNS {
         return None;
     }
     let mut so_far = 0;
     let crossing = profile.runs.iter().position(|r| {
-        so_far += r.workers.counts().len();
+        so_far += planned(r);
         so_far > MAX_PLANNED_RUNS
     })?;
     Some(ValidationError::new(
@@ -101,7 +102,11 @@ fn check_repetitions(profile: &Profile) -> Vec<ValidationError> {
     if !errors.is_empty() {
         return errors;
     }
-    let runs: usize = profile.runs.iter().map(|r| r.workers.counts().len()).sum();
+    let runs: usize = profile
+        .runs
+        .iter()
+        .map(|r| r.workers.counts().len() * super::arrivals::rate_count(r))
+        .sum();
     if runs.saturating_mul(repetitions) > MAX_STEPS {
         return vec![ValidationError::new(
             FieldPath::root().key("repetitions"),
@@ -159,6 +164,7 @@ fn validate_run(run: &RunSpec, at: &FieldPath, errors: &mut Vec<ValidationError>
         ));
     }
     errors.extend(super::chunk::validate(run, at));
+    errors.extend(super::arrivals::validate(run, at));
     errors.extend(run.workload.validate(run.model, &at.key("workload")));
 }
 

@@ -21,6 +21,8 @@ pub enum Value {
     Count(u64),
     /// A measured quantity.
     Real(f64),
+    /// Yes or no (`saturated`).
+    Flag(bool),
 }
 
 /// How a value reads in a table for people; the CSV always writes the value itself.
@@ -80,6 +82,7 @@ impl Column {
             (Value::Real(v), Shown::Si) => si(v),
             (Value::Real(v), Shown::Fixed2) => format!("{v:.2}"),
             (Value::Real(v), Shown::Plain | Shown::Mib) => v.to_string(),
+            (Value::Flag(b), _) => if b { "yes" } else { "no" }.to_string(),
         })
     }
 
@@ -309,6 +312,107 @@ pub const EFFECTIVE_PARALLELISM: Column = Column {
     )
 };
 
+/// A figure of an open-load run (`arrival_rate`); closed-loop runs have none, so these
+/// columns show only where some run had an open load.
+const fn open_column(
+    key: &'static str,
+    heading: &'static str,
+    unit: &'static str,
+    shown: Shown,
+    value: fn(&RunResult, Option<&Host>) -> Option<Value>,
+) -> Column {
+    Column {
+        applies: Applies::WhenMeasured,
+        ..column(key, heading, unit, shown, value)
+    }
+}
+
+/// Open load: tasks per second offered (the arrival rate).
+pub const OFFERED_RATE: Column =
+    open_column("offered_rate", "offered/s", "tasks/s", Shown::Si, |r, _| {
+        real(r.open.as_ref()?.offered_rate)
+    });
+/// Open load: tasks per second completed.
+pub const ACHIEVED_RATE: Column = open_column(
+    "achieved_rate",
+    "achieved/s",
+    "tasks/s",
+    Shown::Si,
+    |r, _| real(r.open.as_ref()?.achieved_rate),
+);
+/// Open load: the median response time (end − intended start).
+pub const RESPONSE_P50: Column = open_column(
+    "response_p50_us",
+    "response p50 µs",
+    "µs",
+    Shown::Si,
+    |r, _| real(r.open.as_ref()?.response_us.p50),
+);
+/// Open load: the 99th percentile response time (end − intended start).
+pub const RESPONSE_P99: Column = open_column(
+    "response_p99_us",
+    "response p99 µs",
+    "µs",
+    Shown::Si,
+    |r, _| real(r.open.as_ref()?.response_us.p99),
+);
+/// Open load: the 99th percentile wait for a worker (actual − intended start).
+pub const QUEUE_P99: Column =
+    open_column("queue_p99_us", "queue p99 µs", "µs", Shown::Si, |r, _| {
+        real(r.open.as_ref()?.queue_us.p99)
+    });
+/// Open load: tasks that waited longer than the median service time.
+pub const LATE: Column = open_column("late", "late", "", Shown::Plain, |r, _| {
+    count(r.open.as_ref()?.late)
+});
+/// Open load: arrivals that found the queue full.
+pub const DROPPED: Column = open_column("dropped", "dropped", "", Shown::Plain, |r, _| {
+    count(r.open.as_ref()?.dropped)
+});
+/// Open load: whether the run fell behind its arrival rate (`yes`/`no`; the CSV writes
+/// `true`/`false`, as the results file does).
+pub const SATURATED: Column = open_column("saturated", "saturated", "", Shown::Plain, |r, _| {
+    r.open.as_ref().map(|o| Value::Flag(o.saturated))
+});
+
+/// Open load: the median service time (end − actual start: `p50_us` under the name that
+/// tells it from the response time; tables for people only).
+pub const SERVICE_P50: Column = open_column(
+    "service_p50_us",
+    "service p50 µs",
+    "µs",
+    Shown::Si,
+    |r, _| r.open.as_ref().and(real(r.latency_us.p50)),
+);
+
+/// The CSV's columns of open-load runs, written after [`CSV`] only when some run had an
+/// open load: a file of closed-loop runs keeps exactly the columns it always had.
+pub const CSV_OPEN: [&Column; 8] = [
+    &OFFERED_RATE,
+    &ACHIEVED_RATE,
+    &RESPONSE_P50,
+    &RESPONSE_P99,
+    &QUEUE_P99,
+    &LATE,
+    &DROPPED,
+    &SATURATED,
+];
+
+/// The columns of `parlab run`'s second table, "Open load", printed when some run had one
+/// (the label first).
+pub const OPEN_SUMMARY: [&Column; 10] = [
+    &LABEL,
+    &OFFERED_RATE,
+    &ACHIEVED_RATE,
+    &RESPONSE_P50,
+    &RESPONSE_P99,
+    &QUEUE_P99,
+    &SERVICE_P50,
+    &LATE,
+    &DROPPED,
+    &SATURATED,
+];
+
 /// The CSV's columns, in order: one row per run, every column always (empty when a run has
 /// no value). Names never change meaning: `tests/golden/results-v1.csv` holds the header.
 pub const CSV: [&Column; 30] = [
@@ -364,13 +468,19 @@ pub const SUMMARY: [&Column; 16] = [
     &BYTES_MOVED,
 ];
 
-/// The columns of the app's summary table, in order (those that apply).
-pub const APP_SUMMARY: [&Column; 16] = [
+/// The columns of the app's summary table, in order (those that apply: the open-load
+/// figures only when some run had an open load).
+pub const APP_SUMMARY: [&Column; 21] = [
     &LABEL,
     &WORKLOAD_BRIEF,
     &STATUS,
     &TASKS_COMPLETED,
     &THROUGHPUT,
+    &OFFERED_RATE,
+    &ACHIEVED_RATE,
+    &RESPONSE_P99,
+    &DROPPED,
+    &SATURATED,
     &P50,
     &P99,
     &OVERHEAD,

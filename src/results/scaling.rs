@@ -51,14 +51,16 @@ pub struct Sweep<'a> {
     pub runs: Vec<&'a RunResult>,
 }
 
-/// Groups completed runs by model and workload and returns every group with at least two
-/// worker counts. When a worker count appears more than once, the last run counts.
+/// Groups completed closed-loop runs by model and workload and returns every group with at
+/// least two worker counts. When a worker count appears more than once, the last run counts.
 pub fn sweeps<'a>(runs: impl IntoIterator<Item = &'a RunResult>) -> Vec<Sweep<'a>> {
     // (model, workload as JSON, legend name, runs by worker count)
     type Group<'a> = (Model, String, String, Vec<&'a RunResult>);
     let mut groups: Vec<Group> = Vec::new();
     for run in runs {
-        if run.status != RunStatus::Completed || run.throughput_per_sec <= 0.0 {
+        // An open-load run's throughput is its arrival rate's: no point of a scaling curve.
+        if run.status != RunStatus::Completed || run.throughput_per_sec <= 0.0 || run.open.is_some()
+        {
             continue;
         }
         let key = serde_json::to_string(&run.workload).unwrap_or_default();

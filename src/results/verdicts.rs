@@ -14,18 +14,22 @@ use crate::stats::{Pairing, Ratio, ratio, sentence};
 /// The comparisons worth reading among `runs`, ran in `order`.
 pub fn comparisons(runs: &[RunResult], order: Order) -> Vec<Comparison> {
     let mut out = Vec::new();
-    for (i, a) in runs.iter().enumerate() {
+    // An open-load run's throughput is its arrival rate's (up to saturation): no verdict
+    // on it says anything about its model.
+    let closed = |r: &&RunResult| r.open.is_none();
+    for (i, a) in runs.iter().enumerate().filter(|(_, r)| closed(r)) {
         // Speedup: against the one-worker run of the same model and workload.
         if a.workers > 1
             && let Some(b) = runs
                 .iter()
+                .filter(closed)
                 .find(|b| b.workers == 1 && b.model == a.model && b.workload == a.workload)
         {
             out.extend(compare(a, b, order));
         }
         // Same work, same workers: models (or labels) against each other, each pair once,
         // the faster one named first ("processes ×2 is 1.9× faster than threads ×2").
-        for b in &runs[i + 1..] {
+        for b in runs[i + 1..].iter().filter(closed) {
             if b.workers == a.workers && b.workload == a.workload {
                 let (first, second) = if b.throughput_per_sec > a.throughput_per_sec {
                     (b, a)

@@ -1,5 +1,6 @@
 //! `transfer { bytes }`: each task reads a block of data. Threads read one shared buffer;
-//! in the process models the parent copies the block into the pipe for every task.
+//! in the process models the parent writes its one block into the pipe for every task and
+//! each worker reads it into its one block buffer (see `exec::protocol`).
 
 use super::{
     Field, Kind, KindInfo, Needs, Placement, TaskContext, TaskError, TaskTime, Workload,
@@ -45,24 +46,21 @@ impl Kind for Transfer {
         check_range(at, "bytes", self.bytes, 1..=MAX, "16 MiB")
     }
 
-    /// Reading the block (1 MiB in about 285 µs: 3.5 GB/s); the process models also copy
-    /// it through a pipe (about 3 ms per MiB in all), as the transfer example measured on a
-    /// 2-core EPYC.
+    /// Reading the block (1 MiB in about 285 µs: 3.5 GB/s); the process models also pass
+    /// it through a pipe (about 1 ms per MiB in all: 983 tasks/s for processes ×1 in the
+    /// transfer example on a 2-core EPYC; 3 ms before issue 18 took the copies out).
     fn task_time(&self, model: Model) -> TaskTime {
-        let rate = if model.uses_processes() {
-            0.35e9
-        } else {
-            3.5e9
-        };
+        let rate = if model.uses_processes() { 1.0e9 } else { 3.5e9 };
         TaskTime::Cpu(self.bytes as f64 / rate)
     }
 
-    /// One shared block in-process. With processes the parent holds the block and each
-    /// worker about five times its size (its own copy, the block received, pipe and reader
-    /// buffers): 16 MiB blocks measured about 80 MiB per worker.
+    /// One shared block in-process. With processes the parent holds the one block it
+    /// writes to every worker and each worker the one block it receives into (16 MiB
+    /// blocks: about 18 MiB per worker process, its own code included; it was 50 MiB
+    /// before issue 18, with the worker's own copy and two frame copies).
     fn estimate(&self, model: Model, workers: usize) -> Needs {
         let per_worker = if model.uses_processes() {
-            5 * self.bytes
+            self.bytes
         } else {
             0
         };
@@ -74,16 +72,30 @@ impl Kind for Transfer {
         }
     }
 
-    fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
+    /// A worker process gets each task's block through its pipe, so it builds none of its
+    /// own: it would be a second copy on that side.
+    fn build(&self, placement: &Placement) -> Result<Box<dyn Workload>, String> {
+        let in_worker_process = placement.model.uses_processes() && placement.runs_tasks;
+        let len = usize::try_from(self.bytes)
+            .map_err(|_| format!("transfer: {} bytes do not fit in memory", self.bytes))?;
+        let data = if in_worker_process {
+            Vec::new()
+        } else {
+            (0..self.bytes).map(|i| (i * 7 % 253) as u8).collect()
+        };
         Ok(Box::new(TransferWorkload {
-            data: (0..self.bytes).map(|i| (i * 7 % 253) as u8).collect(),
+            data,
+            len,
             moved: AtomicU64::new(0),
         }))
     }
 }
 
 struct TransferWorkload {
+    /// The block: empty in a worker process, whose tasks get theirs through the pipe.
     data: Vec<u8>,
+    /// Bytes each task must receive.
+    len: usize,
     moved: AtomicU64,
 }
 
@@ -94,11 +106,11 @@ impl Workload for TransferWorkload {
         } else {
             ctx.input
         };
-        if data.len() != self.data.len() {
+        if data.len() != self.len {
             return Err(TaskError::Failed(format!(
                 "transfer: received {} bytes, expected {}",
                 data.len(),
-                self.data.len()
+                self.len
             )));
         }
         // Read every byte, 8 at a time, so the data really is consumed.
@@ -111,7 +123,7 @@ impl Workload for TransferWorkload {
     }
 
     fn payload_bytes(&self) -> usize {
-        self.data.len()
+        self.len
     }
 
     fn payload(&self) -> &[u8] {

@@ -49,6 +49,7 @@ pub fn show(ui: &mut Ui, kind: ChartKind, shown: &Shown, out: &mut Vec<Action>) 
         ChartKind::Findings => {
             crate::gui::findings::view(ui, &shown.notes.findings, &shown.notes.fits, out)
         }
+        ChartKind::Load => load(ui, shown.series),
         ChartKind::Workers => workers::workers(ui, shown.series),
     }
 }
@@ -88,9 +89,40 @@ pub fn throughput(ui: &mut Ui, series: &[Series]) {
     if series.is_empty() {
         return empty(ui, "Start a run (F5) to see its throughput here.");
     }
-    let data = chart::throughput(&chart_runs(series), MAX_POINTS);
+    let runs = chart_runs(series);
+    let data = chart::throughput(&runs, MAX_POINTS);
     notes(ui, &data);
-    plot::show(ui, "throughput", &data);
+    // Open-load runs: their queue length in a small chart underneath, on the same time axis.
+    let queue = chart::queue_over_time(&runs, MAX_POINTS);
+    if queue.is_empty() {
+        return plot::show(ui, "throughput", &data);
+    }
+    let height = ui.available_height();
+    let width = ui.available_width();
+    ui.allocate_ui(egui::vec2(width, height * QUEUE_SHARE.0), |ui| {
+        plot::show(ui, "throughput", &data)
+    });
+    match queue.notes.is_empty() {
+        true => ui.small(&queue.caption),
+        false => ui.small(format!("{} ({})", queue.caption, queue.notes.join(", "))),
+    };
+    ui.allocate_ui(egui::vec2(width, ui.available_height()), |ui| {
+        plot::show(ui, "queue-over-time", &queue)
+    });
+}
+
+/// The share of the throughput tab's height the throughput chart keeps when the queue chart
+/// is drawn under it (the rest is the queue's).
+const QUEUE_SHARE: (f32, f32) = (0.64, 0.36);
+
+/// Draws the latency–throughput curve of the open-load runs.
+pub fn load(ui: &mut Ui, series: &[Series]) {
+    let data = chart::latency_vs_rate(&chart_runs(series));
+    if data.is_empty() {
+        return empty(ui, chart::NO_OPEN_RUNS);
+    }
+    notes(ui, &data);
+    plot::show(ui, "load", &data);
 }
 
 /// The chart's notes (what its error bars are), in small print above it.

@@ -20,8 +20,12 @@ pub struct Trace {
     pub width: f32,
     /// Whether it is dashed.
     pub dashed: bool,
+    /// Whether its points are joined by a line (markers only when not).
+    pub line: bool,
     /// Dot radius, when each point is marked.
     pub dots: Option<f32>,
+    /// Whether the dots are hollow rings (points called out: saturated).
+    pub hollow: bool,
     /// The points as plotted: the series' points, with a log axis as its log10.
     pub points: Vec<[f64; 2]>,
     /// Error bars as plotted, `[x, low, high]`: a vertical line with short caps.
@@ -41,6 +45,8 @@ fn trace(data: &ChartData, s: &Series, weak: Color32) -> Trace {
         Weight::Normal => (base, 1.5),
         Weight::Faint => (base.gamma_multiply(0.7), 1.0),
         Weight::Reference => (weak, 1.0),
+        Weight::Dashed => (base.gamma_multiply(0.9), 1.5),
+        Weight::Marks => (base, 1.5),
     };
     Trace {
         name: match s.part {
@@ -49,12 +55,15 @@ fn trace(data: &ChartData, s: &Series, weak: Color32) -> Trace {
         },
         color,
         width,
-        dashed: s.weight == Weight::Reference,
+        dashed: matches!(s.weight, Weight::Reference | Weight::Dashed),
+        line: s.weight != Weight::Marks,
         dots: match s.markers {
             Markers::None => None,
             Markers::Small => Some(3.0),
             Markers::Large => Some(4.0),
+            Markers::Ring => Some(7.0),
         },
+        hollow: s.markers == Markers::Ring,
         points: s
             .points
             .iter()
@@ -309,11 +318,13 @@ fn draw(plot: &mut PlotUi, t: Trace) {
         plot.points(
             Points::new(t.name.clone(), t.points.clone())
                 .color(t.color)
-                .radius(radius),
+                .radius(radius)
+                .filled(!t.hollow)
+                .shape(egui_plot::MarkerShape::Circle),
         );
     }
-    // A single point is a dot, not a line.
-    if t.points.len() > 1 || t.dots.is_none() {
+    // A single point is a dot, not a line; a series of markers has no line.
+    if t.line && (t.points.len() > 1 || t.dots.is_none()) {
         let mut line = Line::new(t.name, t.points).color(t.color).width(t.width);
         if t.dashed {
             line = line.style(LineStyle::dashed_dense());

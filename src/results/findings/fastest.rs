@@ -1,14 +1,24 @@
 //! `fastest`: for each workload and worker count run under several models, which model gave
 //! the most throughput, by how much over the next best, and whether that is significant.
+//! Open-load runs (`arrival_rate`) are not compared by throughput (the arrival rate sets it):
+//! at the same offered rate, the model with the lowest response p99 answered fastest.
 
-use super::measure::{Facts, measured};
+use super::measure::{Facts, UNTESTED_CHANGE, closed, duration, measured};
 use super::{Finding, Severity};
+use crate::profile::arrivals::rate_label;
 use crate::results::RunResult;
 
-/// One finding per workload and worker count with at least two models.
+/// One finding per workload and worker count with at least two models (closed loop), and
+/// per workload, worker count and offered rate with at least two models (open load).
 pub fn find(facts: &Facts) -> Vec<Finding> {
+    let mut found = closed_loop(facts);
+    found.extend(open_load(facts));
+    found
+}
+
+fn closed_loop(facts: &Facts) -> Vec<Finding> {
     let mut groups: Vec<Vec<&RunResult>> = Vec::new();
-    for run in facts.runs.iter().filter(|r| measured(r)) {
+    for run in facts.runs.iter().filter(|r| measured(r) && closed(r)) {
         match groups
             .iter_mut()
             .find(|g| g[0].workload == run.workload && g[0].workers == run.workers)
@@ -68,4 +78,80 @@ fn one(facts: &Facts, group: &[&RunResult]) -> Option<Finding> {
         .runs(group.iter().map(|r| r.label.as_str()))
         .figure("throughput_per_sec", best.throughput_per_sec);
     Some(change.add_to(f, "throughput_ratio"))
+}
+
+/// The response p99 of an open run (µs).
+fn response_p99(run: &RunResult) -> Option<f64> {
+    run.open
+        .as_ref()
+        .map(|o| o.response_us.p99)
+        .filter(|v| *v > 0.0)
+}
+
+/// Open runs of one workload, worker count and offered rate under several models, by their
+/// response p99: the fastest named when the next best's is at least [`UNTESTED_CHANGE`]
+/// times higher (percentiles of merged histograms have no interval to test).
+fn open_load(facts: &Facts) -> Vec<Finding> {
+    let mut groups: Vec<Vec<&RunResult>> = Vec::new();
+    let same = |a: &RunResult, b: &RunResult| {
+        let rate = |r: &RunResult| r.open.as_ref().map(|o| (o.offered_rate, o.load.arrivals));
+        a.workload == b.workload && a.workers == b.workers && rate(a) == rate(b)
+    };
+    for run in facts.runs.iter().filter(|r| measured(r)) {
+        if response_p99(run).is_none() {
+            continue;
+        }
+        match groups.iter_mut().find(|g| same(g[0], run)) {
+            Some(g) => {
+                g.retain(|r| r.model != run.model);
+                g.push(run);
+            }
+            None => groups.push(vec![run]),
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|g| g.len() >= 2)
+        .filter_map(|mut g| {
+            let p99 = |r: &RunResult| response_p99(r).unwrap_or(f64::INFINITY);
+            g.sort_by(|a, b| p99(a).total_cmp(&p99(b)));
+            one_open(&g)
+        })
+        .collect()
+}
+
+fn one_open(group: &[&RunResult]) -> Option<Finding> {
+    let (best, second) = (group[0], group[1]);
+    let (b, s) = (response_p99(best)?, response_p99(second)?);
+    let ratio = s / b;
+    if ratio < UNTESTED_CHANGE {
+        return None;
+    }
+    let rate = rate_label(best.open.as_ref()?.offered_rate);
+    let work = format!(
+        "{} with {} workers at {rate}",
+        best.workload.kind(),
+        best.workers
+    );
+    let text = format!(
+        "At {rate} offered, {} answered with a response p99 of {} against {} for {}, the \
+         next best ({ratio:.2}×). Response times are compared, not throughput: the arrival \
+         rate sets an open run's throughput. Percentiles have no interval, so only a gap of \
+         {:.0} % or more is claimed.",
+        best.label,
+        duration(b),
+        duration(s),
+        second.label,
+        (UNTESTED_CHANGE - 1.0) * 100.0
+    );
+    let f = Finding::new(
+        "fastest",
+        Severity::Info,
+        format!("{} answered fastest for {work}", best.model),
+        text,
+    )
+    .runs(group.iter().map(|r| r.label.as_str()))
+    .figure("response_p99_us", b)
+    .figure("response_p99_ratio", ratio);
+    Some(f)
 }

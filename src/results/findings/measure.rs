@@ -55,8 +55,12 @@ impl<'a> Facts<'a> {
         cores(run).is_some_and(|c| c >= BUSY_SHARE * could)
     }
 
-    /// `a`'s throughput against `b`'s.
+    /// `a`'s throughput against `b`'s; `None` when either had an open load (its arrival
+    /// rate, not the model, set its throughput).
     pub fn change(&self, a: &RunResult, b: &RunResult) -> Option<Change> {
+        if !closed(a) || !closed(b) {
+            return None;
+        }
         throughput_ratio(a, b, self.interleaved).map(Change)
     }
 
@@ -64,7 +68,7 @@ impl<'a> Facts<'a> {
     /// of a count wins), for every such group with at least two worker counts.
     pub fn sweeps(&self) -> Vec<Vec<&'a RunResult>> {
         let mut groups: Vec<Vec<&RunResult>> = Vec::new();
-        for run in self.runs.iter().filter(|r| measured(r)) {
+        for run in self.runs.iter().filter(|r| measured(r) && closed(r)) {
             match groups
                 .iter_mut()
                 .find(|g| g[0].model == run.model && g[0].workload == run.workload)
@@ -103,11 +107,16 @@ impl<'a> Facts<'a> {
         (!beyond.is_empty()).then_some((logical, within, beyond))
     }
 
-    /// The completed runs of the same workload and worker count as `run` under another model.
+    /// The completed closed-loop runs of the same workload and worker count as `run` under
+    /// another model.
     pub fn same_work(&self, run: &RunResult) -> impl Iterator<Item = &'a RunResult> {
         let (workload, workers, model) = (run.workload.clone(), run.workers, run.model);
         self.runs.iter().filter(move |r| {
-            measured(r) && r.workload == workload && r.workers == workers && r.model != model
+            measured(r)
+                && closed(r)
+                && r.workload == workload
+                && r.workers == workers
+                && r.model != model
         })
     }
 }
@@ -115,6 +124,12 @@ impl<'a> Facts<'a> {
 /// True for a run that completed with some throughput.
 pub fn measured(run: &RunResult) -> bool {
     run.status == RunStatus::Completed && run.throughput_per_sec > 0.0
+}
+
+/// True for a closed-loop run (no `arrival_rate`): its throughput is the model's to compare.
+/// An open run's throughput is its arrival rate's, up to saturation.
+pub fn closed(run: &RunResult) -> bool {
+    run.open.is_none()
 }
 
 /// Cores' worth of CPU parlab and its children used during `run`: (user + sys) / wall.
@@ -146,6 +161,16 @@ pub fn per_task(model: Model) -> bool {
 /// `run`'s label with its model and workers when the label does not say them.
 pub fn name(run: &RunResult) -> String {
     format!("{} ({} ×{})", run.label, run.model, run.workers)
+}
+
+/// A time given in µs as people read it: `850 µs`, `13 ms`, `2.4 s`.
+pub fn duration(us: f64) -> String {
+    match us {
+        _ if us < 1_000.0 => format!("{us:.0} µs"),
+        _ if us < 10_000.0 => format!("{:.1} ms", us / 1e3),
+        _ if us < 1e6 => format!("{:.0} ms", us / 1e3),
+        _ => format!("{:.2} s", us / 1e6),
+    }
 }
 
 /// A percentage with no decimals ("93 %").

@@ -25,6 +25,7 @@ mod lost_updates;
 pub mod measure;
 mod memory_per_process;
 mod noisy;
+mod saturated;
 mod scaling;
 #[cfg(test)]
 mod tests;
@@ -122,6 +123,7 @@ pub const RULES: &[Rule] = &[
     ("io-bound", io_bound::find),
     ("gil", gil::find),
     ("fastest", fastest::find),
+    ("saturated", saturated::find),
     ("creation-cost", creation_cost::find),
     ("ipc-cost", ipc_cost::find),
     ("load-imbalance", load_imbalance::find),
