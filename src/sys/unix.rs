@@ -360,6 +360,17 @@ pub fn wait_readable<const N: usize>(
     Ok(entries.map(|e| e.revents & readable != 0))
 }
 
+/// Makes the calling thread's timed sleeps end within about a microsecond of when they
+/// should (Linux `PR_SET_TIMERSLACK` of 1 ns; the default lets the kernel wake a sleeper up
+/// to 50 µs late to batch wake-ups). Elsewhere it does nothing.
+pub fn precise_timers() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: a plain system call without pointers.
+    unsafe {
+        libc::prctl(libc::PR_SET_TIMERSLACK, 1 as libc::c_ulong);
+    }
+}
+
 /// True when nobody can write to the pipe `fd` reads any more (its write end is closed):
 /// reads from it will never block again. False when a writer may still send, or the state
 /// cannot be told.
