@@ -16,13 +16,15 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
     found
 }
 
-fn closed_loop(facts: &Facts) -> Vec<Finding> {
+/// `runs` in groups of the `same` comparison, one run per model in each (the last one);
+/// only groups of at least two models.
+fn by_model<'a>(
+    runs: impl Iterator<Item = &'a RunResult>,
+    same: impl Fn(&RunResult, &RunResult) -> bool,
+) -> Vec<Vec<&'a RunResult>> {
     let mut groups: Vec<Vec<&RunResult>> = Vec::new();
-    for run in facts.runs.iter().filter(|r| measured(r) && closed(r)) {
-        match groups
-            .iter_mut()
-            .find(|g| g[0].workload == run.workload && g[0].workers == run.workers)
-        {
+    for run in runs {
+        match groups.iter_mut().find(|g| same(g[0], run)) {
             Some(g) => {
                 g.retain(|r| r.model != run.model);
                 g.push(run);
@@ -30,14 +32,21 @@ fn closed_loop(facts: &Facts) -> Vec<Finding> {
             None => groups.push(vec![run]),
         }
     }
+    groups.retain(|g| g.len() >= 2);
     groups
-        .into_iter()
-        .filter(|g| g.len() >= 2)
-        .filter_map(|mut g| {
-            g.sort_by(|a, b| b.throughput_per_sec.total_cmp(&a.throughput_per_sec));
-            one(facts, &g)
-        })
-        .collect()
+}
+
+fn closed_loop(facts: &Facts) -> Vec<Finding> {
+    let runs = facts.runs.iter().filter(|r| measured(r) && closed(r));
+    by_model(runs, |a, b| {
+        a.workload == b.workload && a.workers == b.workers
+    })
+    .into_iter()
+    .filter_map(|mut g| {
+        g.sort_by(|a, b| b.throughput_per_sec.total_cmp(&a.throughput_per_sec));
+        one(facts, &g)
+    })
+    .collect()
 }
 
 fn one(facts: &Facts, group: &[&RunResult]) -> Option<Finding> {
@@ -92,26 +101,16 @@ fn response_p99(run: &RunResult) -> Option<f64> {
 /// response p99: the fastest named when the next best's is at least [`UNTESTED_CHANGE`]
 /// times higher (percentiles of merged histograms have no interval to test).
 fn open_load(facts: &Facts) -> Vec<Finding> {
-    let mut groups: Vec<Vec<&RunResult>> = Vec::new();
     let same = |a: &RunResult, b: &RunResult| {
         let rate = |r: &RunResult| r.open.as_ref().map(|o| (o.offered_rate, o.load.arrivals));
         a.workload == b.workload && a.workers == b.workers && rate(a) == rate(b)
     };
-    for run in facts.runs.iter().filter(|r| measured(r)) {
-        if response_p99(run).is_none() {
-            continue;
-        }
-        match groups.iter_mut().find(|g| same(g[0], run)) {
-            Some(g) => {
-                g.retain(|r| r.model != run.model);
-                g.push(run);
-            }
-            None => groups.push(vec![run]),
-        }
-    }
-    groups
+    let runs = facts
+        .runs
+        .iter()
+        .filter(|r| measured(r) && response_p99(r).is_some());
+    by_model(runs, same)
         .into_iter()
-        .filter(|g| g.len() >= 2)
         .filter_map(|mut g| {
             let p99 = |r: &RunResult| response_p99(r).unwrap_or(f64::INFINITY);
             g.sort_by(|a, b| p99(a).total_cmp(&p99(b)));
