@@ -264,3 +264,43 @@ fn closed_runs_have_no_open_fields_and_bad_loads_are_located() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_failing_task_or_a_stuck_one_ends_an_open_run_as_in_a_closed_one() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let failing = "kind = \"fault\"\naction = \"error\"\nat_task = 5";
+    let stuck = "kind = \"fault\"\naction = \"hang\"\nat_task = 2";
+    let runs = [
+        open_run("threads", 2, "tasks = 40", "arrival_rate = 200", failing),
+        open_run(
+            "process-per-task",
+            2,
+            "tasks = 40",
+            "arrival_rate = 200",
+            failing,
+        ),
+        open_run(
+            "threads",
+            1,
+            "tasks = 40\nstall_timeout_s = 1",
+            "arrival_rate = 200",
+            stuck,
+        ),
+    ];
+    let (output, json) = run_with_json(&runs, &["-q"]);
+    // A failed or stalled run is exit status 1, with every run's results written.
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let runs = json["runs"].as_array().expect("runs");
+    for run in &runs[..2] {
+        assert_eq!(run["status"], "failed", "{run}");
+        let error = run["error"].as_str().unwrap_or("");
+        assert!(
+            error.contains("task 5: fault injected at task 5"),
+            "{error}"
+        );
+        assert_eq!(run["tasks_failed"], 1, "{run}");
+    }
+    // Stuck in task 2 while arrivals queue behind it: the watchdog, not the schedule, ends it.
+    assert_eq!(runs[2]["status"], "stalled", "{}", runs[2]);
+    assert!(f(&runs[2], &["wall_seconds"]) < 10.0, "{}", runs[2]);
+}
