@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{CpuClock, run_table, run_with_json};
+use common::{CpuClock, profile, read_json, run_table, run_with_json, spawn_run, write};
 use serde_json::Value;
 use std::sync::Mutex;
 
@@ -303,4 +303,44 @@ fn a_failing_task_or_a_stuck_one_ends_an_open_run_as_in_a_closed_one() {
     // Stuck in task 2 while arrivals queue behind it: the watchdog, not the schedule, ends it.
     assert_eq!(runs[2]["status"], "stalled", "{}", runs[2]);
     assert!(f(&runs[2], &["wall_seconds"]) < 10.0, "{}", runs[2]);
+}
+
+#[test]
+fn ctrl_c_stops_an_open_run_with_its_queue_and_leaves_no_worker_behind() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().expect("temporary folder");
+    // Over capacity for 10 s: the queue grows until Ctrl+C, 1 s in.
+    let runs = [open_run(
+        "process-per-task",
+        1,
+        "duration_s = 10",
+        "arrival_rate = 150",
+        SLEEP_10MS,
+    )];
+    let path = write(dir.path(), "open.toml", &profile(&runs));
+    let out = dir.path().join("out.json");
+    let child = spawn_run(&path, &out);
+    let pid = child.id();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let workers = common::descendants(pid);
+    let asked = std::time::Instant::now();
+    common::signal(pid, libc::SIGINT);
+    let output = child.wait_with_output().expect("parlab ends");
+    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    assert!(
+        asked.elapsed().as_secs_f64() < 5.0,
+        "stopped in {:?}",
+        asked.elapsed()
+    );
+    let alive: Vec<u32> = workers.into_iter().filter(|&w| common::alive(w)).collect();
+    assert!(alive.is_empty(), "workers {alive:?} outlived the run");
+    let run = &read_json(&out)["runs"][0];
+    assert_eq!(run["status"], "stopped", "{run}");
+    // What ran is reported, with the wait it had in the queue; what still waited is unstarted.
+    assert!(run["tasks_completed"].as_u64().unwrap_or(0) > 0, "{run}");
+    assert!(
+        f(run, &["response_us", "p99"]) > f(run, &["latency_us", "p99"]),
+        "{run}"
+    );
+    assert!(run["unstarted"].as_u64().unwrap_or(0) > 0, "{run}");
 }
