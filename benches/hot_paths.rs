@@ -51,7 +51,7 @@ fn aggregate(c: &mut Criterion) {
         b.iter_batched(
             || {
                 (
-                    Aggregator::new(1, BUCKET),
+                    Aggregator::new(1, BUCKET, parlab::metrics::spans::SPAN_LIMIT),
                     Flush {
                         worker: 0,
                         bucket: 0,

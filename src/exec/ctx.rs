@@ -152,7 +152,7 @@ impl RunCtx<'_> {
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
         // Each worker keeps its share of the run's spans, so no lane is left empty.
-        let room = crate::metrics::spans::SPAN_LIMIT / self.plan.workers.max(1) as u64;
+        let room = self.plan.span_limit / self.plan.workers.max(1) as u64;
         Recorder::new(w, self.start(), BUCKET, counter, tx).with_span_room(room)
     }
 

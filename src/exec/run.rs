@@ -172,7 +172,7 @@ impl<'r, 'a> Monitor<'r, 'a> {
             ctx,
             cancel,
             rx,
-            aggregator: Aggregator::new(ctx.plan.workers, BUCKET),
+            aggregator: Aggregator::new(ctx.plan.workers, BUCKET, ctx.plan.span_limit),
             watchdog: Watchdog::new(ctx.plan.workers),
             last_snapshot: Instant::now(),
             live_timeline: Arc::new(LiveList::default()),

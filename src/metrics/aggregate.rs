@@ -4,7 +4,7 @@
 use super::histogram::{LatencyHistogram, new_histogram};
 use super::open::OpenHistograms;
 use super::recorder::Flush;
-use super::spans::{SPAN_LIMIT, WorkerLane, WorkerTimeline};
+use super::spans::{WorkerLane, WorkerTimeline};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -68,8 +68,9 @@ pub struct Aggregator {
 const MAX_OPEN: usize = 64;
 
 impl Aggregator {
-    /// An aggregator for `workers` workers and buckets of `bucket`.
-    pub fn new(workers: usize, bucket: Duration) -> Self {
+    /// An aggregator for `workers` workers and buckets of `bucket`, whose workers keep
+    /// `span_limit` spans in all.
+    pub fn new(workers: usize, bucket: Duration, span_limit: u64) -> Self {
         Self {
             bucket_s: bucket.as_secs_f64(),
             watermarks: vec![0; workers.max(1)],
@@ -80,7 +81,7 @@ impl Aggregator {
             sum_ns: 0,
             workers: WorkerTimeline {
                 bucket_s: bucket.as_secs_f64(),
-                span_limit: SPAN_LIMIT,
+                span_limit,
                 thinned: false,
                 lanes: vec![WorkerLane::default(); workers.max(1)],
             },
@@ -249,6 +250,7 @@ impl Aggregator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::spans::SPAN_LIMIT;
 
     fn flush(worker: usize, bucket: u64, next: u64, values: &[u64]) -> Flush {
         let mut latencies = new_histogram();
@@ -270,7 +272,7 @@ mod tests {
 
     #[test]
     fn merges_histograms_not_percentiles() {
-        let mut agg = Aggregator::new(2, Duration::from_millis(250));
+        let mut agg = Aggregator::new(2, Duration::from_millis(250), SPAN_LIMIT);
         // Worker 0: 99 fast tasks; worker 1: one slow task. Averaging each worker's p99
         // would give ~5 ms; the merged p99 is the fast value.
         agg.apply(flush(0, 0, u64::MAX, &[1_000; 99]));
@@ -284,7 +286,7 @@ mod tests {
 
     #[test]
     fn closes_buckets_only_when_every_worker_moved_on() {
-        let mut agg = Aggregator::new(2, Duration::from_millis(100));
+        let mut agg = Aggregator::new(2, Duration::from_millis(100), SPAN_LIMIT);
         agg.apply(flush(0, 0, 3, &[5_000, 5_000]));
         assert!(
             agg.timeline().is_empty(),
@@ -303,7 +305,7 @@ mod tests {
 
     #[test]
     fn a_sliver_of_a_last_bucket_folds_into_the_previous_one() {
-        let mut agg = Aggregator::new(1, Duration::from_millis(100));
+        let mut agg = Aggregator::new(1, Duration::from_millis(100), SPAN_LIMIT);
         agg.apply(flush(0, 0, 1, &[1_000; 10]));
         agg.apply(flush(0, 1, u64::MAX, &[1_000; 10]));
         agg.apply(flush(0, 2, u64::MAX, &[1_000; 1]));

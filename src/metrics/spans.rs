@@ -19,7 +19,9 @@
 //!   Empty arrays (omitted in JSON) when the worker never was in that state.
 //!
 //! Spans are bounded: each worker keeps the spans of its first `span_limit / workers`
-//! tasks (`SPAN_LIMIT` tasks per run in all); `thinned` says whether some were left out.
+//! tasks (`SPAN_LIMIT` tasks per run in all, fewer when a session has so many runs that
+//! they would hold more than `SESSION_SPAN_LIMIT` together); `thinned` says whether some
+//! were left out.
 //! The bucket totals cost 12 bytes per worker per 250 ms bucket (173 KB per worker-hour).
 //!
 //! Workers record spans into their own [`SpanBuffer`] (no lock) and hand them over with the
@@ -27,8 +29,21 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Spans kept per run, all workers together; beyond this only bucket totals are kept.
+/// Spans kept per run at most, all workers together; beyond this only bucket totals are
+/// kept.
 pub const SPAN_LIMIT: u64 = 200_000;
+
+/// Spans a session may hold at once, all its runs together (about 64 MB in memory, 60 MB in
+/// a results file): a profile of many configurations or repetitions keeps fewer per run
+/// (see [`run_limit`]), so that its memory and its results file stay bounded.
+pub const SESSION_SPAN_LIMIT: u64 = 2_000_000;
+
+/// Spans each run of a session keeps, when `held` runs' timelines are held at once (every
+/// configuration's repetitions while they run, see `exec::merge`): `SPAN_LIMIT`, or
+/// less where `held` of them would pass [`SESSION_SPAN_LIMIT`].
+pub fn run_limit(held: usize) -> u64 {
+    (SESSION_SPAN_LIMIT / held.max(1) as u64).min(SPAN_LIMIT)
+}
 
 /// What a worker was doing during a span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

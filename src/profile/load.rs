@@ -338,6 +338,27 @@ iterations = 1000
     }
 
     #[test]
+    fn many_runs_share_the_session_span_budget() {
+        use crate::metrics::spans::{SESSION_SPAN_LIMIT, SPAN_LIMIT};
+        let limit = |order: &str, reps: usize, counts: &str| {
+            let text = format!(
+                "name = \"x\"\nrepetitions = {reps}\norder = \"{order}\"\n[[run]]\n\
+                 model = \"threads\"\nworkers = [{counts}]\ntasks = 5\n[run.workload]\n\
+                 kind = \"sleep\"\nms = 1\n"
+            );
+            let plan = parse_str(&text, "p.toml").expect("valid").plan();
+            assert!(plan.iter().all(|r| r.span_limit == plan[0].span_limit));
+            plan[0].span_limit
+        };
+        assert_eq!(limit("interleaved", 1, "1, 2"), SPAN_LIMIT);
+        // 50 configurations: interleaved, all 3 repetitions of each are held at once.
+        let fifty: String = (1..=50).map(|w| format!("{w}, ")).collect();
+        assert_eq!(limit("interleaved", 3, &fifty), SESSION_SPAN_LIMIT / 150);
+        // Sequential: the finished configurations' medians and one configuration's 3.
+        assert_eq!(limit("sequential", 3, &fifty), SESSION_SPAN_LIMIT / 52);
+    }
+
+    #[test]
     fn out_of_range_workers_point_at_the_value() {
         let text = "name = \"x\"\n[[run]]\nmodel = \"threads\"\nworkers = 0\ntasks = 5\n[run.workload]\nkind = \"sleep\"\nms = 1\n";
         let p = problems(text);

@@ -151,6 +151,9 @@ pub struct PlannedRun {
     pub chunk: Option<chunk::Chunk>,
     /// Open-model load; `None`: a closed loop.
     pub load: Option<arrivals::OpenLoad>,
+    /// Task spans the run keeps at most, all workers together (its share of the
+    /// session's, see [`crate::metrics::spans::run_limit`]).
+    pub span_limit: u64,
 }
 
 impl Profile {
@@ -192,10 +195,26 @@ impl Profile {
                     workload: run.workload.clone(),
                     chunk: run.chunk,
                     load,
+                    span_limit: crate::metrics::spans::SPAN_LIMIT,
                 });
             }
         }
+        let limit = crate::metrics::spans::run_limit(self.timelines_held(plan.len()));
+        for run in &mut plan {
+            run.span_limit = limit;
+        }
         plan
+    }
+
+    /// How many runs' worker timelines a session of `configs` configurations holds at most
+    /// at once: each configuration keeps its repetitions' until its last one ran (then only
+    /// the median's), so interleaved rounds hold them all, sequential ones one
+    /// configuration's plus one per configuration before it.
+    fn timelines_held(&self, configs: usize) -> usize {
+        match self.order() {
+            Order::Interleaved => configs * self.rounds(),
+            Order::Sequential => configs.saturating_sub(1) + self.rounds(),
+        }
     }
 
     /// How many times each planned run runs.
