@@ -185,6 +185,45 @@ fn poisson_arrivals_repeat_with_the_seed() {
     assert_ne!(a, poisson_offered(8), "another seed, another schedule");
 }
 
+/// Seed 5 draws 93 Poisson arrivals in the first second of a 100/s schedule: chance, not
+/// a slow system. Two idle workers serve them all; the run must not be called saturated.
+#[test]
+fn fewer_poisson_arrivals_than_the_rate_are_not_saturation() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let runs = [open_run(
+        "threads",
+        2,
+        "duration_s = 1.0",
+        "arrival_rate = 100\narrivals = \"poisson\"",
+        "kind = \"sleep\"\nms = 1",
+    )];
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let text = format!("name = \"p\"\nseed = 5\n\n{}", runs.concat());
+    let out = dir.path().join("out.json");
+    common::run_command(&common::write(dir.path(), "p.toml", &text), &out)
+        .arg("-q")
+        .assert()
+        .success();
+    let json = common::read_json(&out);
+    let run = &json["runs"][0];
+    let arrived = f(run, &["arrived_rate"]);
+    let came = ["tasks_completed", "tasks_failed", "dropped", "unstarted"]
+        .iter()
+        .map(|k| run[k].as_u64().expect("a count"))
+        .sum::<u64>();
+    assert_eq!(arrived, came as f64, "arrivals in the 1 s schedule: {run}");
+    assert!(arrived < 95.0, "seed 5 must draw fewer than 95 arrivals: {arrived}");
+    assert_eq!(f(run, &["offered_rate"]), 100.0);
+    assert_eq!(run["saturated"], false, "{run}");
+    let ids: Vec<&str> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert!(!ids.contains(&"saturated"), "{ids:?}");
+}
+
 #[test]
 fn a_full_queue_drops_and_counts() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());

@@ -37,6 +37,8 @@ struct Schedule {
     rng: u64,
     index: u64,
     at_ns: f64,
+    /// The intended start of the arrival before `index` (0 before the first).
+    last_ns: f64,
 }
 
 impl Schedule {
@@ -47,6 +49,7 @@ impl Schedule {
             rng: load.seed,
             index: 0,
             at_ns: 0.0,
+            last_ns: 0.0,
         }
     }
 
@@ -57,6 +60,7 @@ impl Schedule {
 
     fn advance(&mut self) {
         self.index += 1;
+        self.last_ns = self.at_ns;
         self.at_ns = if self.poisson {
             // Inverse transform of a uniform in (0, 1]: never ln(0).
             let u = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
@@ -217,13 +221,29 @@ impl OpenSource {
         &self.load
     }
 
-    /// Dropped and unstarted arrivals, and the waiting's CPU, so far.
-    pub fn counts(&self) -> OpenCounts {
-        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+    /// Dropped and unstarted arrivals, the rate they came at and the waiting's CPU, up to
+    /// now, of arrivals up to task `limit` and before `end_ns` (see [`next`](Self::next)).
+    pub fn counts(&self, limit: u64, end_ns: u64) -> OpenCounts {
+        let now_ns = self
+            .origin()
+            .map_or(0, |o| o.elapsed().as_nanos().min(u64::MAX as u128) as u64);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        self.replay(&mut state, now_ns.min(end_ns), limit, end_ns);
+        let schedule = &state.schedule;
+        let arrived_rate = if schedule.index >= limit && schedule.index > 1 {
+            // Every arrival came: n − 1 gaps up to the last one.
+            (schedule.index - 1) as f64 * 1e9 / schedule.last_ns.max(1.0)
+        } else if schedule.peek().1 >= end_ns {
+            // Every arrival before the end came (the run may end before it).
+            schedule.index as f64 * 1e9 / end_ns.max(1) as f64
+        } else {
+            schedule.index as f64 * 1e9 / now_ns.max(1) as f64
+        };
         OpenCounts {
             dropped: state.dropped,
             unstarted: state.queue.len() as u64,
             dispatcher_cpu_s: self.wait_cpu_ns.load(Ordering::Relaxed) as f64 / 1e9,
+            arrived_rate,
         }
     }
 }
@@ -277,10 +297,29 @@ mod tests {
         source.start(Instant::now() - Duration::from_millis(1));
         // About 1000 arrivals are due; only 5 fit.
         assert_eq!(source.queue_len(u64::MAX, u64::MAX), Some(5));
-        let counts = source.counts();
+        let counts = source.counts(u64::MAX, u64::MAX);
         assert!(counts.dropped >= 990, "{counts:?}");
         let first = source.next(u64::MAX, u64::MAX).map(|a| a.index);
         assert_eq!(first, Some(0), "the oldest queued task goes first");
+    }
+
+    #[test]
+    fn the_arrived_rate_is_what_came() {
+        // All 10 arrivals of a uniform 1000/s schedule came: 9 gaps over 9 ms.
+        let source = OpenSource::new(load(1000.0, Arrivals::Uniform, 100, 1));
+        source.start(Instant::now() - Duration::from_millis(50));
+        assert_eq!(source.counts(10, u64::MAX).arrived_rate, 1000.0);
+        // A duration of 5 ms: arrivals at 0, 1, .. 4 ms, 5 over 5 ms.
+        let source = OpenSource::new(load(1000.0, Arrivals::Uniform, 100, 1));
+        source.start(Instant::now() - Duration::from_millis(50));
+        let counts = source.counts(u64::MAX, 5_000_000);
+        assert_eq!((counts.arrived_rate, counts.unstarted), (1000.0, 5));
+        // Poisson: what came differs from what was asked, by chance.
+        let source = OpenSource::new(load(1000.0, Arrivals::Poisson, 1000, 3));
+        source.start(Instant::now() - Duration::from_millis(50));
+        let counts = source.counts(u64::MAX, 20_000_000);
+        assert_eq!(counts.arrived_rate, counts.unstarted as f64 / 0.02);
+        assert!((800.0..1200.0).contains(&counts.arrived_rate), "{counts:?}");
     }
 
     #[test]
@@ -303,7 +342,7 @@ mod tests {
         let started = Instant::now();
         assert!(source.wait_until(started + Duration::from_millis(50), &stop));
         assert!(started.elapsed() >= Duration::from_millis(50));
-        let cpu = source.counts().dispatcher_cpu_s;
+        let cpu = source.counts(u64::MAX, u64::MAX).dispatcher_cpu_s;
         // A spinning wait would use about 50 ms.
         assert!(cpu < 0.01, "{cpu} s of CPU for a 50 ms wait");
     }

@@ -99,7 +99,8 @@ impl Gathered {
         Some(run)
     }
 
-    /// Open model: latencies from the merged histograms, the achieved rate is the mean,
+    /// Open model: latencies from the merged histograms, the achieved and arrived rates are
+    /// the means,
     /// counts and CPU add up, and the run is saturated when any repetition was.
     fn merge_open(&self, run: &mut RunResult, measured: &[&RunResult]) {
         let p50 = run.latency_us.p50;
@@ -114,11 +115,14 @@ impl Gathered {
         if let Some(h) = &self.open {
             figures.remeasure(h, p50);
         }
-        let achieved: Vec<f64> = measured
-            .iter()
-            .filter_map(|r| r.open.as_ref().map(|o| o.achieved_rate))
-            .collect();
-        figures.achieved_rate = mean(&achieved).unwrap_or(figures.achieved_rate);
+        let rates = |rate: fn(&crate::results::open::OpenFigures) -> f64| -> Vec<f64> {
+            measured
+                .iter()
+                .filter_map(|r| r.open.as_ref().map(rate))
+                .collect()
+        };
+        figures.achieved_rate = mean(&rates(|o| o.achieved_rate)).unwrap_or(figures.achieved_rate);
+        figures.arrived_rate = mean(&rates(|o| o.arrived_rate)).unwrap_or(figures.arrived_rate);
         figures.dropped = all.iter().map(|o| o.dropped).sum();
         figures.unstarted = all.iter().map(|o| o.unstarted).sum();
         figures.dispatcher_cpu_seconds = all.iter().map(|o| o.dispatcher_cpu_seconds).sum();

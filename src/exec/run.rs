@@ -380,7 +380,7 @@ fn open_figures(
         result.wall_seconds,
         &result.timeline,
         result.workers,
-        source.counts(),
+        ctx.source.open_counts().unwrap_or_default(),
     ))
 }
 

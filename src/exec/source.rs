@@ -80,9 +80,10 @@ impl TaskSource {
         self.open.as_ref()?.queue_len(self.limit, self.end_ns())
     }
 
-    /// Open model: dropped and unstarted arrivals and the waiting's CPU.
+    /// Open model: dropped and unstarted arrivals, the rate they came at and the
+    /// waiting's CPU, up to now.
     pub fn open_counts(&self) -> Option<OpenCounts> {
-        self.open.as_ref().map(OpenSource::counts)
+        Some(self.open.as_ref()?.counts(self.limit, self.end_ns()))
     }
 
     /// Nanoseconds from the clock start to the end of a duration-bound run.

@@ -41,6 +41,12 @@ pub struct OpenFigures {
     pub offered_rate: f64,
     /// Tasks per second completed (completed tasks ÷ wall time).
     pub achieved_rate: f64,
+    /// Tasks per second that arrived: the arrivals ÷ the time they came over. Equal to
+    /// `offered_rate` for uniform arrivals; for Poisson ones it differs by chance (±10 %
+    /// over 100 arrivals), and saturation is judged against it. Absent (0) in files from
+    /// before it was recorded: read [`arrived`](Self::arrived).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub arrived_rate: f64,
     /// Arrivals that found the queue full (`max_queue`) and never ran.
     pub dropped: u64,
     /// Arrivals still waiting when a duration or a stop ended the run.
@@ -90,16 +96,22 @@ impl OpenFigures {
             },
             offered_rate: load.rate,
             achieved_rate,
+            arrived_rate: counts.arrived_rate,
             dropped: counts.dropped,
             unstarted: counts.unstarted,
             late: late(h, service_p50_us),
-            saturated: achieved_rate < SATURATED_SHARE * load.rate
+            saturated: achieved_rate < SATURATED_SHARE * arrived(counts.arrived_rate, load.rate)
                 || queue_grows(timeline, workers),
             response_us: LatencySummary::from_histogram(&h.response),
             queue_us: LatencySummary::from_histogram(&h.queue),
             response_cdf: latency_cdf(&h.response),
             dispatcher_cpu_seconds: counts.dispatcher_cpu_s,
         }
+    }
+
+    /// Tasks per second that arrived (the offered rate in files from before it was recorded).
+    pub fn arrived(&self) -> f64 {
+        arrived(self.arrived_rate, self.offered_rate)
     }
 
     /// Recomputes the figures that come from histograms (after merging repetitions).
@@ -109,6 +121,19 @@ impl OpenFigures {
         self.queue_us = LatencySummary::from_histogram(&h.queue);
         self.response_cdf = latency_cdf(&h.response);
     }
+}
+
+/// `arrived_rate`, or `offered_rate` where it was not recorded.
+fn arrived(arrived_rate: f64, offered_rate: f64) -> f64 {
+    if arrived_rate > 0.0 {
+        arrived_rate
+    } else {
+        offered_rate
+    }
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// Tasks whose queue time exceeded the median service time.
@@ -179,6 +204,7 @@ pub(crate) mod fixture {
                 },
                 offered_rate: offered,
                 achieved_rate: achieved,
+                arrived_rate: offered,
                 dropped: 0,
                 unstarted: 0,
                 late: 0,

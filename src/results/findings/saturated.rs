@@ -61,10 +61,16 @@ fn one(sweep: &[&RunResult]) -> Option<Finding> {
     let kept_up = sweep[..at].last().copied();
     let who = format!("{} ×{}", run.model, run.workers);
     let rate = rate_label(o.offered_rate);
-    let share = o.achieved_rate / o.offered_rate;
+    let share = o.achieved_rate / o.arrived();
+    // Poisson arrivals: say what came when chance made it differ from what was asked.
+    let came = if (o.arrived() / o.offered_rate - 1.0).abs() > 0.01 {
+        format!(" ({}/s arrived)", si(o.arrived()))
+    } else {
+        String::new()
+    };
     let mut text = format!(
-        "At {rate} offered, {} ({} workers, {} tasks) completed {}/s ({:.0} % of it) and its \
-         response p99 reached {}: tasks waited in a queue for a free worker.",
+        "At {rate} offered{came}, {} ({} workers, {} tasks) completed {}/s ({:.0} % of the \
+         arrivals) and its response p99 reached {}: tasks waited in a queue for a free worker.",
         run.label,
         run.workers,
         run.workload.kind(),
@@ -90,6 +96,7 @@ fn one(sweep: &[&RunResult]) -> Option<Finding> {
     )
     .figure("offered_rate", o.offered_rate)
     .figure("achieved_rate", o.achieved_rate)
+    .figure("arrived_rate", o.arrived())
     .figure("response_p99_us", o.response_us.p99);
     let mut labels = vec![run.label.as_str()];
     if let Some(k) = kept_up.and_then(figures) {
