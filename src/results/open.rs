@@ -54,7 +54,7 @@ pub struct OpenFigures {
     pub unstarted: u64,
     /// Tasks that started more than one median service time after their intended start.
     pub late: u64,
-    /// Achieved below 95 % of offered, or the queue kept growing.
+    /// Achieved below 95 % of what arrived (`arrived_rate`), or the queue kept growing.
     pub saturated: bool,
     /// End − intended start (µs): what a user of the system feels.
     pub response_us: LatencySummary,
