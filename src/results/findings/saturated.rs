@@ -1,7 +1,7 @@
 //! `saturated`: an open-load model (`arrival_rate`) could not keep up: it completed less than
-//! 95 % of the arrivals that came (`arrived_rate`), or its queue kept growing. Named at the lowest rate where that
-//! happened, with the response p99 it reached there and the highest rate it still served,
-//! which brackets its capacity.
+//! 95 % of the arrivals that came (`arrived_rate`), or its queue kept growing. Named at the
+//! lowest rate where that happened, with the response p99 it reached there and the highest
+//! rate it still served, which brackets its capacity.
 
 use super::measure::{duration, measured};
 use super::{Facts, Finding, Severity};
