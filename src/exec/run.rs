@@ -19,6 +19,7 @@ use crate::process::worker_command::WorkerCommand;
 use crate::profile::PlannedRun;
 use crate::results::{ProcessFigures, RunResult, RunStatus};
 use crate::workload::{Workload, WorkloadStats};
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, PoisonError};
@@ -301,7 +302,7 @@ impl<'r, 'a> Monitor<'r, 'a> {
         // The buckets whose points are out: what the final figures judge the queue from.
         let closed = self.live_timeline.len().min(self.queue_lens.len());
         let lens = &self.queue_lens[..closed];
-        result.open = open_figures(self.ctx, &result, self.aggregator.open(), lens);
+        result.open = open_figures(self.ctx, &result, self.aggregator.open(), Some(lens));
         Arc::new(result)
     }
 }
@@ -364,8 +365,7 @@ fn conclude(
     let latencies = measured.latencies.clone();
     let result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
     let mut result = with_context(result, ctx, workload, sampled.foreign.as_ref());
-    let lens: Vec<u64> = result.timeline.iter().filter_map(|p| p.queue_len).collect();
-    result.open = open_figures(ctx, &result, open.as_ref(), &lens);
+    result.open = open_figures(ctx, &result, open.as_ref(), None);
     Executed {
         result,
         latencies,
@@ -381,14 +381,19 @@ fn add_queue_lens(timeline: &mut [TimelinePoint], queue_lens: &[u64]) {
 }
 
 /// The open-model figures of a run, finished or so far (`None` for a closed loop), with
-/// `queue_lens` the longest queue of each of its timeline buckets.
+/// `queue_lens` the longest queue of each of its timeline buckets (`None`: those of
+/// `result`'s timeline, a finished run's).
 fn open_figures(
     ctx: &RunCtx,
     result: &RunResult,
     open: Option<&OpenHistograms>,
-    queue_lens: &[u64],
+    queue_lens: Option<&[u64]>,
 ) -> Option<crate::results::open::OpenFigures> {
     let source = ctx.source.open()?;
+    let queue_lens = queue_lens.map_or_else(
+        || Cow::Owned(result.timeline.iter().filter_map(|p| p.queue_len).collect()),
+        Cow::Borrowed,
+    );
     let empty = OpenHistograms::default();
     Some(crate::results::open::OpenFigures::measure(
         source.load(),
@@ -396,7 +401,7 @@ fn open_figures(
         result.latency_us.p50,
         result.tasks_completed,
         result.wall_seconds,
-        queue_lens,
+        &queue_lens,
         result.workers,
         source.counts(),
     ))
