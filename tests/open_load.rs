@@ -212,7 +212,10 @@ fn fewer_poisson_arrivals_than_the_rate_are_not_saturation() {
         .map(|k| run[k].as_u64().expect("a count"))
         .sum::<u64>();
     assert_eq!(arrived, came as f64, "arrivals in the 1 s schedule: {run}");
-    assert!(arrived < 95.0, "seed 5 must draw fewer than 95 arrivals: {arrived}");
+    assert!(
+        arrived < 95.0,
+        "seed 5 must draw fewer than 95 arrivals: {arrived}"
+    );
     assert_eq!(f(run, &["offered_rate"]), 100.0);
     assert_eq!(run["saturated"], false, "{run}");
     let ids: Vec<&str> = json["findings"]

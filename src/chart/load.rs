@@ -16,18 +16,22 @@ pub const NO_OPEN_RUNS: &str = "No open-load runs: set arrival_rate in a run (ta
      the editor.";
 
 /// One curve: the runs of one model, worker count, workload and arrival spacing (and
-/// origin), which differ only in their arrival rate, by increasing offered rate.
+/// origin), which differ only in their arrival rate, by increasing offered rate; or the
+/// running run's point so far, alone, in its own colour.
 struct Curve<'a> {
     name: String,
     runs: Vec<&'a RunResult>,
+    /// The run's colour for a running run's point; `None`: the curve's number.
+    color: Option<u64>,
 }
 
-/// The open runs of `runs` that completed, with something to plot.
+/// The open runs of `runs` that completed, or are running (their figures so far), with
+/// something to plot.
 fn plotted<'a>(run: &'a ChartRun<'a>) -> Option<&'a RunResult> {
     let r = run.result;
     let open = r.open.as_ref()?;
-    (r.status == RunStatus::Completed && open.achieved_rate > 0.0 && open.response_us.p50 > 0.0)
-        .then_some(r)
+    let shown = matches!(r.status, RunStatus::Completed | RunStatus::Running);
+    (shown && open.achieved_rate > 0.0 && open.response_us.p50 > 0.0).then_some(r)
 }
 
 /// The curves of `runs`: grouped by what the runs share besides the rate; a rate run twice
@@ -47,8 +51,18 @@ fn curves<'a>(runs: &'a [ChartRun<'a>]) -> Vec<Curve<'a>> {
         )
     };
     let mut groups: Vec<(Key, Vec<&RunResult>)> = Vec::new();
+    let mut running = Vec::new();
     for c in runs {
         let Some(r) = plotted(c) else { continue };
+        if r.status == RunStatus::Running {
+            // Named as in the other charts ("… (running)"), apart from the finished curves.
+            running.push(Curve {
+                name: c.name.to_string(),
+                runs: vec![r],
+                color: Some(c.color),
+            });
+            continue;
+        }
         let k = key(c, r);
         match groups.iter_mut().find(|g| g.0 == k) {
             Some(g) => {
@@ -74,8 +88,13 @@ fn curves<'a>(runs: &'a [ChartRun<'a>]) -> Vec<Curve<'a>> {
             if let (true, Some(o)) = (several, origin) {
                 name = format!("{name} [{o}]");
             }
-            Curve { name, runs }
+            Curve {
+                name,
+                runs,
+                color: None,
+            }
         })
+        .chain(running)
         .collect()
 }
 
@@ -108,6 +127,7 @@ fn ms(us: f64) -> f64 {
 
 /// The response p50 (bold), p99 (faint) and saturated rings of curve `n`.
 fn curve_series(n: usize, curve: &Curve) -> Vec<Series> {
+    let color = curve.color.unwrap_or(n as u64);
     let at = |r: &RunResult, p99: bool| {
         let o = r.open.as_ref()?;
         let us = if p99 {
@@ -120,7 +140,7 @@ fn curve_series(n: usize, curve: &Curve) -> Vec<Series> {
     let line = |part: &'static str, p99: bool| Series {
         name: curve.name.clone(),
         part: Some(part),
-        color: Some(n as u64),
+        color: Some(color),
         points: curve.runs.iter().filter_map(|r| at(r, p99)).collect(),
         weight: if p99 { Weight::Faint } else { Weight::Bold },
         markers: Markers::Small,
@@ -139,7 +159,7 @@ fn curve_series(n: usize, curve: &Curve) -> Vec<Series> {
         out.push(Series {
             name: "saturated".into(),
             part: None,
-            color: Some(n as u64),
+            color: Some(color),
             points: saturated,
             weight: Weight::Marks,
             markers: Markers::Ring,
@@ -151,8 +171,9 @@ fn curve_series(n: usize, curve: &Curve) -> Vec<Series> {
 }
 
 /// Response time (p50 bold, p99 faint, ms, log scale) against the achieved rate, one line per
-/// model, workers and workload swept over arrival rates; saturated runs ringed. Where a
-/// curve turns up is that model's real capacity.
+/// model, workers and workload swept over arrival rates; saturated runs ringed; a running
+/// run's figures so far as a point of its own. Where a curve turns up is that model's real
+/// capacity.
 pub fn latency_vs_rate(runs: &[ChartRun]) -> ChartData {
     let curves = curves(runs);
     let series: Vec<Series> = curves
@@ -170,6 +191,9 @@ pub fn latency_vs_rate(runs: &[ChartRun]) -> ChartData {
     let mut notes = vec!["thick: p50, thin: p99".to_string()];
     if series.iter().any(|s| s.weight == Weight::Marks) {
         notes.push("ring: saturated".into());
+    }
+    if curves.iter().any(|c| c.color.is_some()) {
+        notes.push("running: so far".into());
     }
     ChartData {
         caption: "Response time vs rate".into(),

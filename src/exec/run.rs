@@ -19,6 +19,7 @@ use crate::process::worker_command::WorkerCommand;
 use crate::profile::PlannedRun;
 use crate::results::{ProcessFigures, RunResult, RunStatus};
 use crate::workload::{Workload, WorkloadStats};
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, PoisonError};
@@ -34,10 +35,11 @@ pub struct LiveRun {
     /// Everything measured so far, as a result with status `running`; refreshed once per
     /// timeline bucket (`None` in the updates between two refreshes). Its `timeline` and
     /// `cpu.per_core` are empty: the series are in `timeline` and `cpu_rows`, which only
-    /// grow, so a viewer copies the new points instead of the whole run every time.
+    /// grow, so a viewer copies the new points instead of the whole run every time. An
+    /// open-load run's snapshot has its `open` figures so far (over the closed points).
     pub snapshot: Option<Arc<RunResult>>,
     /// The timeline points closed so far (a late flush that corrects a closed point shows
-    /// in the final result only).
+    /// in the final result only); an open-load run's carry their bucket's longest queue.
     pub timeline: Arc<LiveList<TimelinePoint>>,
     /// CPU samples so far, one row per sample with every core's utilisation (%).
     pub cpu_rows: Arc<LiveList<Vec<f32>>>,
@@ -260,10 +262,19 @@ impl<'r, 'a> Monitor<'r, 'a> {
         }
     }
 
-    /// Everything measured so far, as a result with status `running`.
+    /// Everything measured so far, as a result with status `running`; an open run's with its
+    /// open figures so far, and its new timeline points with their queue lengths.
     fn snapshot(&mut self) -> Arc<RunResult> {
         self.last_snapshot = Instant::now();
-        self.live_timeline.catch_up(self.aggregator.timeline());
+        let open = self.ctx.source.is_open();
+        let queue_lens = &self.queue_lens;
+        // A closed point's bucket has passed: its longest queue is final, as in the result.
+        self.live_timeline
+            .catch_up_with(self.aggregator.timeline(), |i, point| {
+                if open {
+                    point.queue_len = Some(queue_lens.get(i).copied().unwrap_or(0));
+                }
+            });
         let measured = Measured {
             wall: self.ctx.start().elapsed(),
             latencies: self.aggregator.latencies(),
@@ -280,14 +291,19 @@ impl<'r, 'a> Monitor<'r, 'a> {
             sampler_cpu_s: 0.0,
         };
         let failed = self.ctx.tasks_failed();
-        Arc::new(assemble(
+        let mut result = assemble(
             self.ctx.plan,
             RunStatus::Running,
             None,
             failed,
             measured,
             None,
-        ))
+        );
+        // The buckets whose points are out: what the final figures judge the queue from.
+        let closed = self.live_timeline.len().min(self.queue_lens.len());
+        let lens = &self.queue_lens[..closed];
+        result.open = open_figures(self.ctx, &result, self.aggregator.open(), Some(lens));
+        Arc::new(result)
     }
 }
 
@@ -349,7 +365,7 @@ fn conclude(
     let latencies = measured.latencies.clone();
     let result = assemble(ctx.plan, status, error, ctx.tasks_failed(), measured, stats);
     let mut result = with_context(result, ctx, workload, sampled.foreign.as_ref());
-    result.open = open_figures(ctx, &result, open.as_ref());
+    result.open = open_figures(ctx, &result, open.as_ref(), None);
     Executed {
         result,
         latencies,
@@ -364,13 +380,20 @@ fn add_queue_lens(timeline: &mut [TimelinePoint], queue_lens: &[u64]) {
     }
 }
 
-/// The open-model figures of a finished run (`None` for a closed loop).
+/// The open-model figures of a run, finished or so far (`None` for a closed loop), with
+/// `queue_lens` the longest queue of each of its timeline buckets (`None`: those of
+/// `result`'s timeline, a finished run's).
 fn open_figures(
     ctx: &RunCtx,
     result: &RunResult,
     open: Option<&OpenHistograms>,
+    queue_lens: Option<&[u64]>,
 ) -> Option<crate::results::open::OpenFigures> {
     let source = ctx.source.open()?;
+    let queue_lens = queue_lens.map_or_else(
+        || Cow::Owned(result.timeline.iter().filter_map(|p| p.queue_len).collect()),
+        Cow::Borrowed,
+    );
     let empty = OpenHistograms::default();
     Some(crate::results::open::OpenFigures::measure(
         source.load(),
@@ -378,7 +401,7 @@ fn open_figures(
         result.latency_us.p50,
         result.tasks_completed,
         result.wall_seconds,
-        &result.timeline,
+        &queue_lens,
         result.workers,
         ctx.source.open_counts().unwrap_or_default(),
     ))

@@ -48,6 +48,19 @@ impl<T: Clone> LiveList<T> {
         }
     }
 
+    /// Appends the items of `all` beyond those already here, each passed through `fill` with
+    /// its index first (to add what the run knows about a point besides `all`).
+    pub fn catch_up_with(&self, all: &[T], mut fill: impl FnMut(usize, &mut T)) {
+        let mut items = self.items.write().unwrap_or_else(PoisonError::into_inner);
+        let have = items.len();
+        if let Some(new) = all.get(have..) {
+            items.extend(new.iter().cloned().enumerate().map(|(i, mut item)| {
+                fill(have + i, &mut item);
+                item
+            }));
+        }
+    }
+
     /// Copies of the items from index `start` on.
     pub fn items_from(&self, start: usize) -> Vec<T> {
         let items = self.items.read().unwrap_or_else(PoisonError::into_inner);
@@ -78,5 +91,13 @@ mod tests {
         list.copy_new(&mut seen);
         assert_eq!(seen, [1, 2, 3, 4]);
         assert_eq!(list.len(), 4);
+    }
+
+    #[test]
+    fn catching_up_fills_only_the_new_items() {
+        let list = LiveList::default();
+        list.catch_up_with(&[10, 20], |i, x| *x += i);
+        list.catch_up_with(&[10, 20, 30], |i, x| *x += 100 * i);
+        assert_eq!(list.items_from(0), [10, 21, 230]);
     }
 }

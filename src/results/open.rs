@@ -2,7 +2,6 @@
 //! dropped and late tasks, saturation, and the response and queue latencies. Closed-loop
 //! runs have none of these fields, so their results files are exactly as before.
 
-use crate::metrics::aggregate::TimelinePoint;
 use crate::metrics::histogram::{LatencySummary, latency_cdf};
 use crate::metrics::open::OpenHistograms;
 use crate::profile::arrivals::{Arrivals, OpenLoad};
@@ -71,7 +70,8 @@ pub struct OpenFigures {
 
 impl OpenFigures {
     /// The figures of a run with `load`, `h` its response and queue latencies, `service_p50_us`
-    /// its median service time, `completed` tasks in `wall_s`.
+    /// its median service time, `completed` tasks in `wall_s`, `queue_lens` the longest queue
+    /// of each timeline bucket (so far, for a running run's live figures).
     #[allow(clippy::too_many_arguments)]
     pub fn measure(
         load: &OpenLoad,
@@ -79,7 +79,7 @@ impl OpenFigures {
         service_p50_us: f64,
         completed: u64,
         wall_s: f64,
-        timeline: &[TimelinePoint],
+        queue_lens: &[u64],
         workers: usize,
         counts: crate::metrics::open::OpenCounts,
     ) -> Self {
@@ -101,7 +101,7 @@ impl OpenFigures {
             unstarted: counts.unstarted,
             late: late(h, service_p50_us),
             saturated: achieved_rate < SATURATED_SHARE * arrived(counts.arrived_rate, load.rate)
-                || queue_grows(timeline, workers),
+                || queue_grows(queue_lens, workers),
             response_us: LatencySummary::from_histogram(&h.response),
             queue_us: LatencySummary::from_histogram(&h.queue),
             response_cdf: latency_cdf(&h.response),
@@ -145,18 +145,15 @@ fn late(h: &OpenHistograms, service_p50_us: f64) -> u64 {
     h.queue.count_between(above, h.queue.max())
 }
 
-/// True when the queue kept growing: over the second half of the timeline it is on average
-/// more than twice as long as over the first half, and longer than the worker count.
-pub fn queue_grows(timeline: &[TimelinePoint], workers: usize) -> bool {
-    let lens: Vec<f64> = timeline
-        .iter()
-        .filter_map(|p| p.queue_len.map(|q| q as f64))
-        .collect();
-    if lens.len() < 4 {
+/// True when the queue kept growing: over the second half of the timeline (`queue_lens`, one
+/// per bucket) it is on average more than twice as long as over the first half, and longer
+/// than the worker count. Allocates nothing: a live run asks at every snapshot.
+pub fn queue_grows(queue_lens: &[u64], workers: usize) -> bool {
+    if queue_lens.len() < 4 {
         return false;
     }
-    let (first, second) = lens.split_at(lens.len() / 2);
-    let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let (first, second) = queue_lens.split_at(queue_lens.len() / 2);
+    let mean = |xs: &[u64]| xs.iter().map(|&q| q as f64).sum::<f64>() / xs.len() as f64;
     let (a, b) = (mean(first), mean(second));
     b > 2.0 * a && b > workers as f64
 }

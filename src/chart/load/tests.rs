@@ -165,3 +165,31 @@ fn the_queue_over_time_of_open_runs_only() {
     );
     assert!(data.y.range.end >= 40.0 && data.y.range.start == 0.0);
 }
+
+#[test]
+fn a_running_run_is_a_point_of_its_own_in_its_colour() {
+    let mut runs = sweep();
+    let mut live = open_run(Model::Pool, 800.0, 500.0, (90_000.0, 200_000.0));
+    live.status = RunStatus::Running;
+    live.label = "#8 pool @800/s (running)".into();
+    runs.push(live);
+    let mut chart = chart_runs(&runs);
+    chart.last_mut().unwrap().color = 11;
+    let data = latency_vs_rate(&chart);
+    let lines: Vec<&Series> = data
+        .series
+        .iter()
+        .filter(|s| s.part == Some("response p50"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{:?}", data.series);
+    // The finished pool curve keeps its three rates; the running run is not on it.
+    assert_eq!(lines[0].points.len(), 3);
+    assert_eq!(lines[2].name, "#8 pool @800/s (running)");
+    assert_eq!(lines[2].points, vec![[500.0, 90.0]]);
+    assert_eq!(lines[2].color, Some(11));
+    assert!(data.notes.iter().any(|n| n == "running: so far"));
+    // A stopped or failed run has no place on the curve.
+    runs.last_mut().unwrap().status = RunStatus::Stopped;
+    let data = latency_vs_rate(&chart_runs(&runs));
+    assert!(data.notes.iter().all(|n| n != "running: so far"));
+}

@@ -93,36 +93,55 @@ pub fn throughput(ui: &mut Ui, series: &[Series]) {
     let data = chart::throughput(&runs, MAX_POINTS);
     notes(ui, &data);
     // Open-load runs: their queue length in a small chart underneath, on the same time axis.
-    let queue = chart::queue_over_time(&runs, MAX_POINTS);
+    above_queue(ui, "throughput", &data, &runs);
+}
+
+/// Draws chart `data` with, when some of `runs` had an open load whose queue held tasks, the
+/// queue length over time in a small chart underneath (it grows while such a run runs).
+fn above_queue(ui: &mut Ui, id: &str, data: &chart::ChartData, runs: &[ChartRun]) {
+    let queue = chart::queue_over_time(runs, MAX_POINTS);
     if queue.is_empty() {
-        return plot::show(ui, "throughput", &data);
+        return plot::show(ui, id, data);
     }
     let height = ui.available_height();
     let width = ui.available_width();
     ui.allocate_ui(egui::vec2(width, height * QUEUE_SHARE.0), |ui| {
-        plot::show(ui, "throughput", &data)
+        plot::show(ui, id, data)
     });
     match queue.notes.is_empty() {
         true => ui.small(&queue.caption),
         false => ui.small(format!("{} ({})", queue.caption, queue.notes.join(", "))),
     };
+    // Its own id per tab: zooming one tab's queue chart leaves the other's as it was.
+    let queue_id = match id {
+        "throughput" => "queue-over-time".to_string(),
+        _ => format!("{id}-queue-over-time"),
+    };
     ui.allocate_ui(egui::vec2(width, ui.available_height()), |ui| {
-        plot::show(ui, "queue-over-time", &queue)
+        plot::show(ui, &queue_id, &queue)
     });
 }
 
-/// The share of the throughput tab's height the throughput chart keeps when the queue chart
+/// The share of the throughput and load tabs' height their chart keeps when the queue chart
 /// is drawn under it (the rest is the queue's).
 const QUEUE_SHARE: (f32, f32) = (0.64, 0.36);
 
-/// Draws the latency–throughput curve of the open-load runs.
+/// Draws the latency–throughput curve of the open-load runs (a running one's point so far)
+/// and, under it, their queue length over time, which grows while an over-capacity run runs.
 pub fn load(ui: &mut Ui, series: &[Series]) {
-    let data = chart::latency_vs_rate(&chart_runs(series));
-    if data.is_empty() {
+    let runs = chart_runs(series);
+    let data = chart::latency_vs_rate(&runs);
+    let queued = runs.iter().any(|r| {
+        r.result
+            .timeline
+            .iter()
+            .any(|p| p.queue_len.unwrap_or(0) > 0)
+    });
+    if data.is_empty() && !queued {
         return empty(ui, chart::NO_OPEN_RUNS);
     }
     notes(ui, &data);
-    plot::show(ui, "load", &data);
+    above_queue(ui, "load", &data, &runs);
 }
 
 /// The chart's notes (what its error bars are), in small print above it.
