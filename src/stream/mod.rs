@@ -23,7 +23,7 @@
 //! |---------|--------|---------|
 //! | `hello` | `format`, `pid`, `runs`, `configs`, `rounds`, `seed`, `worker`, `host`? | the engine started: this format, its pid, the number of steps (`configs` planned runs × `rounds` repetitions), the seed of their order, the worker program of the process models and the machine as the session found it (a results file's `host`, its load average taken at the start) |
 //! | `run` | `index`, `config`, `round`, `label` | step `index` (0-based) began: repetition `round` of planned run `config` |
-//! | `live` | `index`, `tasks_done`, `elapsed_s`, `snapshot`?, `timeline`, `cpu_rows` | progress: `snapshot` (a results-file run with status `running` and empty series, when it changed), the timeline points and per-core CPU rows (%) added since the last `live` |
+//! | `live` | `index`, `tasks_done`, `elapsed_s`, `snapshot`?, `timeline`, `cpu_rows` | progress: `snapshot` (a results-file run with status `running` and empty series, when it changed; an open-load run's carries its open fields so far, `unstarted` being the arrivals waiting now), the timeline points (with `queue_len` in an open-load run) and per-core CPU rows (%) added since the last `live` |
 //! | `finished` | `index`, `run` | step `index` ended: `run` is that one repetition |
 //! | `merged` | `index`, `run` | every repetition of planned run `index` ended: `run` is exactly what `parlab run --json` writes for it |
 //! | `end` | `stopped` | every run ended (`stopped`: a stop ended the session early); the engine exits 0 |
