@@ -650,5 +650,10 @@ fn load_imbalance_needs_enough_tasks_and_a_core_per_worker() {
     assert!(!ids(&[few]).contains(&"load-imbalance".to_string()));
     let mut crowded = balanced("crowded", &[1.0, 0.5]);
     crowded.foreign_cpu_cores = Some(1.0);
-    assert!(!ids(&[crowded]).contains(&"load-imbalance".to_string()));
+    assert!(!ids(&[crowded.clone()]).contains(&"load-imbalance".to_string()));
+    crowded.foreign_cpu_cores = Some(0.3);
+    assert!(!ids(&[crowded.clone()]).contains(&"load-imbalance".to_string()));
+    // What a quiet machine's daemons use leaves 2 workers on 2 cores a core each.
+    crowded.foreign_cpu_cores = Some(0.05);
+    assert!(ids(&[crowded]).contains(&"load-imbalance".to_string()));
 }
