@@ -60,8 +60,8 @@ fn one(facts: &Facts, run: &RunResult) -> Option<Finding> {
         .max_by(|a, b| a.1.total_cmp(&b.1));
     let mut text = format!(
         "{}: the busiest of its {} workers ran tasks for {:.3} s, the average one {:.3} s \
-         (load balance {lb:.2}; below {THRESHOLD} is a problem): the others sat idle for {} \
-         of the time the run took.",
+         (load balance {lb:.2}; below {THRESHOLD} is a problem): on average a worker sat idle \
+         for {} of the busiest one's time.",
         run.label,
         run.workers,
         max,

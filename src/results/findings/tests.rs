@@ -637,6 +637,13 @@ fn an_unevenly_busy_run_is_load_imbalance_named_with_the_even_one() {
     let f = one(&runs, "load-imbalance");
     assert_eq!(f.evidence.runs, vec!["static", "queue"]);
     assert!(f.text.contains("load balance 0.75"), "{}", f.text);
+    // Of 2 workers busy 1.0 and 0.5 s, the second idled half the time: a quarter on average.
+    assert!(
+        f.text
+            .contains("on average a worker sat idle for 25 % of the busiest one's time"),
+        "{}",
+        f.text
+    );
     assert_eq!(
         ids(&runs).iter().filter(|i| *i == "load-imbalance").count(),
         1
