@@ -6,8 +6,8 @@ mod common;
 use parlab::profile::examples::EXAMPLES;
 use parlab::profile::{Model, Order, Profile, RunSpec, Workers, parse_str, render, save_file};
 use parlab::workload::{
-    Command, Contention, Cpu, Fault, FaultAction, FileIo, LockKind, Memory, Pattern, Sleep, Spawn,
-    Transfer, WorkloadSpec,
+    Command, Contention, Cpu, Fault, FaultAction, FileIo, LockKind, Memory, Pattern, Sizes, Sleep,
+    Spawn, Transfer, WorkloadSpec,
 };
 use proptest::prelude::*;
 
@@ -128,10 +128,18 @@ fn workload() -> impl Strategy<Value = WorkloadSpec> {
         LockKind::Unsynchronized,
         LockKind::LockOrder,
     ];
+    let sizes = proptest::sample::select(vec![
+        Sizes::Fixed,
+        Sizes::Uniform,
+        Sizes::Exponential,
+        Sizes::Pareto,
+        Sizes::Increasing,
+    ]);
     prop_oneof![
-        (1u64..1_000_000_000).prop_map(|iterations| WorkloadSpec::Cpu(Cpu {
+        (1u64..1_000_000_000, sizes).prop_map(|(iterations, sizes)| WorkloadSpec::Cpu(Cpu {
             iterations,
-            sizes: Default::default()
+            sizes,
+            run_tasks: None,
         })),
         (0u32..3_600_000).prop_map(|ms| WorkloadSpec::Sleep(Sleep {
             ms: f64::from(ms) / 4.0
@@ -180,6 +188,9 @@ fn run() -> impl Strategy<Value = RunSpec> {
     )
         .prop_filter("labels are not blank", |r| {
             r.0.as_ref().is_none_or(|l| !l.trim().is_empty())
+        })
+        .prop_filter("increasing sizes need tasks", |r| {
+            r.3.is_some() || !matches!(&r.7, WorkloadSpec::Cpu(c) if c.sizes == Sizes::Increasing)
         })
         .prop_map(
             |(label, model, workers, tasks, secs, warmup_tasks, stall, workload)| RunSpec {

@@ -339,6 +339,43 @@ fn pareto_sizes_under_static_chunking_are_less_balanced_than_under_the_shared_qu
     );
 }
 
+/// 400 tasks of `increasing` sizes split in two contiguous halves hold a quarter and three
+/// quarters of the work: load balance 2/3 by the sizes alone, on any machine where both
+/// workers had a core; claimed from the queue or stolen in the pool they even out. A longer
+/// run scales the sizes, not the count, so the split stays the same.
+#[test]
+fn increasing_sizes_under_static_chunking_have_a_balance_of_two_thirds() {
+    checked(
+        |scale| {
+            let workload = format!("iterations = {}\nsizes = \"increasing\"", 100_000 * scale);
+            format!(
+                "name = \"triangle\"\n\n{}{}{}",
+                table(
+                    "static",
+                    "threads",
+                    "tasks = 400\nchunk = \"static\"",
+                    &workload
+                ),
+                table("queue", "threads", "tasks = 400", &workload),
+                table("pool", "pool", "tasks = 400", &workload),
+            )
+        },
+        |results| {
+            let (stat, queue) = (balance_of(results, "static"), balance_of(results, "queue"));
+            let pool = balance_of(results, "pool");
+            eprintln!("load balance: static {stat:.3}, queue {queue:.3}, pool {pool:.3}");
+            if (0.6..=0.75).contains(&stat) && queue > 0.9 && pool > 0.9 {
+                Ok(())
+            } else {
+                Err(format!(
+                    "static split {stat:.3} (2/3 expected), queue {queue:.3}, pool {pool:.3}"
+                ))
+            }
+        },
+        ("static", &[0..200, 200..400]),
+    );
+}
+
 #[test]
 fn a_trace_path_is_checked_before_the_run_and_chunk_errors_are_located() {
     let dir = tempfile::tempdir().expect("temporary folder");

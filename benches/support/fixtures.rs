@@ -33,6 +33,7 @@ pub fn hour_long_run(n: usize) -> RunResult {
         workload: WorkloadSpec::Cpu(Cpu {
             iterations: 60_000,
             sizes: Default::default(),
+            run_tasks: None,
         }),
         status: RunStatus::Completed,
         error: None,

@@ -11,6 +11,7 @@ fn frames_to_a_worker_round_trip() {
     let spec = WorkloadSpec::Cpu(Cpu {
         iterations: 5,
         sizes: Default::default(),
+        run_tasks: None,
     });
     send_to_worker(&mut buf, &ToWorker::Init(spec.clone())).unwrap();
     let block = [1u8, 2];

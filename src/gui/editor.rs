@@ -42,6 +42,7 @@ pub fn default_run() -> RunSpec {
         workload: WorkloadSpec::Cpu(Cpu {
             iterations: 60_000,
             sizes: Default::default(),
+            run_tasks: None,
         }),
     }
 }

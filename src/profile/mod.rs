@@ -12,6 +12,7 @@ mod messages;
 mod needs;
 mod save;
 pub mod schedule;
+mod sizes;
 mod syntax;
 mod validate;
 mod workers;
@@ -192,7 +193,7 @@ impl Profile {
                             .unwrap_or(DEFAULT_STALL_TIMEOUT_S)
                             .clamp(MIN_STALL_TIMEOUT_S, MAX_STALL_TIMEOUT_S),
                     ),
-                    workload: run.workload.clone(),
+                    workload: run.workload.for_run(run.tasks),
                     chunk: run.chunk,
                     load,
                     span_limit: crate::metrics::spans::SPAN_LIMIT,

@@ -166,6 +166,7 @@ iterations = 1_000   # small
         profile.runs[0].workload = crate::workload::WorkloadSpec::Cpu(crate::workload::Cpu {
             iterations: 5000,
             sizes: Default::default(),
+            run_tasks: None,
         });
         let mut second = profile.runs[0].clone();
         second.model = crate::profile::Model::Pool;

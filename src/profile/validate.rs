@@ -165,6 +165,7 @@ fn validate_run(run: &RunSpec, at: &FieldPath, errors: &mut Vec<ValidationError>
     }
     errors.extend(super::chunk::validate(run, at));
     errors.extend(super::arrivals::validate(run, at));
+    errors.extend(super::sizes::validate(run, at));
     errors.extend(run.workload.validate(run.model, &at.key("workload")));
 }
 

@@ -1,6 +1,7 @@
 //! `cpu { iterations, sizes }`: a deterministic integer-hash loop whose result is consumed;
-//! task sizes fixed or drawn from a distribution with the same mean (per task index, so the
-//! same task always has the same size, whatever model or worker runs it).
+//! task sizes fixed, drawn from a distribution with the same mean or rising with the index
+//! (per task index, so the same task always has the same size, whatever model or worker
+//! runs it).
 
 use super::{Field, Kind, KindInfo, Placement, TaskContext, TaskError, TaskTime, Workload};
 use crate::cancel::CancelToken;
@@ -17,6 +18,11 @@ pub struct Cpu {
     /// How task sizes vary around `iterations` (`fixed` when absent).
     #[serde(default, skip_serializing_if = "Sizes::is_fixed")]
     pub sizes: Sizes,
+    /// The run's task count, which `sizes = "increasing"` rises over: never written in a
+    /// profile, filled in by the planner ([`Cpu::for_run`]) so that it travels with the
+    /// workload to worker processes and is kept in the results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_tasks: Option<u64>,
 }
 
 /// The distribution of task sizes of a `cpu` workload, each with mean `iterations`.
@@ -35,6 +41,13 @@ pub enum Sizes {
     /// the mean, the skew that leaves statically split workers idle. A few hundred tasks
     /// may average well below the mean (their sum is ruled by the rare long ones).
     Pareto,
+    /// Rising with the index over the run's `tasks` (n): task i runs
+    /// `round(2 × iterations × (i + ½) / n)` rounds, the rows of a triangular loop, the
+    /// textbook case for static against dynamic scheduling (OpenMP `schedule(static)` vs
+    /// `dynamic`). Split in W contiguous ranges, worker w gets (2w + 1) / W² of the work: a
+    /// load balance of W / (2W − 1) (0.67 at 2 workers, 0.57 at 4) on any machine. Needs
+    /// `tasks` (a count, closed loop); warm-up tasks run the mean.
+    Increasing,
 }
 
 impl Sizes {
@@ -43,12 +56,18 @@ impl Sizes {
         *self == Sizes::Fixed
     }
 
-    /// The rounds of task `index` for a mean of `mean`: a function of the index alone.
-    pub fn iterations(self, index: u64, mean: u64) -> u64 {
+    /// The rounds of task `index` for a mean of `mean` over a run of `tasks` tasks: a
+    /// function of the index (and, for `increasing`, the count) alone. `increasing` runs the
+    /// mean for an index outside `0..tasks` (warm-up) or without a count.
+    pub fn iterations(self, index: u64, mean: u64, tasks: Option<u64>) -> u64 {
         let u = unit(index);
         let m = mean as f64;
         let x = match self {
             Sizes::Fixed => return mean,
+            Sizes::Increasing => match tasks {
+                Some(n) if index < n => 2.0 * m * (index as f64 + 0.5) / n as f64,
+                _ => return mean,
+            },
             Sizes::Uniform => 2.0 * m * u,
             Sizes::Exponential => -m * (1.0 - u).ln(),
             Sizes::Pareto => {
@@ -110,6 +129,7 @@ impl KindInfo for Cpu {
         Cpu {
             iterations: 60_000,
             sizes: Sizes::Fixed,
+            run_tasks: None,
         }
     }
 
@@ -126,19 +146,37 @@ impl KindInfo for Cpu {
                     (Sizes::Uniform, "uniform"),
                     (Sizes::Exponential, "exponential"),
                     (Sizes::Pareto, "pareto"),
+                    (Sizes::Increasing, "increasing"),
                 ],
             )
-            .help("How task sizes vary around the mean `iterations` (per task index)"),
+            .help(
+                "How task sizes vary around the mean `iterations` (per task index); \
+                 `increasing` rises linearly over the run's tasks",
+            ),
         ]
     }
 }
 
 impl Kind for Cpu {
     fn validate(&self, _model: Model, at: &FieldPath) -> Vec<ValidationError> {
-        check_range(at, "iterations", self.iterations, 1..=MAX_ITERATIONS, "")
+        let mut errors = check_range(at, "iterations", self.iterations, 1..=MAX_ITERATIONS, "");
+        if self.run_tasks.is_some() {
+            errors.push(ValidationError::new(
+                at.key("run_tasks"),
+                "run_tasks is filled in by parlab from the run's tasks: remove it",
+            ));
+        }
+        errors
     }
 
     fn build(&self, _placement: &Placement) -> Result<Box<dyn Workload>, String> {
+        if self.sizes == Sizes::Increasing && self.run_tasks.is_none() {
+            return Err(
+                "sizes = \"increasing\" rises over the run's tasks, and this run has no task \
+                 count: set tasks"
+                    .to_string(),
+            );
+        }
         Ok(Box::new(self.clone()))
     }
 
@@ -147,13 +185,24 @@ impl Kind for Cpu {
     }
 }
 
+impl Cpu {
+    /// The workload as a run of `tasks` tasks (`None`: a timed run) runs it: with
+    /// `sizes = "increasing"` it carries the count its sizes rise over; otherwise unchanged,
+    /// so that its results stay as they were.
+    pub fn for_run(&self, tasks: Option<u64>) -> Cpu {
+        Cpu {
+            run_tasks: tasks.filter(|_| self.sizes == Sizes::Increasing),
+            ..self.clone()
+        }
+    }
+}
+
 impl Workload for Cpu {
     fn run_task(&self, index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
-        match kernel(
-            index,
-            self.sizes.iterations(index, self.iterations),
-            ctx.cancel,
-        ) {
+        let rounds = self
+            .sizes
+            .iterations(index, self.iterations, self.run_tasks);
+        match kernel(index, rounds, ctx.cancel) {
             Some(x) => {
                 std::hint::black_box(x);
                 Ok(())
@@ -183,18 +232,107 @@ mod tests {
             Sizes::Uniform,
             Sizes::Exponential,
             Sizes::Pareto,
+            Sizes::Increasing,
         ] {
-            let sum: u64 = (0..n).map(|i| sizes.iterations(i, 10_000)).sum();
+            let sum: u64 = (0..n).map(|i| sizes.iterations(i, 10_000, Some(n))).sum();
             let mean = sum as f64 / n as f64;
             // The 80/20 Pareto's sample mean converges slowly (1.5 % off at 200 000).
             assert!(
                 (mean / 10_000.0 - 1.0).abs() < 0.03,
                 "{sizes:?}: mean {mean}"
             );
-            assert_eq!(sizes.iterations(77, 10_000), sizes.iterations(77, 10_000));
+            assert_eq!(
+                sizes.iterations(77, 10_000, Some(n)),
+                sizes.iterations(77, 10_000, Some(n))
+            );
         }
-        let max = (0..n).map(|i| Sizes::Pareto.iterations(i, 10_000)).max();
+        let max = (0..n)
+            .map(|i| Sizes::Pareto.iterations(i, 10_000, Some(n)))
+            .max();
         assert!(max > Some(200_000), "pareto has a heavy tail: {max:?}");
+    }
+
+    /// The rounds of `increasing` tasks `range` of a run of `n`, at a mean of 10 000.
+    fn increasing(range: std::ops::Range<u64>, n: u64) -> u64 {
+        range
+            .map(|i| Sizes::Increasing.iterations(i, 10_000, Some(n)))
+            .sum()
+    }
+
+    #[test]
+    fn increasing_sizes_rise_linearly_with_the_mean_iterations() {
+        for n in [1, 2, 7, 100, 401, 1000] {
+            let mean = increasing(0..n, n) as f64 / n as f64;
+            assert!(
+                (mean / 10_000.0 - 1.0).abs() < 1e-3,
+                "{n} tasks: mean {mean}"
+            );
+        }
+        let sizes: Vec<u64> = (0..4)
+            .map(|i| Sizes::Increasing.iterations(i, 10_000, Some(4)))
+            .collect();
+        assert_eq!(sizes, [2_500, 7_500, 12_500, 17_500]);
+        assert_eq!(
+            Sizes::Increasing.iterations(0, 10, Some(1000)),
+            1,
+            "at least 1"
+        );
+        // Warm-up tasks (numbered past the run's) and a run without a count: the mean.
+        assert_eq!(
+            Sizes::Increasing.iterations(1 << 63, 10_000, Some(4)),
+            10_000
+        );
+        assert_eq!(Sizes::Increasing.iterations(3, 10_000, None), 10_000);
+    }
+
+    #[test]
+    fn increasing_sizes_split_statically_leave_workers_idle() {
+        // Two contiguous halves hold a quarter and three quarters of the work (400 tasks
+        // of a mean of 10 000: whole sizes, 50 i + 25, so exactly).
+        let (first, second) = (increasing(0..200, 400), increasing(200..400, 400));
+        assert_eq!(first * 3, second);
+        let (first, second) = (increasing(0..500, 1000), increasing(500..1000, 1000));
+        assert!((second as f64 / first as f64 - 3.0).abs() < 1e-3);
+        // W contiguous shares: mean over max busy is W / (2W − 1).
+        for (workers, n) in [(2u64, 800u64), (4, 800), (4, 80)] {
+            let shares: Vec<u64> = (0..workers)
+                .map(|w| increasing(n * w / workers..n * (w + 1) / workers, n))
+                .collect();
+            let max = *shares.iter().max().unwrap_or(&1) as f64;
+            let balance = shares.iter().sum::<u64>() as f64 / workers as f64 / max;
+            let expected = workers as f64 / (2 * workers - 1) as f64;
+            assert!(
+                (balance - expected).abs() < 0.01,
+                "{workers} workers, {n} tasks: {balance}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_increasing_sizes_carry_the_run_s_task_count() {
+        let mut cpu = Cpu::default_params();
+        assert_eq!(cpu.for_run(Some(800)), cpu, "fixed: unchanged");
+        cpu.sizes = Sizes::Increasing;
+        assert!(cpu.build(&placement()).is_err(), "no count: refused");
+        let planned = cpu.for_run(Some(800));
+        assert_eq!(planned.run_tasks, Some(800));
+        assert!(planned.build(&placement()).is_ok());
+        let at = FieldPath::root();
+        assert_eq!(cpu.validate(Model::Threads, &at), []);
+        let errors = planned.validate(Model::Threads, &at);
+        assert!(
+            errors[0].to_string().contains("run_tasks is filled in"),
+            "{errors:?}"
+        );
+    }
+
+    fn placement() -> Placement {
+        Placement {
+            model: Model::Threads,
+            workers: 1,
+            runs_tasks: true,
+            run: 0,
+        }
     }
 
     #[test]

@@ -238,4 +238,14 @@ impl WorkloadSpec {
     pub fn task_time(&self, model: Model) -> TaskTime {
         self.params().task_time(model)
     }
+
+    /// The workload as a run of `tasks` tasks (`None`: a timed run) runs it: a `cpu`
+    /// workload with `sizes = "increasing"` carries the count (see [`Cpu::for_run`]); every
+    /// other one is unchanged.
+    pub fn for_run(&self, tasks: Option<u64>) -> WorkloadSpec {
+        match self {
+            WorkloadSpec::Cpu(cpu) => WorkloadSpec::Cpu(cpu.for_run(tasks)),
+            other => other.clone(),
+        }
+    }
 }

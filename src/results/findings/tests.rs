@@ -637,6 +637,13 @@ fn an_unevenly_busy_run_is_load_imbalance_named_with_the_even_one() {
     let f = one(&runs, "load-imbalance");
     assert_eq!(f.evidence.runs, vec!["static", "queue"]);
     assert!(f.text.contains("load balance 0.75"), "{}", f.text);
+    // Of 2 workers busy 1.0 and 0.5 s, the second idled half the time: a quarter on average.
+    assert!(
+        f.text
+            .contains("on average a worker sat idle for 25 % of the busiest one's time"),
+        "{}",
+        f.text
+    );
     assert_eq!(
         ids(&runs).iter().filter(|i| *i == "load-imbalance").count(),
         1
@@ -650,5 +657,10 @@ fn load_imbalance_needs_enough_tasks_and_a_core_per_worker() {
     assert!(!ids(&[few]).contains(&"load-imbalance".to_string()));
     let mut crowded = balanced("crowded", &[1.0, 0.5]);
     crowded.foreign_cpu_cores = Some(1.0);
-    assert!(!ids(&[crowded]).contains(&"load-imbalance".to_string()));
+    assert!(!ids(&[crowded.clone()]).contains(&"load-imbalance".to_string()));
+    crowded.foreign_cpu_cores = Some(0.3);
+    assert!(!ids(&[crowded.clone()]).contains(&"load-imbalance".to_string()));
+    // What a quiet machine's daemons use leaves 2 workers on 2 cores a core each.
+    crowded.foreign_cpu_cores = Some(0.05);
+    assert!(ids(&[crowded]).contains(&"load-imbalance".to_string()));
 }
