@@ -126,6 +126,12 @@ pub struct RunResult {
     pub workers: usize,
     /// The workload as run.
     pub workload: WorkloadSpec,
+    /// `threads` only: how its workers claimed tasks (the profile's `chunk`: tasks per grab,
+    /// or `"static"`); absent for the adaptive default, other models and older files. Runs
+    /// that differ in it are different configurations (a static split is no point of the
+    /// shared queue's scaling curve).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<crate::profile::chunk::Chunk>,
     /// How it ended.
     pub status: RunStatus,
     /// Why it failed, when it did.
@@ -213,6 +219,20 @@ pub struct RunResult {
 pub const OBSERVER_WARN_CORES: f64 = 0.05;
 
 impl RunResult {
+    /// True when `other` ran the same execution model the same way (model and `chunk`):
+    /// the runs the scaling curves, speedups and model comparisons put together.
+    pub fn same_model(&self, other: &RunResult) -> bool {
+        self.model == other.model && self.chunk == other.chunk
+    }
+
+    /// The model as people read it, with its `chunk` when set (`threads, chunk static`).
+    pub fn model_name(&self) -> String {
+        match self.chunk {
+            Some(chunk) => format!("{}, chunk {}", self.model, chunk.describe()),
+            None => self.model.to_string(),
+        }
+    }
+
     /// A copy without the worker timeline (the progress keeps every repetition; only the
     /// merged runs carry their lanes).
     pub fn without_worker_timeline(&self) -> RunResult {

@@ -376,6 +376,47 @@ fn increasing_sizes_under_static_chunking_have_a_balance_of_two_thirds() {
     );
 }
 
+/// Under a static split of `increasing` sizes the first worker is done after a quarter of
+/// the work and waits for the other: that wait is load imbalance (the balance figures), not
+/// the model's cost per task, so the overhead per task leaves out each worker's time after
+/// its last task.
+#[test]
+fn the_idle_tail_of_a_static_split_is_not_overhead_per_task() {
+    let _turn = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let text = format!(
+        "name = \"tail\"\n\n{}",
+        table(
+            "static",
+            "threads",
+            "tasks = 200\nchunk = \"static\"",
+            "iterations = 200000\nsizes = \"increasing\""
+        )
+    );
+    let (results, _) = run(&text, false);
+    let run = &results["runs"][0];
+    let mean_us = f(&run["latency_us"]["mean"]);
+    let tasks = f(&run["tasks_completed"]);
+    let busy_s: f64 = run["balance"]["busy_s"]
+        .as_array()
+        .expect("busy_s")
+        .iter()
+        .map(f)
+        .sum();
+    // (wall × workers − busy) / tasks: what the overhead was before, idle tail included.
+    let with_tail_us = (f(&run["wall_seconds"]) * 2.0 - busy_s) * 1e6 / tasks;
+    let overhead_us = f(&run["overhead_per_task_us"]);
+    assert!(
+        with_tail_us > 0.2 * mean_us,
+        "the first worker waited for the second: {with_tail_us:.1} µs per task of {mean_us:.1}"
+    );
+    assert!(
+        overhead_us < 0.1 * mean_us,
+        "overhead per task {overhead_us:.1} µs for tasks of {mean_us:.1} µs: {run}"
+    );
+    let warnings = run["warnings"].to_string();
+    assert!(!warnings.contains("own overhead"), "{warnings}");
+}
+
 #[test]
 fn a_trace_path_is_checked_before_the_run_and_chunk_errors_are_located() {
     let dir = tempfile::tempdir().expect("temporary folder");

@@ -35,6 +35,7 @@ pub fn hour_long_run(n: usize) -> RunResult {
             sizes: Default::default(),
             run_tasks: None,
         }),
+        chunk: None,
         status: RunStatus::Completed,
         error: None,
         tasks_completed: 32_400_000,

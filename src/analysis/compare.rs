@@ -267,9 +267,10 @@ pub fn match_runs(base: &[RunResult], new: &[RunResult]) -> Matching {
     }
 }
 
-/// Same model, workers and workload (compared as JSON, as the results store them).
+/// Same model (and `chunk`), workers and workload (compared as JSON, as the results store
+/// them).
 pub fn same_configuration(a: &RunResult, b: &RunResult) -> bool {
-    a.model == b.model
+    a.same_model(b)
         && a.workers == b.workers
         && serde_json::to_value(&a.workload).ok() == serde_json::to_value(&b.workload).ok()
 }

@@ -521,6 +521,23 @@ impl Measured {
     }
 }
 
+/// The workers' time together, each from the run's start to the end of its last span:
+/// after that a worker only waits for the others (the load imbalance of a static split,
+/// which the balance figures show), which is not a cost of the model per task. A worker
+/// whose spans were thinned counts the whole wall time, one that ran nothing none.
+fn worker_time_s(wall_s: f64, workers: usize, timeline: Option<&WorkerTimeline>) -> f64 {
+    let Some(t) = timeline.filter(|t| !t.thinned && t.lanes.len() == workers) else {
+        return wall_s * workers as f64;
+    };
+    t.lanes
+        .iter()
+        .map(|lane| {
+            lane.last_end_ns()
+                .map_or(0.0, |ns| (ns as f64 / 1e9).min(wall_s))
+        })
+        .sum()
+}
+
 fn assemble(
     plan: &PlannedRun,
     status: RunStatus,
@@ -534,13 +551,15 @@ fn assemble(
     // model's cost.
     let overhead = (m.tasks > 0 && plan.load.is_none()).then(|| {
         let busy_us = m.sum_ns as f64 / 1000.0;
-        ((wall_s * 1e6 * plan.workers as f64 - busy_us) / m.tasks as f64).max(0.0)
+        let worked_us = worker_time_s(wall_s, plan.workers, m.workers.as_ref()) * 1e6;
+        ((worked_us - busy_us) / m.tasks as f64).max(0.0)
     });
     RunResult {
         label: plan.label.clone(),
         model: plan.model,
         workers: plan.workers,
         workload: plan.workload.clone(),
+        chunk: plan.chunk,
         status,
         error,
         tasks_completed: m.tasks,

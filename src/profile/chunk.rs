@@ -18,6 +18,16 @@ pub enum Chunk {
     Static,
 }
 
+impl Chunk {
+    /// As in a profile: `static`, or the number of tasks per grab.
+    pub fn describe(self) -> String {
+        match self {
+            Chunk::Tasks(n) => n.to_string(),
+            Chunk::Static => "static".into(),
+        }
+    }
+}
+
 /// The largest chunk a profile may ask for (the adaptive chunk's own ceiling).
 pub const MAX_CHUNK: u64 = 1 << 16;
 

@@ -63,11 +63,13 @@ pub fn sweeps<'a>(runs: impl IntoIterator<Item = &'a RunResult>) -> Vec<Sweep<'a
         {
             continue;
         }
-        let key = serde_json::to_string(&run.workload).unwrap_or_default();
+        // A `threads` run's chunk is part of its model: a static split is another curve.
+        let chunk = run.chunk.map(|c| c.describe()).unwrap_or_default();
+        let key = chunk + &serde_json::to_string(&run.workload).unwrap_or_default();
         let index = match groups.iter().position(|g| g.0 == run.model && g.1 == key) {
             Some(i) => i,
             None => {
-                let name = format!("{} · {}", run.model, run.workload.kind());
+                let name = format!("{} · {}", run.model_name(), run.workload.kind());
                 groups.push((run.model, key, name, Vec::new()));
                 groups.len() - 1
             }

@@ -23,7 +23,7 @@ pub fn comparisons(runs: &[RunResult], order: Order) -> Vec<Comparison> {
             && let Some(b) = runs
                 .iter()
                 .filter(closed)
-                .find(|b| b.workers == 1 && b.model == a.model && b.workload == a.workload)
+                .find(|b| b.workers == 1 && b.same_model(a) && b.workload == a.workload)
         {
             out.extend(compare(a, b, order));
         }

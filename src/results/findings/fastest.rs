@@ -16,7 +16,8 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
     found
 }
 
-/// `runs` in groups of the `same` comparison, one run per model in each (the last one);
+/// `runs` in groups of the `same` comparison, one run per model (and `chunk`) in each (the
+/// last one);
 /// only groups of at least two models.
 fn by_model<'a>(
     runs: impl Iterator<Item = &'a RunResult>,
@@ -26,7 +27,7 @@ fn by_model<'a>(
     for run in runs {
         match groups.iter_mut().find(|g| same(g[0], run)) {
             Some(g) => {
-                g.retain(|r| r.model != run.model);
+                g.retain(|r| !r.same_model(run));
                 g.push(run);
             }
             None => groups.push(vec![run]),
@@ -60,7 +61,7 @@ fn one(facts: &Facts, group: &[&RunResult]) -> Option<Finding> {
             "a large difference, but not tested"
         };
         (
-            format!("{} was fastest for {work}", best.model),
+            format!("{} was fastest for {work}", best.model_name()),
             format!(
                 "For {work}, {} gave the most throughput: {} that of {}, the next best ({how}).",
                 best.label,
@@ -146,7 +147,7 @@ fn one_open(group: &[&RunResult]) -> Option<Finding> {
     let f = Finding::new(
         "fastest",
         Severity::Info,
-        format!("{} answered fastest for {work}", best.model),
+        format!("{} answered fastest for {work}", best.model_name()),
         text,
     )
     .runs(group.iter().map(|r| r.label.as_str()))

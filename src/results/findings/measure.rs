@@ -71,7 +71,7 @@ impl<'a> Facts<'a> {
         for run in self.runs.iter().filter(|r| measured(r) && closed(r)) {
             match groups
                 .iter_mut()
-                .find(|g| g[0].model == run.model && g[0].workload == run.workload)
+                .find(|g| g[0].same_model(run) && g[0].workload == run.workload)
             {
                 Some(g) => {
                     g.retain(|r| r.workers != run.workers);
@@ -108,15 +108,14 @@ impl<'a> Facts<'a> {
     }
 
     /// The completed closed-loop runs of the same workload and worker count as `run` under
-    /// another model.
-    pub fn same_work(&self, run: &RunResult) -> impl Iterator<Item = &'a RunResult> {
-        let (workload, workers, model) = (run.workload.clone(), run.workers, run.model);
+    /// another model (or `chunk`).
+    pub fn same_work(&self, run: &'a RunResult) -> impl Iterator<Item = &'a RunResult> {
         self.runs.iter().filter(move |r| {
             measured(r)
                 && closed(r)
-                && r.workload == workload
-                && r.workers == workers
-                && r.model != model
+                && r.workload == run.workload
+                && r.workers == run.workers
+                && !r.same_model(run)
         })
     }
 }
@@ -160,7 +159,7 @@ pub fn per_task(model: Model) -> bool {
 
 /// `run`'s label with its model and workers when the label does not say them.
 pub fn name(run: &RunResult) -> String {
-    format!("{} ({} ×{})", run.label, run.model, run.workers)
+    format!("{} ({} ×{})", run.label, run.model_name(), run.workers)
 }
 
 /// A time given in µs as people read it: `850 µs`, `13 ms`, `2.4 s`.

@@ -16,7 +16,7 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
     let mut groups: Vec<Vec<&RunResult>> = Vec::new();
     let same = |a: &RunResult, b: &RunResult| {
         let arrivals = |r: &RunResult| r.open.as_ref().map(|o| o.load.arrivals);
-        a.model == b.model
+        a.same_model(b)
             && a.workers == b.workers
             && a.workload == b.workload
             && arrivals(a) == arrivals(b)
@@ -59,7 +59,7 @@ fn one(sweep: &[&RunResult]) -> Option<Finding> {
     let run = sweep[at];
     let o = figures(run)?;
     let kept_up = sweep[..at].last().copied();
-    let who = format!("{} ×{}", run.model, run.workers);
+    let who = format!("{} ×{}", run.model_name(), run.workers);
     let rate = rate_label(o.offered_rate);
     let share = o.achieved_rate / o.arrived();
     // Poisson arrivals: say what came when chance made it differ from what was asked.

@@ -23,7 +23,7 @@ fn one(facts: &Facts, sweep: &[&RunResult]) -> Option<Finding> {
     let (first, top) = (sweep[0], sweep[sweep.len() - 1]);
     let last = point(facts, top, first)?;
     let knee = knee(facts, sweep);
-    let what = format!("{} · {}", first.model, first.workload.kind());
+    let what = format!("{} · {}", first.model_name(), first.workload.kind());
     let ci = last
         .efficiency_ci()
         .map(|(lo, hi)| format!(" (95 % CI {}–{})", pct(lo), pct(hi)))

@@ -340,6 +340,58 @@ fn fastest_says_whether_the_difference_is_significant() {
 }
 
 #[test]
+fn a_static_split_is_its_own_model_not_a_point_of_the_shared_queue_curve() {
+    use crate::profile::chunk::Chunk;
+    let w = cpu();
+    let queue = |n| {
+        run(
+            Model::Threads,
+            n,
+            &w,
+            &x(1000.0 * n as f64, 1.0),
+            n as f64,
+            100.0,
+        )
+    };
+    let split = |n| {
+        let mut r = run(
+            Model::Threads,
+            n,
+            &w,
+            &x(700.0 * n as f64, 1.0),
+            n as f64,
+            100.0,
+        );
+        r.chunk = Some(Chunk::Static);
+        r.label = format!("static ×{n}");
+        r
+    };
+    let runs = [queue(1), queue(2), split(1), split(2)];
+    let sweeps = crate::results::scaling::sweeps(&runs);
+    let names: Vec<&str> = sweeps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["threads · cpu", "threads, chunk static · cpu"]);
+    assert!(
+        sweeps.iter().all(|s| s.runs.len() == 2),
+        "one run per worker count"
+    );
+    // Same model, another chunk: compared with each other, the queue named the faster.
+    let fastest: Vec<Finding> = found(&runs)
+        .into_iter()
+        .filter(|f| f.id == "fastest")
+        .collect();
+    assert_eq!(fastest.len(), 2, "one per worker count: {fastest:?}");
+    for f in fastest {
+        assert!(f.title.starts_with("threads was fastest"), "{}", f.title);
+        assert!(f.text.contains("static ×"), "{}", f.text);
+    }
+    // Speedups: each curve's ×2 against its own ×1.
+    let v = crate::results::verdicts::comparisons(&runs, Default::default());
+    let pair = |a: &str, b: &str| v.iter().any(|c| c.a == a && c.b == b);
+    assert!(pair("static ×2", "static ×1") && pair("threads ×2", "threads ×1"));
+    assert!(!pair("static ×2", "threads ×1"), "{v:?}");
+}
+
+#[test]
 fn creation_cost_needs_a_large_overhead_and_a_faster_long_lived_run() {
     let w = cpu();
     let mut per_task = run(Model::ProcessPerTask, 2, &w, &x(1000.0, 0.3), 1.5, 100.0);
