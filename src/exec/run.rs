@@ -199,11 +199,15 @@ impl<'r, 'a> Monitor<'r, 'a> {
     /// Runs the model's workers on a driver thread and watches them until they return;
     /// returns when they did.
     fn drive(&mut self, live: &dyn Fn(LiveRun)) -> Instant {
-        let ctx = self.ctx;
+        let (ctx, sampler) = (self.ctx, self.sampler);
         std::thread::scope(|scope| {
             let driver = scope.spawn(|| {
                 models::run(ctx);
-                Instant::now()
+                let end = Instant::now();
+                // The CPU series ends with the workers, not up to 50 ms later when this
+                // loop next looks (a 75 ms run's cores read 60 % busy instead of 100 %).
+                sampler.end();
+                end
             });
             loop {
                 if let Ok(flush) = self.rx.recv_timeout(Duration::from_millis(50)) {

@@ -109,7 +109,14 @@ impl Sampler {
         Arc::clone(&self.rows)
     }
 
-    /// Stops the sampler and returns its measurements.
+    /// Takes the last (partial) sample now and ends sampling, without waiting for it: the
+    /// run's workers are done, and its CPU series ends with them, not when the caller gets
+    /// to [`stop`](Self::stop).
+    pub fn end(&self) {
+        let _ = self.stop.send(());
+    }
+
+    /// Stops the sampler (unless [`end`](Self::end) did) and returns its measurements.
     pub fn stop(mut self) -> SamplerOutput {
         let _ = self.stop.send(());
         if let Some(handle) = self.handle.take() {
