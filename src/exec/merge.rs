@@ -100,8 +100,7 @@ impl Gathered {
     }
 
     /// Open model: latencies from the merged histograms, the achieved and arrived rates are
-    /// the means,
-    /// counts and CPU add up, and the run is saturated when any repetition was.
+    /// the means, counts and CPU add up, and the run is saturated when any repetition was.
     fn merge_open(&self, run: &mut RunResult, measured: &[&RunResult]) {
         let p50 = run.latency_us.p50;
         let Some(figures) = run.open.as_mut() else {
