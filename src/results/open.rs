@@ -146,16 +146,53 @@ fn late(h: &OpenHistograms, service_p50_us: f64) -> u64 {
 }
 
 /// True when the queue kept growing: over the second half of the timeline (`queue_lens`, one
-/// per bucket) it is on average more than twice as long as over the first half, and longer
-/// than the worker count. Allocates nothing: a live run asks at every snapshot.
+/// per bucket) its median is more than twice the first half's, and longer than the worker
+/// count. Medians, so that one stall (a 10 ms sleep once took 210 ms beside other programs'
+/// builds: a queue of 10 in one bucket) does not make a run that kept up look saturated,
+/// while a queue that grows bucket after bucket does.
 pub fn queue_grows(queue_lens: &[u64], workers: usize) -> bool {
     if queue_lens.len() < 4 {
         return false;
     }
     let (first, second) = queue_lens.split_at(queue_lens.len() / 2);
-    let mean = |xs: &[u64]| xs.iter().map(|&q| q as f64).sum::<f64>() / xs.len() as f64;
-    let (a, b) = (mean(first), mean(second));
+    let (a, b) = (median(first), median(second));
     b > 2.0 * a && b > workers as f64
+}
+
+/// The median of `xs` (not empty).
+fn median(xs: &[u64]) -> f64 {
+    let mut v = xs.to_vec();
+    let mid = v.len() / 2;
+    let upper = *v.select_nth_unstable(mid).1 as f64;
+    if v.len() % 2 == 1 {
+        return upper;
+    }
+    let lower = v[..mid].iter().copied().max().unwrap_or(0) as f64;
+    (lower + upper) / 2.0
+}
+
+#[cfg(test)]
+mod queue_tests {
+    use super::queue_grows;
+
+    #[test]
+    fn a_growing_queue_grows_and_one_stall_does_not() {
+        let growing: Vec<u64> = (0..12).map(|i| i * 40).collect();
+        assert!(queue_grows(&growing, 1));
+        // Kept up, but one bucket of the second half saw a stall: a queue of 10.
+        let mut stalled = vec![0; 12];
+        stalled[9] = 10;
+        assert!(!queue_grows(&stalled, 1));
+        // Two stalls are still not a trend; half the second half queued is.
+        stalled[7] = 10;
+        assert!(!queue_grows(&stalled, 1));
+        let steady_backlog = [0, 0, 0, 0, 0, 0, 5, 6, 7, 8, 9, 10];
+        assert!(queue_grows(&steady_backlog, 1));
+        assert!(
+            !queue_grows(&steady_backlog, 8),
+            "no longer than the workers"
+        );
+    }
 }
 
 /// Open runs for the tests of the charts and findings that read them.
