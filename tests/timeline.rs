@@ -417,6 +417,57 @@ fn the_idle_tail_of_a_static_split_is_not_overhead_per_task() {
     assert!(!warnings.contains("own overhead"), "{warnings}");
 }
 
+/// A run's `chunk` is part of what it was: in its results, the CSV's last column and the
+/// summary table; runs without one keep the columns they always had.
+#[test]
+fn a_runs_chunk_is_in_its_results_csv_and_summary() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let text = format!(
+        "name = \"c\"\n\n{}{}",
+        table(
+            "static",
+            "threads",
+            "tasks = 20\nchunk = \"static\"",
+            "iterations = 1000"
+        ),
+        table("queue", "threads", "tasks = 20", "iterations = 1000"),
+    );
+    let (csv, json) = (dir.path().join("r.csv"), dir.path().join("r.json"));
+    let output = common::run_command(&common::write(dir.path(), "p.toml", &text), &json)
+        .arg("--csv")
+        .arg(&csv)
+        .output()
+        .expect("parlab runs");
+    assert!(output.status.success(), "{output:?}");
+    let results = common::read_json(&json);
+    assert_eq!(results["runs"][0]["chunk"], "static");
+    assert!(
+        results["runs"][1].get("chunk").is_none(),
+        "absent by default"
+    );
+    let csv = std::fs::read_to_string(&csv).expect("CSV written");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].ends_with(",effective_parallelism,chunk"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("static,") && lines[1].ends_with(",static"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].starts_with("queue,") && lines[2].ends_with(','),
+        "{csv}"
+    );
+    let summary = String::from_utf8_lossy(&output.stdout);
+    let header = summary
+        .lines()
+        .find(|l| l.contains("workers"))
+        .unwrap_or("");
+    assert!(header.contains("chunk"), "{summary}");
+}
+
 #[test]
 fn a_trace_path_is_checked_before_the_run_and_chunk_errors_are_located() {
     let dir = tempfile::tempdir().expect("temporary folder");

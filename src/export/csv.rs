@@ -24,12 +24,14 @@ pub fn write_csv(results: &Results, path: &Path) -> Result<(), ExportError> {
         message,
     };
     let mut out = csv::Writer::from_writer(Vec::new());
-    // The open-load columns follow only when some run had an open load: a file of
-    // closed-loop runs has exactly the columns it always had.
+    // The open-load columns follow only when some run had an open load, `chunk` only when
+    // some run had one: a file of other runs has exactly the columns it always had.
     let open = results.runs.iter().any(|r| r.open.is_some());
+    let chunked = results.runs.iter().any(|r| r.chunk.is_some());
     let shown: Vec<&columns::Column> = columns::CSV
         .into_iter()
         .chain(columns::CSV_OPEN.into_iter().filter(|_| open))
+        .chain(columns::CSV_CHUNK.into_iter().filter(|_| chunked))
         .collect();
     out.write_record(shown.iter().map(|c| c.key))
         .map_err(|e| fail(e.to_string()))?;

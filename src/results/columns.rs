@@ -327,6 +327,15 @@ const fn open_column(
     }
 }
 
+/// `threads` runs with a `chunk`: tasks per grab, or `static` (shown only when some run has
+/// one).
+pub const CHUNK: Column = Column {
+    applies: Applies::WhenMeasured,
+    ..column("chunk", "chunk", "", Shown::Plain, |r, _| {
+        text(r.chunk?.describe())
+    })
+};
+
 /// Open load: tasks per second offered (the arrival rate).
 pub const OFFERED_RATE: Column =
     open_column("offered_rate", "offered/s", "tasks/s", Shown::Si, |r, _| {
@@ -398,6 +407,10 @@ pub const CSV_OPEN: [&Column; 8] = [
     &SATURATED,
 ];
 
+/// The CSV's last column when some run has a `chunk` (after [`CSV_OPEN`] when that is
+/// written too): files without one keep exactly the columns they always had.
+pub const CSV_CHUNK: [&Column; 1] = [&CHUNK];
+
 /// The columns of `parlab run`'s second table, "Open load", printed when some run had one
 /// (the label first).
 pub const OPEN_SUMMARY: [&Column; 10] = [
@@ -449,9 +462,10 @@ pub const CSV: [&Column; 30] = [
 ];
 
 /// The columns of `parlab run`'s summary, in order (those that apply).
-pub const SUMMARY: [&Column; 16] = [
+pub const SUMMARY: [&Column; 17] = [
     &LABEL,
     &MODEL,
+    &CHUNK,
     &WORKERS,
     &STATUS,
     &TASKS_COMPLETED,
