@@ -303,6 +303,29 @@ fn an_evenly_split_fixed_size_workload_is_balanced() {
     );
 }
 
+/// `tasks` tasks of `workload` on 2 workers three ways: split up front (`static`), claimed
+/// from the shared queue (`queue`) and stolen between rayon's threads (`pool`).
+fn three_schedules(tasks: u64, workload: &str) -> String {
+    format!(
+        "name = \"schedules\"\n\n{}{}{}",
+        table(
+            "static",
+            "threads",
+            &format!("tasks = {tasks}\nchunk = \"static\""),
+            workload
+        ),
+        table("queue", "threads", &format!("tasks = {tasks}"), workload),
+        table("pool", "pool", &format!("tasks = {tasks}"), workload),
+    )
+}
+
+/// The load balance of [`three_schedules`]' runs: (static, queue, pool).
+fn three_balances(results: &Value) -> (f64, f64, f64) {
+    let [stat, queue, pool] = ["static", "queue", "pool"].map(|l| balance_of(results, l));
+    eprintln!("load balance: static {stat:.3}, queue {queue:.3}, pool {pool:.3}");
+    (stat, queue, pool)
+}
+
 /// 540 tasks with these Pareto sizes split in two contiguous halves hold 57 % and 43 % of
 /// the work (load balance 0.77 if nothing else ran); claimed from the queue they even out
 /// (0.99). The sizes depend on the task index alone, so a longer run scales the tasks.
@@ -311,22 +334,10 @@ fn pareto_sizes_under_static_chunking_are_less_balanced_than_under_the_shared_qu
     checked(
         |scale| {
             let workload = format!("iterations = {}\nsizes = \"pareto\"", 60_000 * scale);
-            format!(
-                "name = \"skew\"\n\n{}{}{}",
-                table(
-                    "static",
-                    "threads",
-                    "tasks = 540\nchunk = \"static\"",
-                    &workload
-                ),
-                table("queue", "threads", "tasks = 540", &workload),
-                table("pool", "pool", "tasks = 540", &workload),
-            )
+            three_schedules(540, &workload)
         },
         |results| {
-            let (stat, queue) = (balance_of(results, "static"), balance_of(results, "queue"));
-            let pool = balance_of(results, "pool");
-            eprintln!("load balance: static {stat:.3}, queue {queue:.3}, pool {pool:.3}");
+            let (stat, queue, pool) = three_balances(results);
             if stat < 0.9 * queue && queue > 0.9 {
                 Ok(())
             } else {
@@ -348,22 +359,10 @@ fn increasing_sizes_under_static_chunking_have_a_balance_of_two_thirds() {
     checked(
         |scale| {
             let workload = format!("iterations = {}\nsizes = \"increasing\"", 100_000 * scale);
-            format!(
-                "name = \"triangle\"\n\n{}{}{}",
-                table(
-                    "static",
-                    "threads",
-                    "tasks = 400\nchunk = \"static\"",
-                    &workload
-                ),
-                table("queue", "threads", "tasks = 400", &workload),
-                table("pool", "pool", "tasks = 400", &workload),
-            )
+            three_schedules(400, &workload)
         },
         |results| {
-            let (stat, queue) = (balance_of(results, "static"), balance_of(results, "queue"));
-            let pool = balance_of(results, "pool");
-            eprintln!("load balance: static {stat:.3}, queue {queue:.3}, pool {pool:.3}");
+            let (stat, queue, pool) = three_balances(results);
             if (0.6..=0.75).contains(&stat) && queue > 0.9 && pool > 0.9 {
                 Ok(())
             } else {
