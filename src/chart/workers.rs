@@ -1,5 +1,6 @@
 //! The Workers view: what every worker of a run did over time, one lane per worker with its
-//! task spans coloured by state (running, creating, moving data; gaps are idle), and under
+//! task spans coloured by state (running, creating, moving data, waiting for a lock; gaps
+//! are idle), and under
 //! them the run's per-core CPU lanes on the same time axis. Several runs stack, each under a
 //! header row with its name and load-balance figures.
 //!
@@ -34,8 +35,14 @@ pub const LIVE_ONLY: &str = "The workers' lanes show here when the run finishes.
 /// Worker lanes drawn per run at most; more would be thinner than a line of text.
 pub const MAX_WORKER_LANES: usize = 64;
 
-/// The colour of each state (running, creating, moving), as RGB.
-pub const STATE_COLORS: [(u8, u8, u8); 3] = [(52, 150, 88), (232, 140, 38), (146, 88, 204)];
+/// The colour of each state (running, creating, moving, waiting for a lock), as RGB, in
+/// code order: waiting is a red, apart from creating's orange.
+pub const STATE_COLORS: [(u8, u8, u8); 4] = [
+    (52, 150, 88),
+    (232, 140, 38),
+    (146, 88, 204),
+    (214, 39, 40),
+];
 
 /// The colour of a CPU lane at 100 % (lighter shades for less).
 pub const CPU_COLOR: (u8, u8, u8) = (58, 104, 176);
@@ -165,12 +172,16 @@ fn run_end(result: &RunResult, timeline: &WorkerTimeline) -> f64 {
     wall.max(last_span).max(last_sample)
 }
 
-/// The wall time of the repetition worker `w`'s lane comes from: its busy, idle, creating
-/// and moving time together (a merged run's `wall_seconds` is the sum of its repetitions').
+/// The wall time of the repetition worker `w`'s lane comes from: its busy, idle, creating,
+/// moving and waiting time together (a merged run's `wall_seconds` is the sum of its
+/// repetitions').
 fn lane_wall(result: &RunResult, timeline: &WorkerTimeline, w: usize) -> Option<f64> {
     let b = result.balance.as_ref()?;
     let lane = timeline.lanes.get(w)?;
-    let other = lane.total_ns(SpanState::Creating) + lane.total_ns(SpanState::Moving);
+    let other = [SpanState::Creating, SpanState::Moving, SpanState::Waiting]
+        .map(|s| lane.total_ns(s))
+        .iter()
+        .sum::<u64>();
     Some(b.busy_s.get(w)? + b.idle_s.get(w)? + other as f64 / 1e9)
 }
 

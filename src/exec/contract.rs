@@ -33,6 +33,7 @@
 use super::ctx::RunCtx;
 use super::source::Claim;
 use crate::metrics::Recorder;
+use crate::workload::Waits;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -73,6 +74,13 @@ pub trait TaskWorker {
     /// thread or process, moving its data), once the task completed; nothing by default.
     #[inline]
     fn overhead(&mut self, _index: u64, _recorder: &mut Recorder) {}
+
+    /// The lock waits the task just completed reported (see `TaskContext::report_wait`),
+    /// taken; `None`, the one cheap check per task, when it reported none.
+    #[inline]
+    fn waits(&mut self) -> Option<Waits> {
+        None
+    }
 
     /// Claims the next task indices for worker `w`: by default [`claim_size`](Self::claim_size)
     /// of them from the shared queue. A model that splits the tasks up front hands out its
@@ -138,7 +146,12 @@ pub fn claim_loop(
             match worker.run(ctx, w, index, recorder.completed())? {
                 Ran::Done { end, latency_ns } => {
                     worker.overhead(index, recorder);
-                    recorder.record_from(index, end, latency_ns, claim.intended);
+                    match worker.waits() {
+                        None => recorder.record_from(index, end, latency_ns, claim.intended),
+                        Some(waits) => {
+                            recorder.record_waited(index, end, latency_ns, claim.intended, &waits)
+                        }
+                    }
                 }
                 Ran::Stopped => return Ok(()),
                 Ran::Failed(m) => {

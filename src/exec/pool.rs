@@ -6,7 +6,7 @@ use super::ctx::RunCtx;
 use super::task::{WARMUP_BASE, run_guarded};
 use crate::metrics::Recorder;
 use crate::profile::Stop;
-use crate::workload::TaskError;
+use crate::workload::{TaskError, Waits};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::time::Instant;
@@ -106,6 +106,18 @@ fn record(
     }
 }
 
+/// Records task `index`, which reported lock `waits`, in this pool thread's recorder, if
+/// it has one (see `Recorder::record_waited`).
+#[cold]
+#[inline(never)]
+fn record_waited(index: u64, end: Instant, ns: u64, intended: Option<Instant>, waits: &Waits) {
+    RECORDER.with_borrow_mut(|r| {
+        if let Some(r) = r.as_mut() {
+            r.record_waited(index, end, ns, intended, waits);
+        }
+    });
+}
+
 /// Runs task `index` (intended to start at `intended`, open model) on the current pool
 /// thread and records it; `Halt` ends the iteration.
 #[inline]
@@ -126,9 +138,14 @@ fn run_task(
     match outcome {
         Ok(()) => {
             let ns = task_ctx.latency((end - start).as_nanos() as u64);
-            // Out of line, so that the thread-local access around it stays small enough to
-            // be inlined (inlined, the recorder's span work made it a call per task: +8 ns).
-            RECORDER.with_borrow_mut(|r| record(r.as_mut(), index, end, ns, intended));
+            if task_ctx.waited() {
+                record_waited(index, end, ns, intended, &task_ctx.take_waits());
+            } else {
+                // Out of line, so that the thread-local access around it stays small enough
+                // to be inlined (inlined, the recorder's span work made it a call per task:
+                // +8 ns).
+                RECORDER.with_borrow_mut(|r| record(r.as_mut(), index, end, ns, intended));
+            }
             match deadline {
                 Some(d) if end >= d => Err(Halt),
                 _ => Ok(()),

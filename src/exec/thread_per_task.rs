@@ -5,7 +5,7 @@ use super::ctx::RunCtx;
 use super::task::{WARMUP_BASE, run_guarded};
 use crate::metrics::Recorder;
 use crate::metrics::spans::SpanState;
-use crate::workload::TaskError;
+use crate::workload::{TaskError, Waits};
 use std::time::Instant;
 
 /// `thread-per-task`: runs the run's tasks, one new thread each, from `workers` spawning
@@ -21,16 +21,18 @@ impl ExecutionModel for ThreadPerTask {
 }
 
 /// A spawning slot: it keeps only when its last task's thread was asked for and when the
-/// task started in it (its `creating` span).
+/// task started in it (its `creating` span), and the lock waits that task reported.
 #[derive(Default)]
 struct Spawner {
     created: Option<(Instant, Instant)>,
+    /// The lock waits its last task reported.
+    waits: Waits,
 }
 
 impl TaskWorker for Spawner {
     fn warm_up(&mut self, ctx: &RunCtx, w: usize, k: u64) -> Result<(), String> {
         match spawn_task(ctx, WARMUP_BASE + k)?.0 {
-            (Err(TaskError::Failed(m)), _, _) => {
+            (Err(TaskError::Failed(m)), ..) => {
                 Err(format!("worker {}, warm-up task {k}: {m}", w + 1))
             }
             _ => Ok(()),
@@ -41,10 +43,17 @@ impl TaskWorker for Spawner {
         let (ran, created) = spawn_task(ctx, index)?;
         self.created = Some(created);
         Ok(match ran {
-            (Ok(()), end, latency_ns) => Ran::Done { end, latency_ns },
-            (Err(TaskError::Cancelled), _, _) => Ran::Stopped,
-            (Err(TaskError::Failed(m)), _, _) => Ran::Failed(m),
+            (Ok(()), end, latency_ns, waits) => {
+                self.waits = waits;
+                Ran::Done { end, latency_ns }
+            }
+            (Err(TaskError::Cancelled), ..) => Ran::Stopped,
+            (Err(TaskError::Failed(m)), ..) => Ran::Failed(m),
         })
+    }
+
+    fn waits(&mut self) -> Option<Waits> {
+        (!self.waits.is_empty()).then(|| std::mem::take(&mut self.waits))
     }
 
     fn overhead(&mut self, index: u64, recorder: &mut Recorder) {
@@ -54,10 +63,10 @@ impl TaskWorker for Spawner {
     }
 }
 
-/// A task's outcome, end and latency.
-type Outcome = (Result<(), TaskError>, Instant, u64);
+/// A task's outcome, end, latency and the lock waits it reported.
+type Outcome = (Result<(), TaskError>, Instant, u64, Waits);
 
-/// Runs task `index` on a new thread; returns its outcome, its end and its latency, and
+/// Runs task `index` on a new thread; returns its outcome, end, latency and waits, and
 /// when the thread was asked for and when the task started in it.
 fn spawn_task(ctx: &RunCtx, index: u64) -> Result<(Outcome, (Instant, Instant)), String> {
     let asked = Instant::now();
@@ -71,7 +80,7 @@ fn spawn_task(ctx: &RunCtx, index: u64) -> Result<(Outcome, (Instant, Instant)),
                 let outcome = run_guarded(ctx.workload, index, &task_ctx);
                 let end = Instant::now();
                 let ns = task_ctx.latency((end - start).as_nanos() as u64);
-                ((outcome, end, ns), start)
+                ((outcome, end, ns, task_ctx.take_waits()), start)
             })
             .map_err(|e| format!("cannot start a thread for task {index}: {e}"))?;
         let (ran, started) = handle

@@ -5,7 +5,7 @@ use super::ctx::RunCtx;
 use super::source::Claim;
 use super::task::{WARMUP_BASE, run_guarded};
 use crate::profile::chunk::{Chunk, static_share};
-use crate::workload::{TaskContext, TaskError};
+use crate::workload::{TaskContext, TaskError, Waits};
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -63,7 +63,10 @@ struct Worker<'a> {
 
 impl TaskWorker for Worker<'_> {
     fn warm_up(&mut self, ctx: &RunCtx, w: usize, k: u64) -> Result<(), String> {
-        match run_guarded(ctx.workload, WARMUP_BASE + k, &self.task_ctx) {
+        let outcome = run_guarded(ctx.workload, WARMUP_BASE + k, &self.task_ctx);
+        // A warm-up task's waits are not the first measured task's.
+        self.task_ctx.take_waits();
+        match outcome {
             Err(TaskError::Failed(m)) => Err(format!("worker {}, warm-up task {k}: {m}", w + 1)),
             _ => Ok(()),
         }
@@ -82,6 +85,15 @@ impl TaskWorker for Worker<'_> {
             Err(TaskError::Cancelled) => Ran::Stopped,
             Err(TaskError::Failed(m)) => Ran::Failed(m),
         })
+    }
+
+    #[inline]
+    fn waits(&mut self) -> Option<Waits> {
+        if self.task_ctx.waited() {
+            Some(self.task_ctx.take_waits())
+        } else {
+            None
+        }
     }
 
     fn claim(&mut self, ctx: &RunCtx, _w: usize) -> Option<Claim> {

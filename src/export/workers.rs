@@ -120,7 +120,7 @@ fn labels<DB: DrawingBackend>(
 
 /// The key: a swatch and a name per state, then the CPU shade.
 fn key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: &Style) -> Result<(), String> {
-    let names = ["running", "creating", "moving data"];
+    let names = ["running", "creating", "moving data", "waiting for a lock"];
     let mut entries: Vec<((u8, u8, u8), &str)> = STATE_COLORS.into_iter().zip(names).collect();
     entries.push(((255, 255, 255), "idle (gaps)"));
     entries.push((CPU_COLOR, "CPU busy (shade)"));

@@ -2,13 +2,14 @@
 //! the work was spread and how many workers were really working on average.
 //!
 //! - `busy_s[w]`: seconds worker `w` spent running tasks (its `running` time);
-//! - `idle_s[w]`: `wall − busy − creating − moving` of worker `w` (waiting for work, for
-//!   the others to finish, or for the start line);
+//! - `idle_s[w]`: `wall − busy − creating − moving − waiting` of worker `w` (waiting for
+//!   work, for the others to finish, or for the start line; not for a lock);
 //! - `load_balance` = mean busy / max busy (1.0: perfectly even; the POP methodology treats
 //!   below 0.8 as a problem);
 //! - `effective_parallelism` = Σ busy / wall: workers' worth of task time per second;
-//! - `creating_share`, `moving_share`: time all workers spent creating threads or processes,
-//!   or moving data through pipes, over `workers × wall`;
+//! - `creating_share`, `moving_share`, `waiting_share`: time all workers spent creating
+//!   threads or processes, moving data through pipes, or waiting for a lock inside tasks,
+//!   over `workers × wall` (a task's lock wait is not in `busy_s`);
 //! - `makespan_s`: from the run clock's start to the end of the last span (the wall time
 //!   when spans were thinned, as the last span is then not known).
 
@@ -33,6 +34,10 @@ pub struct LoadBalance {
     pub creating_share: f64,
     /// Share of the workers' wall time spent moving data through pipes.
     pub moving_share: f64,
+    /// Share of the workers' wall time spent waiting for a lock inside tasks (0 in results
+    /// written before it was measured).
+    #[serde(default)]
+    pub waiting_share: f64,
     /// Over the repetitions (absent for a single run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stats: Option<BalanceStats>,
@@ -61,13 +66,14 @@ impl LoadBalance {
             let of_lane = |l: &super::spans::WorkerLane| secs(l.total_ns(state));
             timeline.lanes.iter().map(of_lane).collect()
         };
-        let (busy, creating, moving) = (
+        let (busy, creating, moving, waiting) = (
             total(SpanState::Running),
             total(SpanState::Creating),
             total(SpanState::Moving),
+            total(SpanState::Waiting),
         );
         let idle = (0..busy.len())
-            .map(|w| (wall_s - busy[w] - creating[w] - moving[w]).max(0.0))
+            .map(|w| (wall_s - busy[w] - creating[w] - moving[w] - waiting[w]).max(0.0))
             .collect();
         let n = busy.len() as f64;
         let sum = busy.iter().sum::<f64>();
@@ -82,6 +88,7 @@ impl LoadBalance {
             effective_parallelism: sum / wall_s,
             creating_share: creating.iter().sum::<f64>() / (n * wall_s),
             moving_share: moving.iter().sum::<f64>() / (n * wall_s),
+            waiting_share: waiting.iter().sum::<f64>() / (n * wall_s),
             busy_s: busy,
             idle_s: idle,
             stats: None,

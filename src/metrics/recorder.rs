@@ -5,6 +5,7 @@
 
 use super::histogram::{LatencyHistogram, new_histogram};
 use super::spans::{SPAN_LIMIT, Span, SpanBuffer, SpanState};
+use crate::workload::Waits;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
@@ -130,6 +131,36 @@ impl Recorder {
         }
     }
 
+    /// Records task `task` like [`record_from`](Self::record_from), for a task that
+    /// reported lock `waits`: its span is split into running and `waiting` spans at the
+    /// reported instants (see [`split_waits`]), and its bucket totals the same way. Out of
+    /// line: only tasks that waited come here.
+    #[cold]
+    #[inline(never)]
+    pub fn record_waited(
+        &mut self,
+        task: u64,
+        end: Instant,
+        latency_ns: u64,
+        intended: Option<Instant>,
+        waits: &Waits,
+    ) {
+        let end_ns = self.since_start(end);
+        let start_ns = end_ns.saturating_sub(latency_ns);
+        let waits = waits
+            .iter()
+            .map(|(from, to)| (self.since_start(from), self.since_start(to)));
+        let pieces = split_waits(start_ns, end_ns, waits);
+        // The latency first: it flushes the buckets the task's spans come after.
+        self.record_latency(end_ns, latency_ns);
+        for (from, to, state) in pieces {
+            self.push_span(task, from, to, state);
+        }
+        if let Some(intended) = intended {
+            self.record_open(end, latency_ns, intended);
+        }
+    }
+
     /// Records task `task`'s latency at `end`, without a span (the caller records the
     /// task's span itself with [`span`](Self::span), e.g. from a worker process's clock).
     #[inline]
@@ -245,9 +276,71 @@ impl Recorder {
     }
 }
 
+/// The pieces of a task's span `start_ns .. end_ns` with its `waits` (run-clock
+/// nanoseconds, in the order reported): running, waiting, running… in time order, never
+/// overlapping, each wait clamped to the task's span and to the end of the one before,
+/// empty pieces left out. At most `2 × WAIT_SLOTS + 1` pieces.
+pub fn split_waits(
+    start_ns: u64,
+    end_ns: u64,
+    waits: impl Iterator<Item = (u64, u64)>,
+) -> Vec<(u64, u64, SpanState)> {
+    let mut pieces = Vec::with_capacity(2 * crate::workload::WAIT_SLOTS + 1);
+    let mut at = start_ns;
+    for (from, to) in waits {
+        let from = from.clamp(at, end_ns);
+        let to = to.clamp(from, end_ns);
+        if to == from {
+            continue;
+        }
+        if from > at {
+            pieces.push((at, from, SpanState::Running));
+        }
+        pieces.push((from, to, SpanState::Waiting));
+        at = to;
+    }
+    if end_ns > at || pieces.is_empty() {
+        pieces.push((at, end_ns, SpanState::Running));
+    }
+    pieces
+}
+
 impl Drop for Recorder {
     /// Sends what is left, with `next_bucket = u64::MAX`: this worker is done.
     fn drop(&mut self) {
         self.flush(u64::MAX, true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use SpanState::{Running, Waiting};
+
+    #[test]
+    fn a_task_that_waited_splits_into_running_and_waiting_pieces() {
+        let split = |waits: &[(u64, u64)]| split_waits(100, 200, waits.iter().copied());
+        assert_eq!(split(&[]), vec![(100, 200, Running)]);
+        assert_eq!(
+            split(&[(120, 150)]),
+            vec![(100, 120, Running), (120, 150, Waiting), (150, 200, Running)]
+        );
+        // Clamped to the task's span, a wait from its start leaves no empty piece.
+        assert_eq!(
+            split(&[(90, 130), (180, 260)]),
+            vec![(100, 130, Waiting), (130, 180, Running), (180, 200, Waiting)]
+        );
+        // Overlapping or out-of-order waits never make overlapping pieces.
+        assert_eq!(
+            split(&[(110, 140), (130, 150), (120, 125)]),
+            vec![
+                (100, 110, Running),
+                (110, 140, Waiting),
+                (140, 150, Waiting),
+                (150, 200, Running)
+            ]
+        );
+        // A zero-length task keeps its one running span.
+        assert_eq!(split_waits(5, 5, [(5, 5)].into_iter()), vec![(5, 5, Running)]);
     }
 }

@@ -10,11 +10,14 @@
 //!   nanoseconds since the run clock started (the end of warm-up, the same origin as the
 //!   run's `timeline` and CPU series), with the task index and a [`SpanState`]: `running`
 //!   a task, `creating` its thread or process (per-task models), `moving` data through the
-//!   worker's pipes (process models). Time outside every span is idle (waiting for work,
-//!   for the other workers, or for the start line). In JSON a span is the array
-//!   `[start_ns, end_ns, task, state]`, with state `0` running, `1` creating, `2` moving,
-//!   written on one line (200 000 spans: about 6 MB).
-//! - `running_ns`, `creating_ns`, `moving_ns`: the time in each state per timeline bucket
+//!   worker's pipes (process models), `waiting` for a lock inside a task (in-process
+//!   models, as the task reports it: `contention`; the task's span is then split into
+//!   running, waiting, running spans of the same task). Time outside every span is idle
+//!   (waiting for work, for the other workers, or for the start line). In JSON a span is
+//!   the array `[start_ns, end_ns, task, state]`, with state `0` running, `1` creating,
+//!   `2` moving, `3` waiting, written on one line (200 000 spans: about 6 MB).
+//! - `running_ns`, `creating_ns`, `moving_ns`, `waiting_ns`: the time in each state per
+//!   timeline bucket
 //!   (`[i, i+1) × bucket_s`), for the whole run, exact also where spans were thinned.
 //!   Empty arrays (omitted in JSON) when the worker never was in that state.
 //!
@@ -22,7 +25,9 @@
 //! tasks (`SPAN_LIMIT` tasks per run in all, fewer when a session has so many runs that
 //! they would hold more than `SESSION_SPAN_LIMIT` together); `thinned` says whether some
 //! were left out.
-//! The bucket totals cost 12 bytes per worker per 250 ms bucket (173 KB per worker-hour).
+//! The bucket totals cost 4 bytes per state per worker per 250 ms bucket (12 for the
+//! three states a model uses at most, running, waiting and creating or moving: 173 KB
+//! per worker-hour).
 //!
 //! Workers record spans into their own [`SpanBuffer`] (no lock) and hand them over with the
 //! bucket flushes of their recorder (`recorder.rs`); the aggregator appends them.
@@ -56,15 +61,27 @@ pub enum SpanState {
     /// Moving data: a process worker's pipe time between its batches of tasks, or a
     /// per-task process's result on its way back.
     Moving,
+    /// Waiting for a lock inside a task (part of the task's latency, not of its running
+    /// time).
+    Waiting,
 }
 
 impl SpanState {
+    /// Every state, in code order (`ALL[k].code() == k`).
+    pub const ALL: [SpanState; 4] = [
+        SpanState::Running,
+        SpanState::Creating,
+        SpanState::Moving,
+        SpanState::Waiting,
+    ];
+
     /// The code a span carries in JSON.
     pub fn code(self) -> u8 {
         match self {
             SpanState::Running => 0,
             SpanState::Creating => 1,
             SpanState::Moving => 2,
+            SpanState::Waiting => 3,
         }
     }
 
@@ -73,16 +90,18 @@ impl SpanState {
             0 => Some(SpanState::Running),
             1 => Some(SpanState::Creating),
             2 => Some(SpanState::Moving),
+            3 => Some(SpanState::Waiting),
             _ => None,
         }
     }
 
-    /// The state as people read it (`running`, `creating`, `moving`).
+    /// The state as people read it (`running`, `creating`, `moving`, `waiting`).
     pub fn name(self) -> &'static str {
         match self {
             SpanState::Running => "running",
             SpanState::Creating => "creating",
             SpanState::Moving => "moving",
+            SpanState::Waiting => "waiting",
         }
     }
 }
@@ -156,6 +175,9 @@ pub struct WorkerLane {
     /// Nanoseconds moving data, per timeline bucket.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub moving_ns: Vec<u32>,
+    /// Nanoseconds waiting for a lock inside tasks, per timeline bucket.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting_ns: Vec<u32>,
 }
 
 impl WorkerLane {
@@ -165,6 +187,7 @@ impl WorkerLane {
             SpanState::Running => &self.running_ns,
             SpanState::Creating => &self.creating_ns,
             SpanState::Moving => &self.moving_ns,
+            SpanState::Waiting => &self.waiting_ns,
         }
     }
 
@@ -173,6 +196,7 @@ impl WorkerLane {
             SpanState::Running => &mut self.running_ns,
             SpanState::Creating => &mut self.creating_ns,
             SpanState::Moving => &mut self.moving_ns,
+            SpanState::Waiting => &mut self.waiting_ns,
         }
     }
 

@@ -243,6 +243,7 @@ fn check_balance(run: &RunResult, at: &str) -> Result<(), String> {
         ("load_balance", b.load_balance),
         ("creating_share", b.creating_share),
         ("moving_share", b.moving_share),
+        ("waiting_share", b.waiting_share),
     ] {
         bounded(|| format!("{at}.{name}"), v, SHARE)?;
     }
@@ -365,6 +366,7 @@ mod tests {
             effective_parallelism: 1.2,
             creating_share: 0.0,
             moving_share: 0.0,
+            waiting_share: 0.0,
             stats: None,
         });
         let message = super::check(&results).expect_err("refused");

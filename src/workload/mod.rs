@@ -19,6 +19,7 @@ mod spawn;
 mod stats;
 mod task_time;
 mod transfer;
+mod waits;
 
 pub use contention::LockKind;
 pub use cpu::{Sizes, kernel};
@@ -28,6 +29,7 @@ pub use memory::Pattern;
 pub use registry::{KindInfo, KindVisitor};
 pub use stats::WorkloadStats;
 pub use task_time::{KERNEL_NS_PER_ITERATION, TaskTime, kernel_seconds};
+pub use waits::{WAIT_SLOTS, Waits};
 
 // The one list of kinds, in menu order: a new kind is its file, its `mod` line above and
 // one line here.
@@ -81,6 +83,9 @@ pub struct TaskContext<'a> {
     /// A latency the task measured itself (the `python` kind times `task(i)` inside the
     /// interpreter), used instead of parlab's own measurement around the call.
     pub reported: std::cell::Cell<Option<u64>>,
+    /// The lock waits the task reported (the `contention` kind), for its lane's `waiting`
+    /// spans; empty for a task that never waited.
+    pub waits: std::cell::Cell<Waits>,
 }
 
 impl<'a> TaskContext<'a> {
@@ -91,7 +96,29 @@ impl<'a> TaskContext<'a> {
             run,
             input,
             reported: std::cell::Cell::new(None),
+            waits: std::cell::Cell::new(Waits::default()),
         }
+    }
+
+    /// Reports that the task waited for a lock from `from` to `to`.
+    #[cold]
+    pub fn report_wait(&self, from: std::time::Instant, to: std::time::Instant) {
+        let mut waits = self.waits.get();
+        waits.push(from, to);
+        self.waits.set(waits);
+    }
+
+    /// True when the task reported a wait not yet taken: the one check a task that did not
+    /// wait costs its worker.
+    #[inline(always)]
+    pub fn waited(&self) -> bool {
+        !self.waits.get().is_empty()
+    }
+
+    /// The waits the task reported, leaving none.
+    #[inline]
+    pub fn take_waits(&self) -> Waits {
+        self.waits.take()
     }
 
     /// Reports the task's own latency in nanoseconds.

@@ -10,6 +10,9 @@ use crate::metrics::CpuSeries;
 use crate::metrics::spans::{Span, SpanState, WorkerLane};
 use std::ops::Range;
 
+/// How many span states there are (the length of a block's time per state).
+const STATES: usize = SpanState::ALL.len();
+
 /// Rectangles drawn per frame at most, whatever the zoom.
 pub const MAX_BLOCKS: usize = 4000;
 
@@ -124,7 +127,7 @@ impl WorkersChart<'_> {
         let what = match b.fill {
             Fill::Span { state, task } => format!(
                 "task {task}: {} {} at {:.4} s",
-                state.name(),
+                hover_name(state),
                 duration(width),
                 b.x0
             ),
@@ -135,7 +138,7 @@ impl WorkersChart<'_> {
                 "{n} spans in {}, {:.0} % busy (mostly {})",
                 duration(width),
                 100.0 * b.share(),
-                state.name()
+                hover_name(state)
             ),
             Fill::Merged { tasks: None, .. } => format!(
                 "{:.0} % busy over {} (its spans were not kept here, only its time)",
@@ -195,7 +198,7 @@ fn worker_blocks(merger: &mut Merger, lane: &WorkerLane, bucket_s: f64, thinned:
 /// The bucket totals of `lane` after its kept spans (which end at `kept_end` ns), each
 /// bucket a stretch of known busy time but unknown spans.
 fn bucket_blocks(merger: &mut Merger, lane: &WorkerLane, bucket_s: f64, kept_end: u64) {
-    let states = [SpanState::Running, SpanState::Creating, SpanState::Moving];
+    let states = SpanState::ALL;
     let buckets = states.iter().map(|s| lane.buckets(*s).len()).max();
     let kept_s = kept_end as f64 / 1e9;
     let first = (kept_s / bucket_s).floor() as usize;
@@ -204,7 +207,7 @@ fn bucket_blocks(merger: &mut Merger, lane: &WorkerLane, bucket_s: f64, kept_end
     for i in first..last {
         let (start, end) = (i as f64 * bucket_s, (i + 1) as f64 * bucket_s);
         let bucket_ns = (start * 1e9) as u64..(end * 1e9) as u64;
-        let mut secs = [0.0; 3];
+        let mut secs = [0.0; STATES];
         for (k, state) in states.iter().enumerate() {
             let total = lane.buckets(*state).get(i).map_or(0, |&n| u64::from(n));
             // The part of a bucket the kept spans already show is not counted twice.
@@ -212,6 +215,14 @@ fn bucket_blocks(merger: &mut Merger, lane: &WorkerLane, bucket_s: f64, kept_end
             secs[k] = total.saturating_sub(shown) as f64 / 1e9;
         }
         merger.share(start.max(kept_s), end, secs);
+    }
+}
+
+/// What hovering says a worker in `state` was doing.
+fn hover_name(state: SpanState) -> &'static str {
+    match state {
+        SpanState::Waiting => "waiting for a lock",
+        other => other.name(),
     }
 }
 
@@ -253,7 +264,7 @@ fn core_blocks(merger: &mut Merger, cpu: &CpuSeries, core: usize) {
 struct Pending {
     x0: f64,
     x1: f64,
-    secs: [f64; 3],
+    secs: [f64; STATES],
     tasks: Option<u64>,
 }
 
@@ -300,13 +311,13 @@ impl<'o> Merger<'o> {
             self.emit(x0, x1, x1 - x0, fill);
             return;
         }
-        let mut secs = [0.0; 3];
+        let mut secs = [0.0; STATES];
         secs[usize::from(span.state.code())] = x1 - x0;
         self.add(x0, x1, secs, Some(1));
     }
 
     /// A stretch of bucket totals: `secs` of each state somewhere in `x0..x1`.
-    fn share(&mut self, x0: f64, x1: f64, secs: [f64; 3]) {
+    fn share(&mut self, x0: f64, x1: f64, secs: [f64; STATES]) {
         let Some((a, b)) = self.clip(x0, x1) else {
             return;
         };
@@ -321,10 +332,10 @@ impl<'o> Merger<'o> {
             return;
         };
         let part = if x1 > x0 { (b - a) / (x1 - x0) } else { 0.0 };
-        self.add(a, b, [busy * part, 0.0, 0.0], None);
+        self.add(a, b, [busy * part, 0.0, 0.0, 0.0], None);
     }
 
-    fn add(&mut self, x0: f64, x1: f64, secs: [f64; 3], tasks: Option<u64>) {
+    fn add(&mut self, x0: f64, x1: f64, secs: [f64; STATES], tasks: Option<u64>) {
         if let Some(p) = &self.pending
             && x0 - p.x1 > self.min_w
         {
@@ -333,7 +344,7 @@ impl<'o> Merger<'o> {
         let p = self.pending.get_or_insert(Pending {
             x0,
             x1,
-            secs: [0.0; 3],
+            secs: [0.0; STATES],
             tasks: tasks.map(|_| 0),
         });
         p.x1 = p.x1.max(x1);
@@ -357,10 +368,9 @@ impl<'o> Merger<'o> {
         let fill = if self.cpu {
             Fill::Cpu
         } else {
-            let most = (0..3).max_by(|&a, &b| p.secs[a].total_cmp(&p.secs[b]));
-            let states = [SpanState::Running, SpanState::Creating, SpanState::Moving];
+            let most = (0..STATES).max_by(|&a, &b| p.secs[a].total_cmp(&p.secs[b]));
             Fill::Merged {
-                state: states[most.unwrap_or(0)],
+                state: SpanState::ALL[most.unwrap_or(0)],
                 tasks: p.tasks,
             }
         };

@@ -147,7 +147,7 @@ pub fn hover(
 
 /// The key of the colours, on one line above the plot.
 fn key(ui: &mut Ui) {
-    let names = ["running", "creating", "moving data"];
+    let names = ["running", "creating", "moving data", "waiting for a lock"];
     let mut entries: Vec<((u8, u8, u8), &str)> = STATE_COLORS.into_iter().zip(names).collect();
     entries.push((CPU_COLOR, "CPU busy (shade)"));
     ui.horizontal_wrapped(|ui| {

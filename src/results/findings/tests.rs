@@ -675,6 +675,7 @@ fn balanced(label: &str, busy: &[f64]) -> RunResult {
         effective_parallelism: busy.iter().sum(),
         creating_share: 0.0,
         moving_share: 0.0,
+        waiting_share: 0.0,
         stats: None,
     });
     r
