@@ -72,7 +72,11 @@ fn spans(lane: &Value) -> Vec<(u64, u64, u64, u64)> {
 
 /// Nanoseconds of the spans of `state` in `spans`.
 fn time_in(spans: &[(u64, u64, u64, u64)], state: u64) -> u64 {
-    spans.iter().filter(|s| s.3 == state).map(|s| s.1 - s.0).sum()
+    spans
+        .iter()
+        .filter(|s| s.3 == state)
+        .map(|s| s.1 - s.0)
+        .sum()
 }
 
 /// Checks one run's lanes: one per worker, spans in order without overlap, running and
@@ -620,7 +624,9 @@ fn lock_waits_are_waiting_spans_and_lock_free_tasks_have_none() {
     check_trace(&trace, &results);
     let events = trace["traceEvents"].as_array().expect("traceEvents");
     assert!(
-        events.iter().any(|e| e["ph"] == "X" && e["name"] == "waiting"),
+        events
+            .iter()
+            .any(|e| e["ph"] == "X" && e["name"] == "waiting"),
         "the trace names lock waits"
     );
 }

@@ -161,3 +161,48 @@ fn a_results_file_without_lanes_says_why() {
     h.run_steps(2);
     h.get_by_label(parlab::chart::workers::NO_LANES);
 }
+
+/// Two workers taking turns at one mutex wait for it about half the time: their lanes show
+/// the waits in the waiting colour (in the image and the app's key), and hovering a wait
+/// says the worker was waiting for a lock.
+#[test]
+fn lock_waits_are_drawn_in_their_own_colour_and_named_on_hover() {
+    let dir = tempfile::tempdir().unwrap();
+    let workload = "kind = \"contention\"\nlock = \"mutex\"\ncritical_iterations = 200000";
+    let runs = [run_table("threads", "2", "tasks = 200", workload)];
+    let json = dir.path().join("r.json");
+    run_profile(&write(dir.path(), "p.toml", &profile(&runs)))
+        .args(["--json".as_ref(), json.as_os_str(), "-q".as_ref()])
+        .assert()
+        .success();
+    let results = Results::load_json(&json).expect("the results file reads back");
+
+    let series = ui::app_series(&results);
+    let runs = parlab::gui::charts::chart_runs(&series);
+    let model = parlab::chart::workers(&runs);
+    let blocks = model.blocks(model.x.range.clone(), 1200.0);
+    let wait = blocks
+        .iter()
+        .find(|b| matches!(b.fill, Fill::Span { state, .. } if state.name() == "waiting"))
+        .expect("a lock wait at least a pixel wide is drawn as itself");
+    let said = model.describe(wait);
+    assert!(said.contains(": waiting for a lock "), "{said}");
+
+    let png = dir.path().join("w.png");
+    parlab()
+        .args(["chart".as_ref(), json.as_os_str()])
+        .args(["--kind", "workers", "--png"])
+        .arg(&png)
+        .assert()
+        .success();
+    assert_ne!(STATE_COLORS[3], STATE_COLORS[1], "waiting is not creating");
+    let waiting = pixels_of(&png, STATE_COLORS[3]);
+    assert!(waiting > 20_000, "{waiting} pixels of waiting spans");
+
+    let mut app = app_with(None);
+    app.runner.add_results(results);
+    let mut h = harness(app);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num8);
+    h.run_steps(2);
+    h.get_by_label("waiting for a lock");
+}

@@ -37,12 +37,8 @@ pub const MAX_WORKER_LANES: usize = 64;
 
 /// The colour of each state (running, creating, moving, waiting for a lock), as RGB, in
 /// code order: waiting is a red, apart from creating's orange.
-pub const STATE_COLORS: [(u8, u8, u8); 4] = [
-    (52, 150, 88),
-    (232, 140, 38),
-    (146, 88, 204),
-    (214, 39, 40),
-];
+pub const STATE_COLORS: [(u8, u8, u8); 4] =
+    [(52, 150, 88), (232, 140, 38), (146, 88, 204), (214, 39, 40)];
 
 /// The colour of a CPU lane at 100 % (lighter shades for less).
 pub const CPU_COLOR: (u8, u8, u8) = (58, 104, 176);

@@ -323,12 +323,20 @@ mod tests {
         assert_eq!(split(&[]), vec![(100, 200, Running)]);
         assert_eq!(
             split(&[(120, 150)]),
-            vec![(100, 120, Running), (120, 150, Waiting), (150, 200, Running)]
+            vec![
+                (100, 120, Running),
+                (120, 150, Waiting),
+                (150, 200, Running)
+            ]
         );
         // Clamped to the task's span, a wait from its start leaves no empty piece.
         assert_eq!(
             split(&[(90, 130), (180, 260)]),
-            vec![(100, 130, Waiting), (130, 180, Running), (180, 200, Waiting)]
+            vec![
+                (100, 130, Waiting),
+                (130, 180, Running),
+                (180, 200, Waiting)
+            ]
         );
         // Overlapping or out-of-order waits never make overlapping pieces.
         assert_eq!(
@@ -341,6 +349,49 @@ mod tests {
             ]
         );
         // A zero-length task keeps its one running span.
-        assert_eq!(split_waits(5, 5, [(5, 5)].into_iter()), vec![(5, 5, Running)]);
+        assert_eq!(
+            split_waits(5, 5, [(5, 5)].into_iter()),
+            vec![(5, 5, Running)]
+        );
+    }
+
+    #[test]
+    fn a_waited_task_splits_its_spans_and_its_bucket_totals_alike() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let start = Instant::now();
+        let at = |ns| start + Duration::from_nanos(ns);
+        let bucket = Duration::from_nanos(100);
+        let mut recorder = Recorder::new(0, start, bucket, Arc::default(), tx);
+        let mut waits = Waits::default();
+        waits.push(at(100), at(180));
+        recorder.record_waited(7, at(250), 200, None, &waits);
+        drop(recorder);
+        let flushes: Vec<Flush> = rx.iter().collect();
+        let spans: Vec<_> = flushes.iter().flat_map(|f| f.spans.clone()).collect();
+        let pieces: Vec<_> = spans
+            .iter()
+            .map(|s| (s.start_ns, s.end_ns, s.task, s.state))
+            .collect();
+        assert_eq!(
+            pieces,
+            vec![
+                (50, 100, 7, Running),
+                (100, 180, 7, Waiting),
+                (180, 250, 7, Running)
+            ]
+        );
+        let mut busy: Vec<_> = flushes.iter().flat_map(|f| f.busy.clone()).collect();
+        busy.sort_by_key(|&(b, s, _)| (b, s.code()));
+        assert_eq!(
+            busy,
+            vec![
+                (0, Running, 50),
+                (1, Running, 20),
+                (1, Waiting, 80),
+                (2, Running, 50)
+            ]
+        );
+        let sum: u128 = flushes.iter().map(|f| f.sum_ns).sum();
+        assert_eq!(sum, 200, "the latency is the whole task's");
     }
 }

@@ -252,22 +252,19 @@ impl ContentionWorkload {
 
 impl Workload for ContentionWorkload {
     fn run_task(&self, index: u64, ctx: &TaskContext) -> Result<(), TaskError> {
+        let (m, rw) = (&self.mutex, &self.rwlock);
         match self.params.lock {
             LockKind::Mutex => {
-                let mut guard =
-                    acquire(ctx, || self.mutex.try_lock(), |t| self.mutex.try_lock_for(t))?;
+                let mut guard = acquire(ctx, || m.try_lock(), |t| m.try_lock_for(t))?;
                 self.work(index, ctx)?;
                 *guard += 1;
             }
             LockKind::Rwlock => {
                 {
-                    let _shared =
-                        acquire(ctx, || self.rwlock.try_read(), |t| self.rwlock.try_read_for(t))?;
+                    let _shared = acquire(ctx, || rw.try_read(), |t| rw.try_read_for(t))?;
                     self.work(index, ctx)?;
                 }
-                *acquire(ctx, || self.rwlock.try_write(), |t| {
-                    self.rwlock.try_write_for(t)
-                })? += 1;
+                *acquire(ctx, || rw.try_write(), |t| rw.try_write_for(t))? += 1;
             }
             LockKind::Atomic => {
                 self.work(index, ctx)?;
