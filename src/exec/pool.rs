@@ -6,7 +6,7 @@ use super::ctx::RunCtx;
 use super::task::{WARMUP_BASE, run_guarded};
 use crate::metrics::Recorder;
 use crate::profile::Stop;
-use crate::workload::{TaskError, Waits};
+use crate::workload::{TaskContext, TaskError};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::time::Instant;
@@ -106,14 +106,21 @@ fn record(
     }
 }
 
-/// Records task `index`, which reported lock `waits`, in this pool thread's recorder, if
-/// it has one (see `Recorder::record_waited`).
+/// Records task `index`, which reported lock waits to `task_ctx`, in this pool thread's
+/// recorder, if it has one (see `Recorder::record_waited`).
 #[cold]
 #[inline(never)]
-fn record_waited(index: u64, end: Instant, ns: u64, intended: Option<Instant>, waits: &Waits) {
+fn record_waited(
+    index: u64,
+    end: Instant,
+    ns: u64,
+    intended: Option<Instant>,
+    task_ctx: &TaskContext,
+) {
+    let waits = task_ctx.take_waits().unwrap_or_default();
     RECORDER.with_borrow_mut(|r| {
         if let Some(r) = r.as_mut() {
-            r.record_waited(index, end, ns, intended, waits);
+            r.record_waited(index, end, ns, intended, &waits);
         }
     });
 }
@@ -139,7 +146,7 @@ fn run_task(
         Ok(()) => {
             let ns = task_ctx.latency((end - start).as_nanos() as u64);
             if task_ctx.waited() {
-                record_waited(index, end, ns, intended, &task_ctx.take_waits());
+                record_waited(index, end, ns, intended, &task_ctx);
             } else {
                 // Out of line, so that the thread-local access around it stays small enough
                 // to be inlined (inlined, the recorder's span work made it a call per task:

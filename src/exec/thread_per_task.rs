@@ -26,7 +26,7 @@ impl ExecutionModel for ThreadPerTask {
 struct Spawner {
     created: Option<(Instant, Instant)>,
     /// The lock waits its last task reported.
-    waits: Waits,
+    waits: Option<Waits>,
 }
 
 impl TaskWorker for Spawner {
@@ -53,7 +53,7 @@ impl TaskWorker for Spawner {
     }
 
     fn waits(&mut self) -> Option<Waits> {
-        (!self.waits.is_empty()).then(|| std::mem::take(&mut self.waits))
+        self.waits.take()
     }
 
     fn overhead(&mut self, index: u64, recorder: &mut Recorder) {
@@ -64,7 +64,7 @@ impl TaskWorker for Spawner {
 }
 
 /// A task's outcome, end, latency and the lock waits it reported.
-type Outcome = (Result<(), TaskError>, Instant, u64, Waits);
+type Outcome = (Result<(), TaskError>, Instant, u64, Option<Waits>);
 
 /// Runs task `index` on a new thread; returns its outcome, end, latency and waits, and
 /// when the thread was asked for and when the task started in it.

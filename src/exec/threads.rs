@@ -90,7 +90,7 @@ impl TaskWorker for Worker<'_> {
     #[inline]
     fn waits(&mut self) -> Option<Waits> {
         if self.task_ctx.waited() {
-            Some(self.task_ctx.take_waits())
+            self.task_ctx.take_waits()
         } else {
             None
         }

@@ -84,8 +84,8 @@ pub struct TaskContext<'a> {
     /// interpreter), used instead of parlab's own measurement around the call.
     pub reported: std::cell::Cell<Option<u64>>,
     /// The lock waits the task reported (the `contention` kind), for its lane's `waiting`
-    /// spans; empty for a task that never waited.
-    pub waits: std::cell::Cell<Waits>,
+    /// spans; `None` (one word to set up and to check) for a task that never waited.
+    pub waits: std::cell::Cell<Option<Waits>>,
 }
 
 impl<'a> TaskContext<'a> {
@@ -96,28 +96,28 @@ impl<'a> TaskContext<'a> {
             run,
             input,
             reported: std::cell::Cell::new(None),
-            waits: std::cell::Cell::new(Waits::default()),
+            waits: std::cell::Cell::new(None),
         }
     }
 
     /// Reports that the task waited for a lock from `from` to `to`.
     #[cold]
     pub fn report_wait(&self, from: std::time::Instant, to: std::time::Instant) {
-        let mut waits = self.waits.get();
+        let mut waits = self.waits.take().unwrap_or_default();
         waits.push(from, to);
-        self.waits.set(waits);
+        self.waits.set(Some(waits));
     }
 
     /// True when the task reported a wait not yet taken: the one check a task that did not
     /// wait costs its worker.
     #[inline(always)]
     pub fn waited(&self) -> bool {
-        !self.waits.get().is_empty()
+        self.waits.get().is_some()
     }
 
-    /// The waits the task reported, leaving none.
+    /// The waits the task reported, if any, leaving none.
     #[inline]
-    pub fn take_waits(&self) -> Waits {
+    pub fn take_waits(&self) -> Option<Waits> {
         self.waits.take()
     }
 
