@@ -187,6 +187,10 @@ fn lock_waits_are_drawn_in_their_own_colour_and_named_on_hover() {
         .expect("a lock wait at least a pixel wide is drawn as itself");
     let said = model.describe(wait);
     assert!(said.contains(": waiting for a lock "), "{said}");
+    assert!(
+        said.starts_with("worker ") && said.contains("s, waiting for a lock 0."),
+        "the lane's summary has its lock waits: {said}"
+    );
 
     let png = dir.path().join("w.png");
     parlab()

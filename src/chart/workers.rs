@@ -222,7 +222,7 @@ impl<'a> WorkersChart<'a> {
             self.lanes.push(Lane {
                 row: self.rows,
                 label: worker_label(w, busy, wall),
-                summary: worker_summary(w, busy),
+                summary: worker_summary(w, busy, lane.total_ns(SpanState::Waiting)),
                 kind: LaneKind::Worker {
                     lane,
                     bucket_s: timeline.bucket_s,
@@ -293,10 +293,20 @@ fn worker_label(w: usize, busy: Option<(f64, f64)>, wall_s: f64) -> String {
     }
 }
 
-/// `worker 3: busy 1.234 s, idle 0.200 s`.
-fn worker_summary(w: usize, busy: Option<(f64, f64)>) -> String {
+/// `worker 3: busy 1.234 s, idle 0.200 s`, with `waiting for a lock 0.500 s` between them
+/// when the worker waited `waiting_ns` for locks.
+fn worker_summary(w: usize, busy: Option<(f64, f64)>, waiting_ns: u64) -> String {
+    let waiting = match waiting_ns {
+        0 => String::new(),
+        ns => format!(", waiting for a lock {:.3} s", ns as f64 / 1e9),
+    };
     match busy {
-        Some((busy, idle)) => format!("worker {}: busy {busy:.3} s, idle {idle:.3} s", w + 1),
+        Some((busy, idle)) => {
+            format!(
+                "worker {}: busy {busy:.3} s{waiting}, idle {idle:.3} s",
+                w + 1
+            )
+        }
         None => format!("worker {}", w + 1),
     }
 }

@@ -6,8 +6,8 @@
 //! - one `"ph": "M"` `thread_name` event per worker lane (`tid` = worker number from 1,
 //!   named `worker N`);
 //! - one complete event (`"ph": "X"`) per span, `ts` and `dur` in microseconds since the
-//!   run clock started, named by its state (`running`, `creating`, `moving`, `waiting`) with the task
-//!   index in `args.task`.
+//!   run clock started, named by its state (`running`, `creating`, `moving`, `waiting`:
+//!   for a lock) with the task index in `args.task`.
 //!
 //! Runs are processes and workers threads, so a whole profile compares in one window.
 //! Runs without a worker timeline (files from older parlab versions) have no lanes.
