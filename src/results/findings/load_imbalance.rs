@@ -19,6 +19,11 @@ pub const THRESHOLD: f64 = 0.8;
 /// Tasks per worker needed before the balance says something about the split.
 pub const MIN_TASKS_PER_WORKER: u64 = 20;
 
+/// From this share of the workers' time waiting for a lock inside tasks, uneven running
+/// time is the lock's doing (an unfair hand-off lets one worker run while the other
+/// waits), not the split's: `lock-contention` speaks for it, not this rule.
+pub const LOCK_WAIT_SHARE: f64 = 0.1;
+
 /// One finding per unevenly balanced run.
 pub fn find(facts: &Facts) -> Vec<Finding> {
     facts
@@ -31,6 +36,11 @@ pub fn find(facts: &Facts) -> Vec<Finding> {
         // as many workers as cores its core: its workers waited at most that share of the
         // run in all, too little to take an even split (0.9 and more) below THRESHOLD.
         .filter(|r| r.workers as f64 <= facts.free_cores(r) + FOREIGN_WARN_CORES)
+        .filter(|r| {
+            r.balance
+                .as_ref()
+                .is_some_and(|b| b.waiting_share < LOCK_WAIT_SHARE)
+        })
         .filter_map(|run| one(facts, run))
         .collect()
 }

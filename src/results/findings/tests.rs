@@ -704,6 +704,21 @@ fn an_unevenly_busy_run_is_load_imbalance_named_with_the_even_one() {
 }
 
 #[test]
+fn workers_taking_turns_at_a_lock_are_not_load_imbalance() {
+    // Two threads at one mutex: worker 1 ran 0.75 of the time while worker 2 waited for the
+    // lock, then the other way round for a while (as measured): the lock, not the split.
+    let mut mutex = balanced("mutex", &[0.75, 0.22]);
+    if let Some(b) = mutex.balance.as_mut() {
+        b.waiting_share = 0.5;
+    }
+    assert!(!ids(std::slice::from_ref(&mutex)).contains(&"load-imbalance".to_string()));
+    if let Some(b) = mutex.balance.as_mut() {
+        b.waiting_share = 0.05;
+    }
+    assert!(ids(&[mutex]).contains(&"load-imbalance".to_string()));
+}
+
+#[test]
 fn load_imbalance_needs_enough_tasks_and_a_core_per_worker() {
     let mut few = balanced("few", &[1.0, 0.5]);
     few.tasks_completed = 39;
